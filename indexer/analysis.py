@@ -1,0 +1,156 @@
+"""THE analyzers, shared by indexing and querying: Chinese via jieba, English with stemming.
+
+Positions are word ordinals; at index time the dictionary sub-words of a long word (jieba's
+search mode) share their parent's position, so phrase queries work and a query for 许可 still
+finds 许可证. ASCII words, one-letter words and numbers are kept (R visa, Category A, 2022).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import jieba
+from opencc import OpenCC
+from whoosh.analysis import (
+    Analyzer, LowercaseFilter, RegexTokenizer, StemFilter, Token, Tokenizer,
+)
+
+from . import settings
+
+DEFAULT_USER_DICT = str(settings.POLICIES_DIR / "dict" / "userdict.txt")
+
+_lock = threading.Lock()
+_tokenizers: dict[str, jieba.Tokenizer] = {}
+_t2s: OpenCC | None = None
+# Full-width ASCII and the ideographic space map one-to-one onto half-width characters, so
+# character offsets (used for highlighting) stay valid.
+_HALFWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def jieba_tokenizer(dict_path: str | None = None) -> jieba.Tokenizer:
+    """The process-wide jieba tokenizer for a user dictionary (not picklable, so cached here)."""
+    key = dict_path or ""
+    tok = _tokenizers.get(key)
+    if tok is None:
+        with _lock:
+            tok = _tokenizers.get(key)
+            if tok is None:
+                jieba.setLogLevel(logging.WARNING)
+                tok = jieba.Tokenizer()
+                tok.initialize()
+                if dict_path and Path(dict_path).exists():
+                    tok.load_userdict(dict_path)
+                _tokenizers[key] = tok
+    return tok
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to simplified characters when the conversion keeps every offset in place."""
+    global _t2s
+    if _t2s is None:
+        _t2s = OpenCC("t2s")
+    out = _t2s.convert(text)
+    return out if len(out) == len(text) else text
+
+
+def fold(text: str) -> str:
+    """The character-level normalization both sides share: half-width, simplified."""
+    return to_simplified(text.translate(_HALFWIDTH))
+
+
+def warm(dict_path: str | None = DEFAULT_USER_DICT) -> None:
+    """Load jieba and OpenCC now (before forking workers) rather than on the first request."""
+    jieba_tokenizer(dict_path)
+    fold("預熱")
+
+
+def _is_cjk(word: str) -> bool:
+    return all("\u4e00" <= c <= "\u9fff" for c in word)
+
+
+class ChineseTokenizer(Tokenizer):
+    """jieba words as Whoosh tokens with ordinal positions; sub-words share the parent's."""
+
+    def __init__(self, dict_path: str | None = DEFAULT_USER_DICT):
+        self.dict_path = dict_path
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ChineseTokenizer) and other.dict_path == self.dict_path
+
+    def __hash__(self) -> int:
+        return hash(self.dict_path)
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = value
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        tok = jieba_tokenizer(self.dict_path)
+        freq = tok.FREQ
+        text = fold(value)
+        pos = start_pos
+        subwords = mode == "index"
+        for word, start, end in tok.tokenize(text, HMM=True):
+            if not any(c.isalnum() for c in word):
+                continue
+            word = word.lower()
+            t.text = word
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[start:end]
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar, t.endchar = start_char + start, start_char + end
+            yield t
+            n = len(word)
+            if subwords and n > 2 and _is_cjk(word):
+                for size in (2, 3):
+                    if size >= n:
+                        break
+                    for i in range(n - size + 1):
+                        gram = word[i:i + size]
+                        if freq.get(gram):
+                            t.text = gram
+                            t.boost = 1.0
+                            if positions:
+                                t.pos = pos
+                            if chars:
+                                t.startchar = start_char + start + i
+                                t.endchar = t.startchar + size
+                            yield t
+            pos += 1
+
+
+def chinese_analyzer(dict_path: str | None = DEFAULT_USER_DICT) -> Analyzer:
+    return ChineseTokenizer(dict_path)
+
+
+def english_analyzer() -> Analyzer:
+    """Words, lower case, Porter stems; no stop list, so 'Category A' and 'R visa' survive."""
+    return RegexTokenizer(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?") | LowercaseFilter() | StemFilter()
+
+
+def spelling_analyzer() -> Analyzer:
+    """Latin words as written (lower case, unstemmed): the vocabulary did-you-mean draws on."""
+    return RegexTokenizer(r"[A-Za-z]{3,}") | LowercaseFilter()
+
+
+def query_words(text: str, dict_path: str | None = DEFAULT_USER_DICT) -> list[str]:
+    """The words of a query as the Chinese analyzer sees them (no sub-words)."""
+    return [t.text for t in chinese_analyzer(dict_path)(text, mode="query")]
+
+
+def english_terms(text: str) -> list[str]:
+    return [t.text for t in english_analyzer()(text, mode="query")]

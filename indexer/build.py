@@ -1,0 +1,146 @@
+"""Index builds: a full rebuild into a new generation then an atomic swap, or an incremental update."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index
+
+from .documents import DocumentStore
+from .schema import build_schema, current_generation, open_index, set_current, to_fields
+
+log = logging.getLogger(__name__)
+SEQ_FILE = "store-seq"
+KEEP_GENERATIONS = 2
+
+
+class IndexBusy(RuntimeError):
+    """Another process is building the index."""
+
+
+@dataclass
+class BuildReport:
+    mode: str
+    added: int = 0
+    deleted: int = 0
+    seconds: float = 0.0
+    generation: str = ""
+
+    def line(self) -> str:
+        return (f"{self.mode} index build: {self.added} documents written, {self.deleted} removed "
+                f"in {self.seconds:.2f}s ({self.generation})")
+
+
+@contextmanager
+def build_lock(lock_path: Path, wait: float = 0.0):
+    """Hold the one writer lock of a data folder; IndexBusy when it stays taken past wait seconds."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as fh:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(f"another `policy-index index` is running (lock {lock_path})") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _read_seq(gen: Path) -> int:
+    try:
+        return int((gen / SEQ_FILE).read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return -1
+
+
+def _write_seq(gen: Path, seq: int) -> None:
+    tmp = gen / (SEQ_FILE + ".tmp")
+    tmp.write_text(str(seq))
+    tmp.replace(gen / SEQ_FILE)
+
+
+def _new_generation(index_root: Path) -> Path:
+    index_root.mkdir(parents=True, exist_ok=True)
+    numbers = [int(p.name.split("-")[1]) for p in index_root.glob("gen-*") if p.name.split("-")[1].isdigit()]
+    gen = index_root / f"gen-{max(numbers, default=0) + 1:06d}"
+    gen.mkdir()
+    return gen
+
+
+def full_build(store: DocumentStore, index_root: Path) -> BuildReport:
+    """Write every stored document into a fresh generation, then swap readers over to it."""
+    started = time.perf_counter()
+    seq = store.max_seq()
+    gen = _new_generation(index_root)
+    ix = index.create_in(str(gen), build_schema())
+    writer = ix.writer(limitmb=256)
+    n = 0
+    try:
+        for doc in store.iter_documents():
+            writer.add_document(**to_fields(doc))
+            n += 1
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+    _write_seq(gen, seq)
+    set_current(index_root, gen)
+    _prune(index_root, gen)
+    return BuildReport("full", added=n, seconds=time.perf_counter() - started, generation=gen.name)
+
+
+def incremental_build(store: DocumentStore, index_root: Path) -> BuildReport:
+    """Apply the store's changes since the last build to the current generation."""
+    started = time.perf_counter()
+    gen = current_generation(index_root)
+    if gen is None or _read_seq(gen) < 0:
+        return full_build(store, index_root)
+    last = _read_seq(gen)
+    changes = list(store.changes_since(last))
+    report = BuildReport("incremental", generation=gen.name)
+    if changes:
+        ix = open_index(index_root)
+        writer = ix.writer(limitmb=128)
+        try:
+            for _, doc_id, doc in changes:
+                if doc is None:
+                    writer.delete_by_term("id", doc_id)
+                    report.deleted += 1
+                else:
+                    writer.update_document(**to_fields(doc))
+                    report.added += 1
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        _write_seq(gen, changes[-1][0])
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def build(store: DocumentStore, index_root: Path, lock_path: Path, full: bool = False,
+          wait: float = 0.0) -> BuildReport:
+    """Build or update the index under the writer lock."""
+    with build_lock(lock_path, wait):
+        if full:
+            return full_build(store, index_root)
+        return incremental_build(store, index_root)
+
+
+def _prune(index_root: Path, keep: Path) -> None:
+    gens = sorted(p for p in index_root.glob("gen-*") if p.is_dir())
+    for old in gens[:-KEEP_GENERATIONS]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,208 @@
+"""PolicyDocument and the SQLite document store: atomic per document, incremental, nothing lost."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+# The contract's document fields, in the order `dump` prints them.
+CONTRACT_FIELDS = ("id", "url", "title", "doc_number", "agency", "publish_date", "lang", "status",
+                   "regions", "scenarios", "text")
+
+
+def doc_id(url: str) -> str:
+    """Stable id of the document fetched from url."""
+    return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class PolicyDocument:
+    """One normalized policy document."""
+
+    url: str
+    title: str
+    text: str
+    doc_number: str | None = None
+    agency: str | None = None
+    publish_date: str | None = None
+    written_date: str | None = None
+    lang: str = "zh"
+    status: str = "unknown"
+    regions: list[str] = field(default_factory=list)
+    scenarios: list[str] = field(default_factory=list)
+    kind: str = "policy"
+    sample: bool = False
+    source: str | None = None
+    title_en: str | None = None
+    summary_en: str | None = None
+    links: list[dict] = field(default_factory=list)
+    provenance: dict = field(default_factory=dict)
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = doc_id(self.url)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def contract_dict(self) -> dict:
+        """The document as the public contract names it, extra fields after the contract's."""
+        d = self.to_dict()
+        out = {k: d[k] for k in CONTRACT_FIELDS}
+        out.update({k: v for k, v in d.items() if k not in out})
+        return out
+
+    def content_hash(self) -> str:
+        d = self.to_dict()
+        d.pop("provenance", None)
+        return hashlib.sha1(json.dumps(d, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    source TEXT,
+    body TEXT NOT NULL,          -- the PolicyDocument as JSON
+    content_hash TEXT NOT NULL,
+    seq INTEGER NOT NULL,        -- change counter: the index catches up by seq
+    deleted INTEGER NOT NULL DEFAULT 0,
+    fetched_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_seq ON documents(seq);
+CREATE TABLE IF NOT EXISTS fetch_log (
+    url TEXT PRIMARY KEY,
+    source TEXT,
+    outcome TEXT NOT NULL,       -- stored | unchanged | skipped | failed
+    reason TEXT,
+    http_status INTEGER,
+    at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class StoreError(RuntimeError):
+    """The document store cannot be opened or is damaged."""
+
+
+class DocumentStore:
+    """SQLite-backed store. Every write is its own transaction, so a crash loses nothing stored."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open document store {self.path}: {exc}") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> DocumentStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _next_seq(self) -> int:
+        row = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM documents").fetchone()
+        return int(row[0]) + 1
+
+    def put(self, doc: PolicyDocument) -> str:
+        """Insert or update by URL; returns 'new', 'changed' or 'unchanged'."""
+        h = doc.content_hash()
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            row = self.db.execute(
+                "SELECT content_hash, deleted FROM documents WHERE id = ?", (doc.id,)
+            ).fetchone()
+            if row and row[0] == h and not row[1]:
+                self.db.execute("UPDATE documents SET fetched_at = ? WHERE id = ?", (time.time(), doc.id))
+                self.db.execute("COMMIT")
+                return "unchanged"
+            body = json.dumps(doc.to_dict(), ensure_ascii=False)
+            self.db.execute(
+                "INSERT INTO documents (id, url, source, body, content_hash, seq, deleted, fetched_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, 0, ?)"
+                " ON CONFLICT(id) DO UPDATE SET url=excluded.url, source=excluded.source,"
+                " body=excluded.body, content_hash=excluded.content_hash, seq=excluded.seq,"
+                " deleted=0, fetched_at=excluded.fetched_at",
+                (doc.id, doc.url, doc.source, body, h, self._next_seq(), time.time()),
+            )
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return "changed" if row else "new"
+
+    def delete(self, doc_id_: str) -> bool:
+        """Mark a document gone (kept as a tombstone so the index can drop it)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        cur = self.db.execute(
+            "UPDATE documents SET deleted = 1, seq = ? WHERE id = ? AND deleted = 0",
+            (self._next_seq(), doc_id_),
+        )
+        self.db.execute("COMMIT")
+        return cur.rowcount > 0
+
+    def log_fetch(self, url: str, source: str | None, outcome: str, reason: str | None = None,
+                  http_status: int | None = None) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO fetch_log (url, source, outcome, reason, http_status, at)"
+            " VALUES (?, ?, ?, ?, ?, ?)", (url, source, outcome, reason, http_status, time.time()),
+        )
+
+    def get(self, doc_id_: str) -> PolicyDocument | None:
+        row = self.db.execute(
+            "SELECT body FROM documents WHERE id = ? AND deleted = 0", (doc_id_,)
+        ).fetchone()
+        return PolicyDocument(**json.loads(row[0])) if row else None
+
+    def iter_documents(self) -> Iterator[PolicyDocument]:
+        for (body,) in self.db.execute("SELECT body FROM documents WHERE deleted = 0 ORDER BY url"):
+            yield PolicyDocument(**json.loads(body))
+
+    def changes_since(self, seq: int) -> Iterator[tuple[int, str, PolicyDocument | None]]:
+        """(seq, id, document or None when deleted) for every change after seq, oldest first."""
+        rows = self.db.execute(
+            "SELECT seq, id, body, deleted FROM documents WHERE seq > ? ORDER BY seq", (seq,)
+        ).fetchall()
+        for s, i, body, deleted in rows:
+            yield s, i, (None if deleted else PolicyDocument(**json.loads(body)))
+
+    def max_seq(self) -> int:
+        return self._next_seq() - 1
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM documents WHERE deleted = 0").fetchone()[0])
+
+    def urls_of_source(self, source: str) -> set[str]:
+        return {r[0] for r in self.db.execute(
+            "SELECT url FROM documents WHERE source = ? AND deleted = 0", (source,))}
+
+    def failures(self, source: str | None = None) -> list[tuple[str, str]]:
+        q = "SELECT url, reason FROM fetch_log WHERE outcome = 'failed'"
+        args: tuple = ()
+        if source:
+            q += " AND source = ?"
+            args = (source,)
+        return [(u, r) for u, r in self.db.execute(q + " ORDER BY url", args)]
+
+    def check(self) -> str | None:
+        """None when the store is sound, else what is wrong."""
+        try:
+            row = self.db.execute("PRAGMA quick_check").fetchone()
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
+        return None if row and row[0] == "ok" else str(row[0] if row else "no answer")

@@ -1,0 +1,151 @@
+"""Pure field parsers: 发文字号, dates, status, agencies, titles, language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from . import patterns as P
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+
+
+def squash(s: str) -> str:
+    """Remove every kind of white space (ideographic and non-breaking spaces too)."""
+    return re.sub(r"[\s\u3000\u00a0\u2002-\u200b\ufeff]+", "", s)
+
+
+def clean_space(s: str) -> str:
+    """Collapse runs of white space into one ordinary space."""
+    return re.sub(r"[\s\u3000\u00a0\u2002-\u200b\ufeff]+", " ", s).strip()
+
+
+def halfwidth(s: str) -> str:
+    """Full-width ASCII letters, digits and punctuation to half-width; CJK brackets kept."""
+    return "".join(
+        chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E and c not in "［］（）" else c for c in s
+    )
+
+
+def normalize_doc_number(raw: str | None) -> str | None:
+    """京政发[2022] 12 号 / （２０２２）第12号 / 京政发2022第12号 -> 京政发〔2022〕12号."""
+    if not raw:
+        return None
+    text = unicodedata.normalize("NFKC", raw)
+    text = text.replace("〔", "[").replace("〕", "]")
+    m = P.DOC_NUMBER_RE.search(text)
+    if not m:
+        return None
+    year = m.group("year") or m.group("bare")
+    prefix = squash(m.group("prefix"))
+    return f"{prefix}〔{year}〕{int(m.group('serial'))}号"
+
+
+def find_doc_number(text: str) -> str | None:
+    """The first 发文字号 in text that is not part of a citation of another document."""
+    norm = unicodedata.normalize("NFKC", text).replace("〔", "[").replace("〕", "]")
+    for m in P.DOC_NUMBER_RE.finditer(norm):
+        before = norm[max(0, m.start() - 80):m.start()]
+        sentence = re.split(r"[。；;\n]", before)[-1]
+        # A number right after 《…》, or in a sentence that cites (根据、按照…), names another document.
+        if sentence.rstrip("（( ")[-1:] == "》" or before.count("《") > before.count("》") or any(
+            w in sentence for w in P.CITATION_MARKERS
+        ):
+            continue
+        return normalize_doc_number(m.group(0))
+    return None
+
+
+def _cn_number(s: str) -> int:
+    if all(c in P.CN_DIGITS for c in s) and "十" not in s:
+        return int("".join(str(P.CN_DIGITS[c]) for c in s))
+    total, cur = 0, 0
+    for c in s:
+        v = P.CN_DIGITS[c]
+        if v == 10:
+            total += (cur or 1) * 10
+            cur = 0
+        else:
+            cur = v
+    return total + cur
+
+
+def parse_date(text: str | None) -> str | None:
+    """The first date in text as YYYY-MM-DD; Chinese numerals and English month names understood."""
+    if not text:
+        return None
+    text = unicodedata.normalize("NFKC", text)
+    found: list[tuple[int, int, int, int]] = []
+    for rx in P.DATE_PATTERNS:
+        for m in rx.finditer(text):
+            found.append((m.start(), int(m.group("y")), int(m.group("m")), int(m.group("d"))))
+            break
+    m = P.CN_DATE_RE.search(text)
+    if m:
+        found.append((m.start(), _cn_number(m.group("y")), _cn_number(m.group("m")), _cn_number(m.group("d"))))
+    m = P.EN_DATE_RE.search(text)
+    if m:
+        mon = (m.group("mon") or m.group("mon2"))[:3].lower()
+        found.append((m.start(), int(m.group("y") or m.group("y2")), _MONTHS[mon], int(m.group("d") or m.group("d2"))))
+    for _, y, mo, d in sorted(found):
+        try:
+            return dt.date(y, mo, d).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_status(value: str | None) -> str | None:
+    """有效 / 失效 / 废止 / in force … -> in_force | expired; None when it says neither."""
+    if not value:
+        return None
+    v = squash(value).lower()
+    if any(squash(w) in v for w in P.EXPIRED_VALUES):
+        return "expired"
+    if any(squash(w) in v for w in P.IN_FORCE_VALUES):
+        return "in_force"
+    return None
+
+
+def clean_agency(value: str | None) -> str | None:
+    """An issuing agency, or None for media outlets and empty values. Joint issuers joined by 、."""
+    if not value:
+        return None
+    v = clean_space(value)
+    v = re.sub(r"^(来源|发文机关|发布机构)[:：]\s*", "", v)
+    # Joint issuers are separated by 、 or punctuation; a space separates them only between
+    # Chinese names ("北京市人力资源和社会保障局 北京市财政局"), never inside an English name.
+    parts = [p.strip() for p in re.split(r"[、，,;；/]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", v)
+             if p.strip()]
+    parts = [p for p in parts if not any(o in p for o in P.MEDIA_OUTLETS)]
+    return "、".join(parts) or None
+
+
+def agencies(value: str | None) -> list[str]:
+    """The individual issuers of a (joint) agency string."""
+    return [p for p in (value or "").split("、") if p]
+
+
+def clean_title(raw: str | None) -> str | None:
+    """Strip site and channel suffixes: '某通知_国务院部门文件_中国政府网' -> '某通知'."""
+    if not raw:
+        return None
+    t = clean_space(raw)
+    parts = [p for p in P.TITLE_SEPARATORS_RE.split(t) if p]
+    if len(parts) > 1:
+        keep = [p for p in parts if not any(w.lower() in p.lower() for w in P.SITE_WORDS) or len(p) > 30]
+        parts = keep or parts[:1]
+        t = max(parts, key=len) if len(parts) > 1 else parts[0]
+    return t.strip() or None
+
+
+def detect_lang(text: str, declared: str | None = None) -> str:
+    """'zh' when CJK characters make up a fair share of the letters, else 'en'."""
+    sample = text[:4000]
+    cjk = sum(1 for c in sample if "\u4e00" <= c <= "\u9fff")
+    latin = sum(1 for c in sample if c.isascii() and c.isalpha())
+    if cjk + latin == 0:
+        return "zh" if (declared or "").lower().startswith("zh") else "en" if declared else "zh"
+    return "zh" if cjk * 3 >= latin * 0.5 and cjk >= 0.05 * (cjk + latin) else "en"

@@ -1,0 +1,300 @@
+"""HTML -> PolicyDocument: metadata, clean body text and related links (pure: no I/O)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Tag
+
+from . import patterns as P
+from .documents import PolicyDocument
+from .fields import (
+    clean_agency, clean_space, clean_title, detect_lang, find_doc_number, normalize_doc_number,
+    parse_date, parse_status, squash,
+)
+
+_ALL_LABELS = {**{squash(k): v for k, v in P.FIELD_LABELS.items()}}
+_INLINE_LABEL_RE = re.compile(
+    "(" + "|".join(sorted((re.escape(k) for k in P.FIELD_LABELS), key=len, reverse=True)) + r")\s*[:：]"
+)
+
+
+class ExtractionError(ValueError):
+    """The page holds no document we can use (no title and no text)."""
+
+
+class NotADocument(ExtractionError):
+    """The page is a listing or navigation page: follow its links, store nothing."""
+
+
+def link_density(el: Tag) -> tuple[float, int]:
+    """Share of an element's text that sits inside links, and how many links it has."""
+    total = len(clean_space(el.get_text(" ")))
+    anchors = el.find_all("a")
+    linked = sum(len(clean_space(a.get_text(" "))) for a in anchors)
+    return (linked / total if total else 1.0), len(anchors)
+
+
+def normalize(html: str, url: str) -> PolicyDocument:
+    """Extract one policy document from a page's HTML."""
+    soup = BeautifulSoup(html, "lxml")
+    root = soup.html or soup
+    meta = _meta_tags(soup)
+    prov: dict[str, str] = {}
+    links = _links(soup, url)
+    for sel in P.MOBILE_COPY_SELECTORS:
+        for el in soup.select(sel):
+            el.decompose()
+    labels, label_elements = _label_values(soup)
+    title_en = _text_of(soup.select_one(".title-en, [data-title-en]"))
+    summary_en = _text_of(soup.select_one(".summary-en, [data-summary-en]"))
+    body_el = _body_element(soup)
+    if body_el is not None:
+        density, n_links = link_density(body_el)
+        if n_links >= 3 and density > 0.5:
+            raise NotADocument("a listing page (mostly links)")
+    lines = _body_lines(body_el, label_elements) if body_el else []
+
+    title = _first(prov, "title", [
+        ("label", labels.get("title")),
+        ("meta:ArticleTitle", meta.get("articletitle")),
+        ("meta:og:title", clean_title(meta.get("og:title"))),
+        ("h1", _text_of(soup.find("h1"))),
+        ("html-title", clean_title(_text_of(soup.title))),
+    ])
+    if title:
+        lines = _drop_leading(lines, title)
+    head = "\n".join(lines[:6])
+    doc_number = _first(prov, "doc_number", [
+        ("label", normalize_doc_number(labels.get("doc_number"))),
+        ("body-first-lines", find_doc_number(head)),
+    ])
+    if doc_number:
+        lines = [ln for i, ln in enumerate(lines) if not (i < 6 and normalize_doc_number(ln) == doc_number
+                                                          and len(ln) < 40)]
+    sig_agency, sig_date = _signature(lines)
+    agency = _first(prov, "agency", [
+        ("label", clean_agency(labels.get("agency"))),
+        ("meta:ContentSource", clean_agency(meta.get("contentsource"))),
+        ("label:source", clean_agency(labels.get("source"))),
+        ("signature", sig_agency),
+    ])
+    publish_date = _first(prov, "publish_date", [
+        ("label", parse_date(labels.get("publish_date"))),
+        ("meta:PubDate", parse_date(meta.get("pubdate") or meta.get("article:published_time"))),
+        ("url", _url_date(url)),
+        ("signature", sig_date if not labels.get("written_date") else None),
+    ])
+    written_date = _first(prov, "written_date", [
+        ("label", parse_date(labels.get("written_date"))),
+        ("signature", sig_date),
+    ])
+    text = "\n".join(lines)
+    if not title and not text:
+        raise ExtractionError("no title and no body text found")
+    if not title:
+        title, prov["title"] = lines[0][:80], "body-first-line"
+    html_lang = root.get("lang") if isinstance(root, Tag) else None
+    lang = detect_lang(title + "\n" + text, html_lang)
+    status = _status(labels.get("status"), text, links, prov)
+    kind = _kind(title, lang, links, doc_number)
+    return PolicyDocument(
+        url=url, title=title, text=text, doc_number=doc_number, agency=agency,
+        publish_date=publish_date, written_date=written_date, lang=lang, status=status, kind=kind,
+        sample=(meta.get("policy-index:sample") == "true"), title_en=title_en or None,
+        summary_en=summary_en or None, links=links, provenance=prov,
+    )
+
+
+def _first(prov: dict, name: str, candidates: list[tuple[str, str | None]]) -> str | None:
+    for where, value in candidates:
+        if value:
+            prov[name] = where
+            return value
+    return None
+
+
+def _text_of(el: Tag | None) -> str:
+    return clean_space(el.get_text(" ")) if el else ""
+
+
+def _meta_tags(soup: BeautifulSoup) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in soup.find_all("meta"):
+        key = (m.get("name") or m.get("property") or "").strip().lower()
+        if key and m.get("content") and key not in out:
+            out[key] = clean_space(m["content"])
+    return out
+
+
+def _links(soup: BeautifulSoup, base: str) -> list[dict]:
+    """Links to related documents (originals, replacements, interpretations, translations)."""
+    out, seen = [], set()
+    for a in soup.find_all("a", href=True):
+        href = a["href"].strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        target = urljoin(base, href).split("#")[0]
+        text = clean_space(a.get_text(" "))
+        context = clean_space(a.parent.get_text(" ")) if a.parent else ""
+        context = context.replace(text, " ")[:80].lower()
+        rel = next((r for r, hints in P.RELATED_LINK_HINTS.items()
+                    if any(h.lower() in context for h in hints)), None)
+        if rel is None or target in seen or target == base:
+            continue
+        seen.add(target)
+        out.append({"url": target, "text": text, "rel": rel})
+    return out
+
+
+def _label_values(soup: BeautifulSoup) -> tuple[dict[str, str], list[Tag]]:
+    """Label-value pairs from metadata tables and lists: '发文字号：', '[发文机构]', '有 效 性'."""
+    found: dict[str, str] = {}
+    elements: list[Tag] = []
+
+    def take(label: str, value: str, el: Tag) -> bool:
+        key = _ALL_LABELS.get(squash(label).strip("[]【】［］:："))
+        if not key:
+            key = P.EN_FIELD_LABELS.get(clean_space(label).lower().rstrip(":"))
+        value = re.split(r"\s[|｜]\s", clean_space(value))[0]
+        if key and value and len(value) < 200:
+            found.setdefault(key, value)
+            elements.append(el)
+            return True
+        return False
+
+    for tr in soup.find_all("tr"):
+        cells = tr.find_all(["td", "th"], recursive=False)
+        if len(cells) < 2 or tr.find("table"):
+            continue
+        for lab, val in zip(cells[::2], cells[1::2]):
+            take(lab.get_text(" "), val.get_text(" "), tr)
+    for dt_ in soup.find_all("dt"):
+        dd = dt_.find_next_sibling("dd")
+        if dd:
+            take(dt_.get_text(" "), dd.get_text(" "), dt_.parent)
+    for el in soup.find_all(["li", "p", "span", "div", "td"]):
+        if el.find(["li", "p", "div", "table"]):
+            continue
+        text = clean_space(el.get_text(" "))
+        if not text or len(text) > 240:
+            continue
+        marks = list(_INLINE_LABEL_RE.finditer(text))
+        if marks and marks[0].start() == 0 or (marks and text.startswith(("[", "【", "［"))):
+            for i, m in enumerate(marks):
+                end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+                take(m.group(1), text[m.end():end], el)
+            continue
+        m = P.LABEL_VALUE_RE.match(text)
+        if m and text[:1] in "[【［":
+            take(m.group("label"), m.group("value"), el)
+            continue
+        m = P.EN_LABEL_VALUE_RE.match(text)
+        if m:
+            take(m.group("label"), m.group("value"), el)
+    return found, elements
+
+
+def _body_element(soup: BeautifulSoup) -> Tag | None:
+    for sel in P.BODY_SELECTORS:
+        for el in soup.select(sel):
+            if len(clean_space(el.get_text(" "))) >= 40:
+                return el
+    # Fallback for unknown families: the block with the most paragraph text.
+    best, best_len = None, 0
+    for el in soup.find_all(["div", "td", "section"]):
+        n = sum(len(p.get_text(strip=True)) for p in el.find_all("p", recursive=False))
+        if n > best_len:
+            best, best_len = el, n
+    return best or soup.body
+
+
+def _body_lines(body: Tag, label_elements: list[Tag]) -> list[str]:
+    for sel in P.BOILERPLATE_SELECTORS:
+        for el in body.select(sel):
+            el.decompose()
+    for el in label_elements:
+        if not el.decomposed and body in el.parents:
+            table = el.find_parent("table")
+            (table if table and body in table.parents else el).decompose()
+    for br in body.find_all("br"):
+        br.replace_with("\n")
+    for blk in body.find_all(["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table"]):
+        blk.insert_before("\n")
+        blk.insert_after("\n")
+    raw = [clean_space(x) for x in body.get_text().split("\n")]
+    lines = [x for x in raw if x and not P.BOILERPLATE_LINE_RE.match(x)]
+    lines = [x for i, x in enumerate(lines) if not (i < 4 and P.HEADER_LINE_RE.match(x))]
+    return collapse_repeats(lines)
+
+
+def collapse_repeats(lines: list[str]) -> list[str]:
+    """Drop blocks printed twice (mobile copies, duplicated bodies) while keeping short refrains."""
+    seen: set[str] = set()
+    out: list[str] = []
+    prev_dropped = False
+    for ln in lines:
+        key = squash(ln)
+        if key in seen and (len(key) >= 6 or prev_dropped):
+            prev_dropped = True
+            continue
+        prev_dropped = False
+        seen.add(key)
+        out.append(ln)
+    return out
+
+
+def _drop_leading(lines: list[str], title: str) -> list[str]:
+    t = squash(title)
+    return [ln for i, ln in enumerate(lines) if not (i < 3 and squash(ln) == t)]
+
+
+def _signature(lines: list[str]) -> tuple[str | None, str | None]:
+    """The issuing agency and date of a closing signature block ('北京市人民政府' / '2022年5月10日')."""
+    tail = lines[-4:]
+    for i in range(len(tail) - 1, 0, -1):
+        date = parse_date(tail[i]) if len(tail[i]) <= 20 else None
+        if not date:
+            continue
+        names = []
+        for ln in reversed(tail[:i]):
+            if len(ln) <= 40 and ln.endswith(P.AGENCY_SUFFIXES) and not ln.endswith("。"):
+                names.insert(0, ln)
+            else:
+                break
+        return (clean_agency(" ".join(names)) if names else None), date
+    return None, None
+
+
+def _url_date(url: str) -> str | None:
+    m = P.URL_DATE_RE.search(urlsplit(url).path)
+    return parse_date(f"{m.group('y')}-{m.group('m')}-{m.group('d')}") if m else None
+
+
+def _status(label: str | None, text: str, links: list[dict], prov: dict) -> str:
+    s = parse_status(label)
+    if s:
+        prov["status"] = "label"
+        return s
+    if P.EXPIRED_NOTICE_RE.search(text[:600]) or P.EXPIRED_NOTICE_RE.search(text[-600:]):
+        prov["status"] = "notice"
+        return "expired"
+    if any(lk["rel"] == "replaced_by" for lk in links):
+        prov["status"] = "replaced-link"
+        return "expired"
+    return "unknown"
+
+
+def _kind(title: str, lang: str, links: list[dict], doc_number: str | None) -> str:
+    """policy | interpretation | guide | translation, from the title and how the page links out."""
+    t = title.lower()
+    if any(lk["rel"] == "original" for lk in links):
+        return "translation"
+    if any(w in title for w in ("解读", "答记者问", "问答", "一图读懂")) or "interpretation" in t:
+        return "interpretation"
+    if "指南" in title or "guide" in t or "how to" in t:
+        return "guide"
+    if not doc_number and any(lk["rel"] == "policy" for lk in links):
+        return "interpretation" if lang == "zh" else "guide"
+    return "guide" if lang == "en" else "policy"

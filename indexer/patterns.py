@@ -1,0 +1,113 @@
+"""Data only: field labels, document-number, date and agency patterns, body and boilerplate selectors."""
+
+import re
+
+# Labels of metadata rows ("发文字号：", "[发文机构]", "有 效 性") mapped to our field names.
+# Keys are compared after removing every kind of white space (ideographic spaces included).
+FIELD_LABELS: dict[str, str] = {
+    "标题": "title", "名称": "title", "文件名称": "title", "事项名称": "title", "索引标题": "title",
+    "发文机关": "agency", "发文机构": "agency", "发文单位": "agency", "发布机构": "agency",
+    "发布单位": "agency", "制发机关": "agency", "颁布机关": "agency", "实施主体": "agency",
+    "发文字号": "doc_number", "文号": "doc_number", "发文号": "doc_number", "文件编号": "doc_number",
+    "成文日期": "written_date", "成文时间": "written_date", "印发日期": "written_date",
+    "发布日期": "publish_date", "发布时间": "publish_date", "公布日期": "publish_date",
+    "公开日期": "publish_date", "发文日期": "publish_date", "更新时间": "publish_date",
+    "有效性": "status", "时效性": "status", "效力状态": "status", "时效状态": "status",
+    "来源": "source", "信息来源": "source", "文章来源": "source",
+    "主题分类": "topic", "索引号": "index_no", "作者": "author", "责任编辑": "editor",
+    "浏览次数": "views", "点击数": "views", "访问量": "views", "阅读次数": "views", "字号": "font",
+}
+
+# English labels seen on English portals.
+EN_FIELD_LABELS: dict[str, str] = {
+    "title": "title", "issued by": "agency", "issuing authority": "agency", "source": "source",
+    "document no.": "doc_number", "document number": "doc_number", "date issued": "written_date",
+    "published": "publish_date", "publication date": "publish_date", "updated": "publish_date",
+    "release date": "publish_date", "status": "status",
+}
+
+LABEL_VALUE_RE = re.compile(
+    r"^\s*[\[【［]\s*(?P<label>[^\]】］]{1,14})\s*[\]】］]\s*[:：]?\s*(?P<value>.*)$", re.S
+)
+EN_LABEL_VALUE_RE = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z .]{2,25}?)\s*:\s*(?P<value>.+)$", re.S)
+
+# 发文字号: issuer abbreviation, a bracketed (or bare) four-digit year, a serial number.
+BRACKETS = "〔〕[]［］【】()（）〈〉<>「」﹝﹞"
+DOC_NUMBER_RE = re.compile(
+    r"(?P<prefix>[\u4e00-\u9fff]{1,10}?)\s*"
+    r"(?:[〔\[［【(（〈<「﹝]\s*(?P<year>(?:19|20)\d\d)\s*[〕\]］】)）〉>」﹞]|(?P<bare>(?:19|20)\d\d)(?=\s*第?\s*\d))"
+    r"\s*第?\s*(?P<serial>\d{1,5})\s*号"
+)
+
+# Words that introduce another document ("根据《…》（国发〔2019〕1号）") — numbers right after
+# them belong to a cited document, not to this one.
+CITATION_MARKERS = ("根据", "依据", "按照", "贯彻", "落实", "《", "依照", "参照", "见", "废止", "替代")
+
+DATE_PATTERNS = (
+    re.compile(r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"),
+)
+CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+CN_DATE_RE = re.compile(r"(?P<y>[〇○零Ｏ一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日")
+EN_DATE_RE = re.compile(
+    r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>(?:19|20)\d\d)"
+    r"|(?P<d2>\d{1,2})\s+(?P<mon2>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+(?P<y2>(?:19|20)\d\d)"
+)
+URL_DATE_RE = re.compile(r"/t?(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)[_/]")
+
+# Status words.
+EXPIRED_VALUES = ("失效", "废止", "已废止", "已失效", "停止执行", "已修改", "被替代", "expired", "repealed",
+                  "no longer in force", "superseded")
+IN_FORCE_VALUES = ("有效", "现行有效", "现行", "in force", "valid", "effective")
+EXPIRED_NOTICE_RE = re.compile(
+    r"(本(文件|办法|通知|规定|细则|意见|措施|政策)(已|现已)?(于.{0,20})?(废止|失效|停止执行|被.{0,40}(替代|取代|废止)))"
+    r"|(已(宣布)?(废止|失效))|(This (document|policy|notice) (has been|was) (repealed|superseded|replaced))"
+    r"|(no longer in (force|effect))",
+    re.I,
+)
+REPLACED_LINK_TEXT_RE = re.compile(r"(现行|替代|取代|新版|superseded by|replaced by|current version)", re.I)
+
+# Title suffixes added by sites: "…_国务院部门文件_中国政府网", "… - 北京市人民政府".
+TITLE_SEPARATORS_RE = re.compile(r"\s*(?:_|\||｜)\s*|\s+[-–—－]\s+")
+SITE_WORDS = ("政府网", "门户网站", "人民政府", "政务服务", "政策文件", "部门文件", "首都之窗", "网站", "频道",
+              "政策解读", "办事指南", "Beijing", "gov.cn", "English", "Portal", "Government")
+
+# Body containers of known page families, most specific first.
+BODY_SELECTORS = (
+    "#UCAP-CONTENT", "#mainText", ".pages_content", ".TRS_Editor", ".article-content",
+    ".guide-content", "#zoom", ".view", "article .content", "article", "#content", ".content",
+    "main",
+)
+# Repeated copies printed for phones; dropped before the body is read.
+MOBILE_COPY_SELECTORS = (".mobile_overview", ".mobile-content", ".m-content", ".visible-xs",
+                         ".mobile-only", "[data-mobile-copy]")
+BOILERPLATE_SELECTORS = (
+    "script", "style", "noscript", "iframe", "form", "nav", "header", "footer",
+    ".share", ".bdsharebuttonbox", ".share-bar", ".print", ".print-bar", ".footer", ".header",
+    ".nav", ".breadcrumb", ".crumbs", ".position", ".related", ".relevant", ".tools",
+    "#footer", "#header", ".sidebar", ".ad", ".qrcode",
+)
+# Lines dropped wherever they appear in a body.
+BOILERPLATE_LINE_RE = re.compile(
+    r"^(【?\s*(打印本页|关闭窗口|打印|关闭|返回顶部|收藏|分享到|字号|大|中|小)\s*】?\s*)+$"
+    r"|^(分享到|扫一扫|责任编辑|编辑|来源)[:：].{0,40}$"
+    r"|^(Print|Close|Share|Share to|Back to top)\b.{0,30}$",
+    re.I,
+)
+HEADER_LINE_RE = re.compile(
+    r"^(来源|发布时间|发布日期|作者|浏览次数|访问量|字号|信息来源)[:：]"
+)
+MEDIA_OUTLETS = ("日报", "晚报", "新闻", "电视台", "广播", "新华社", "人民网", "新华网", "央视", "晨报",
+                 "青年报", "商报", "客户端", "融媒体")
+AGENCY_SUFFIXES = ("国务院", "办公厅", "办公室", "委员会", "管理局", "管委会", "人民政府", "部", "局", "厅",
+                   "委", "院", "署", "总队", "中心", "银行", "管理委员会", "街道办事处", "街道")
+# How a link to a related document is introduced, checked in this order against the words
+# around the link (its own text excluded).
+RELATED_LINK_HINTS = {
+    "original": ("Chinese original", "中文原文", "英文版原文"),
+    "replaced_by": ("现行文件", "替代", "取代", "superseded", "replaced by", "Current version", "新版"),
+    "policy": ("政策原文", "相关文件", "相关政策", "政策依据", "Related policy", "Policy text"),
+    "interpretation": ("政策解读", "解读", "Interpretation"),
+    "guide": ("办事指南", "English guide", "Service guide"),
+    "translation": ("English version", "英文版", "Translation"),
+}

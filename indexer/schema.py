@@ -1,0 +1,118 @@
+"""THE schema, and opening the current index generation. Indexing and searching both use it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from whoosh import index
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import BOOLEAN, COLUMN, ID, KEYWORD, STORED, TEXT, Schema
+
+from .analysis import chinese_analyzer, english_analyzer, spelling_analyzer
+from .documents import PolicyDocument
+
+# Field weights for BM25F: a word in the title says more than one in the body.
+FIELD_BOOSTS = {"title": 4.0, "title_en": 3.0, "doc_number_text": 3.0, "agency": 1.5,
+                "body": 1.0, "body_en": 1.0, "summary_en": 1.5}
+ZH_FIELDS = ("title", "doc_number_text", "agency", "body")
+EN_FIELDS = ("title_en", "summary_en", "body_en")
+FACET_FIELDS = ("region", "scenario", "agency", "year", "status", "lang")
+CURRENT = "CURRENT"
+
+
+class IndexMissing(FileNotFoundError):
+    """There is no built index in the data folder yet."""
+
+
+def build_schema() -> Schema:
+    zh, en = chinese_analyzer(), english_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=zh, phrase=True, stored=True),
+        title_en=TEXT(analyzer=en, phrase=True, stored=True),
+        summary_en=TEXT(analyzer=en, phrase=True),
+        body=TEXT(analyzer=zh, phrase=True),
+        body_en=TEXT(analyzer=en, phrase=True),
+        agency=TEXT(analyzer=zh),
+        doc_number=ID(stored=True),
+        doc_number_text=TEXT(analyzer=zh, phrase=True),
+        agency_facet=KEYWORD(commas=True, lowercase=False),
+        regions=KEYWORD(commas=True, stored=True),
+        scenarios=KEYWORD(commas=True, stored=True),
+        # Per-document facet values in a column: read for every match without loading documents.
+        facets=COLUMN(VarBytesColumn()),
+        spell=TEXT(analyzer=spelling_analyzer(), phrase=False),  # unstemmed words for did-you-mean
+        status=ID(stored=True),
+        lang=ID(stored=True),
+        kind=ID(stored=True),
+        year=ID(stored=True),
+        publish_date=ID(stored=True, sortable=True),
+        sample=BOOLEAN(stored=True),
+        doc=STORED,  # the whole PolicyDocument as JSON, served as it was indexed
+    )
+
+
+def to_fields(doc: PolicyDocument) -> dict:
+    """A PolicyDocument as the schema's fields."""
+    english = doc.lang == "en"
+    return {
+        "id": doc.id,
+        "title": "" if english else doc.title,
+        "title_en": doc.title if english else (doc.title_en or ""),
+        "summary_en": doc.summary_en or "",
+        "body": "" if english else doc.text,
+        "body_en": doc.text if english else "",
+        "agency": doc.agency or "",
+        "doc_number": doc.doc_number or "",
+        "doc_number_text": doc.doc_number or "",
+        "agency_facet": ",".join(a for a in (doc.agency or "").split("、") if a),
+        "regions": ",".join(doc.regions),
+        "scenarios": ",".join(doc.scenarios),
+        "status": doc.status,
+        "lang": doc.lang,
+        "kind": doc.kind,
+        "year": (doc.publish_date or "")[:4],
+        "publish_date": doc.publish_date or "",
+        "sample": bool(doc.sample),
+        "spell": " ".join(x for x in (doc.title, doc.title_en, doc.summary_en, doc.text) if x),
+        "doc": json.dumps(doc.to_dict(), ensure_ascii=False),
+        "facets": json.dumps(facet_values(doc), ensure_ascii=False).encode("utf-8"),
+    }
+
+
+def facet_values(doc: PolicyDocument) -> dict:
+    """What facet counts, packages and suggestions need of a document, kept in one column."""
+    return {"id": doc.id, "title": doc.title, "title_en": doc.title_en or "",
+            "region": doc.regions, "scenario": doc.scenarios,
+            "agency": [a for a in (doc.agency or "").split("、") if a],
+            "year": (doc.publish_date or "")[:4], "status": doc.status, "lang": doc.lang,
+            "date": doc.publish_date or ""}
+
+
+def current_generation(index_root: Path) -> Path | None:
+    """The generation folder readers should use, or None when nothing was built yet."""
+    try:
+        name = (index_root / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    path = index_root / name
+    return path if name and path.is_dir() else None
+
+
+def set_current(index_root: Path, gen: Path) -> None:
+    """Point readers at gen atomically (write then rename)."""
+    tmp = index_root / f"{CURRENT}.tmp"
+    tmp.write_text(gen.name + "\n", encoding="utf-8")
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, index_root / CURRENT)
+
+
+def open_index(index_root: Path) -> index.Index:
+    """Open the current generation with THE schema (so any process can read it)."""
+    gen = current_generation(index_root)
+    if gen is None or not index.exists_in(str(gen)):
+        raise IndexMissing(f"no search index in {index_root}; run `policy-index index`")
+    return index.open_dir(str(gen), schema=build_schema())

@@ -1,0 +1,102 @@
+"""Every setting of policy-index declared once, with its default, environment variable and help."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+POLICIES_DIR = PROJECT_ROOT / "policies"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: object
+    help: str
+    type: type = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", "POLICY_INDEX_DATA", "./var",
+            "Folder holding the document store, the index and crawl state."),
+    Setting("taxonomy", "POLICY_INDEX_TAXONOMY", str(POLICIES_DIR / "taxonomy.yaml"),
+            "Region/scenario taxonomy: labels, classifier vocabulary, package texts."),
+    Setting("sources", "POLICY_INDEX_SOURCES", str(POLICIES_DIR / "sources.yaml"),
+            "Crawl sources used when `crawl` is given no SOURCE."),
+    Setting("sample_site", "POLICY_INDEX_SAMPLE_SITE", str(POLICIES_DIR / "corpus" / "site"),
+            "Rendered bundled sample corpus that `serve` builds from on an empty data folder."),
+    Setting("user_agent", "POLICY_INDEX_USER_AGENT",
+            "policy-index/0.1 (+https://github.com/policy-index; talent-community policy search)",
+            "User-Agent sent with every request and matched against robots.txt."),
+    Setting("crawl_delay", "POLICY_INDEX_CRAWL_DELAY", 1.0,
+            "Seconds between two requests to the same host (robots.txt Crawl-delay wins if larger).",
+            float),
+    Setting("timeout", "POLICY_INDEX_TIMEOUT", 15.0,
+            "Seconds to wait for a connection or for the next bytes of a response.", float),
+    Setting("max_bytes", "POLICY_INDEX_MAX_BYTES", 5_000_000,
+            "Largest response body read; a longer one is cut off and recorded as too large.", int),
+    Setting("max_pages", "POLICY_INDEX_MAX_PAGES", 500,
+            "Most pages fetched from one source in one crawl.", int),
+    Setting("max_redirects", "POLICY_INDEX_MAX_REDIRECTS", 5,
+            "Most redirects followed for one URL (each must stay on the allowed host).", int),
+    Setting("and_min_hits", "POLICY_INDEX_AND_MIN_HITS", 3,
+            "A query whose words all together match fewer documents than this is rerun with any word.",
+            int),
+    Setting("max_query_chars", "POLICY_INDEX_MAX_QUERY_CHARS", 200,
+            "Longest query accepted; longer ones get HTTP 400.", int),
+    Setting("max_per_page", "POLICY_INDEX_MAX_PER_PAGE", 50,
+            "Largest per_page accepted by the API.", int),
+    Setting("secret_key", "POLICY_INDEX_SECRET_KEY", "",
+            "Flask secret key for the language cookie session; random per start when empty."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str, override: object | None = None) -> object:
+    """Value of one setting: explicit override, then the environment, then the default."""
+    s = _BY_NAME[name]
+    if override is not None:
+        return override
+    raw = os.environ.get(s.env)
+    if raw is None or raw == "":
+        return s.default
+    try:
+        return s.type(raw)
+    except ValueError as exc:
+        raise SettingError(f"{s.env}={raw!r} is not a valid {s.type.__name__}") from exc
+
+
+class SettingError(ValueError):
+    """A setting has a value that cannot be used."""
+
+
+def data_dir(override: str | os.PathLike | None = None) -> Path:
+    """The data folder: --data, else $POLICY_INDEX_DATA, else ./var."""
+    return Path(str(get("data_dir", override))).expanduser()
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    """Where everything lives inside one data folder."""
+
+    root: Path
+
+    @property
+    def store(self) -> Path:
+        return self.root / "documents.sqlite3"
+
+    @property
+    def index_root(self) -> Path:
+        return self.root / "index"
+
+    @property
+    def lock(self) -> Path:
+        return self.root / "index.lock"
+
+    def ensure(self) -> DataPaths:
+        self.root.mkdir(parents=True, exist_ok=True)
+        return self

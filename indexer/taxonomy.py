@@ -1,0 +1,129 @@
+"""The region/scenario taxonomy (policies/taxonomy.yaml): labels, vocabulary, package texts, facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from . import settings
+
+WIDER_SCOPES = ("beijing", "national")
+
+
+@dataclass(frozen=True)
+class Region:
+    slug: str
+    zh: str
+    en: str
+    kind: str = "community"
+    community_zh: str = ""
+    community_en: str = ""
+    description_zh: str = ""
+    description_en: str = ""
+    aliases: tuple[str, ...] = ()
+    agency_markers: tuple[str, ...] = ()
+    facts: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    slug: str
+    zh: str
+    en: str
+    description_zh: str = ""
+    description_en: str = ""
+    strong: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PackageInfo:
+    key: str
+    region: str
+    scenario: str
+    title_zh: str
+    title_en: str
+    description_zh: str = ""
+    description_en: str = ""
+
+
+class TaxonomyError(ValueError):
+    """taxonomy.yaml is missing or malformed."""
+
+
+@dataclass
+class Taxonomy:
+    regions: dict[str, Region]
+    scenarios: dict[str, Scenario]
+    packages: dict[str, PackageInfo]
+
+    @property
+    def communities(self) -> list[str]:
+        return [s for s, r in self.regions.items() if r.kind == "community"]
+
+    def package(self, region: str, scenario: str) -> PackageInfo:
+        key = f"{region}/{scenario}"
+        if key in self.packages:
+            return self.packages[key]
+        r, s = self.regions[region], self.scenarios[scenario]
+        return PackageInfo(key, region, scenario, f"{r.zh}·{s.zh}政策包", f"{r.en}: {s.en}")
+
+    def region_label(self, slug: str, lang: str = "zh") -> str:
+        r = self.regions.get(slug)
+        return (r.zh if lang == "zh" else r.en) if r else slug
+
+    def scenario_label(self, slug: str, lang: str = "zh") -> str:
+        s = self.scenarios.get(slug)
+        return (s.zh if lang == "zh" else s.en) if s else slug
+
+
+def _tuple(v) -> tuple[str, ...]:
+    return tuple(str(x) for x in (v or ()))
+
+
+def load(path: Path) -> Taxonomy:
+    """Parse taxonomy.yaml, and the per-community facts files beside the corpus."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        regions = {
+            slug: Region(slug=slug, zh=r["zh"], en=r["en"], kind=r.get("kind", "community"),
+                         community_zh=r.get("community_zh", ""), community_en=r.get("community_en", ""),
+                         description_zh=r.get("description_zh", ""),
+                         description_en=r.get("description_en", ""),
+                         aliases=_tuple(r.get("aliases")), agency_markers=_tuple(r.get("agency_markers")),
+                         facts=r.get("facts") or {})
+            for slug, r in raw["regions"].items()
+        }
+        scenarios = {
+            slug: Scenario(slug=slug, zh=s["zh"], en=s["en"], description_zh=s.get("description_zh", ""),
+                           description_en=s.get("description_en", ""),
+                           strong=_tuple((s.get("vocabulary") or {}).get("strong")),
+                           weak=_tuple((s.get("vocabulary") or {}).get("weak")))
+            for slug, s in raw["scenarios"].items()
+        }
+        packages = {}
+        for key, p in (raw.get("packages") or {}).items():
+            region, scenario = key.split("/")
+            packages[key] = PackageInfo(key, region, scenario, p["title_zh"], p["title_en"],
+                                        p.get("description_zh", ""), p.get("description_en", ""))
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise TaxonomyError(f"cannot read taxonomy {path}: {exc}") from exc
+    return Taxonomy(regions, scenarios, packages)
+
+
+@lru_cache(maxsize=4)
+def _cached(path: str, mtime: float) -> Taxonomy:
+    return load(Path(path))
+
+
+def get(path: str | Path | None = None) -> Taxonomy:
+    """The taxonomy at path (default: the configured one), cached until the file changes."""
+    p = Path(str(path or settings.get("taxonomy")))
+    try:
+        mtime = p.stat().st_mtime
+    except OSError as exc:
+        raise TaxonomyError(f"cannot read taxonomy {p}: {exc}") from exc
+    return _cached(str(p), mtime)

@@ -1,0 +1,62 @@
+"""policy-index web front and JSON API: create_app() builds the Flask application."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from indexer import settings
+from indexer import taxonomy as taxonomy_mod
+from indexer.analysis import warm
+
+from .search import SearchIndex, SearchService
+
+log = logging.getLogger(__name__)
+
+
+def create_app(data_dir: str | Path | None = None, test_config: dict | None = None) -> Flask:
+    """The application over one data folder (default: --data / $POLICY_INDEX_DATA / ./var)."""
+    app = Flask(__name__)
+    paths = settings.DataPaths(settings.data_dir(data_dir))
+    app.config.update(
+        DATA_DIR=str(paths.root),
+        TAXONOMY=str(settings.get("taxonomy")),
+        SECRET_KEY=str(settings.get("secret_key")) or secrets.token_hex(32),
+        JSON_SORT_KEYS=False,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    tax = taxonomy_mod.get(app.config["TAXONOMY"])
+    service = SearchService(SearchIndex(settings.DataPaths(Path(app.config["DATA_DIR"])).index_root), tax)
+    app.extensions["policy_index"] = service
+    warm()
+
+    from . import api, errors, i18n, pages
+    i18n.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+
+    @app.after_request
+    def _headers(resp):
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+        return resp
+
+    return app
+
+
+def service_of(app: Flask) -> SearchService:
+    return app.extensions["policy_index"]

@@ -1,0 +1,94 @@
+"""Request arguments -> validated SearchParams; anything unusable is a QueryError (HTTP 400)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from indexer import settings
+from indexer.taxonomy import Taxonomy
+
+STATUSES = ("in_force", "expired", "unknown")
+LANGS = ("zh", "en")
+SORTS = ("relevance", "date")
+MAX_PAGE = 1000
+
+
+class QueryError(ValueError):
+    """A client sent a parameter we cannot use; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    region: str | None = None
+    scenario: str | None = None
+    agency: str | None = None
+    status: str | None = None
+    lang: str | None = None
+    page: int = 1
+    per_page: int = 10
+    sort: str = "relevance"
+    filters: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+def _one(args: Mapping, name: str) -> str | None:
+    getlist = getattr(args, "getlist", None)
+    values = getlist(name) if getlist else ([args[name]] if name in args else [])
+    values = [v for v in values if v not in (None, "")]
+    if len(values) > 1:
+        raise QueryError(f"parameter {name!r} given more than once")
+    if not values:
+        return None
+    v = str(values[0])
+    if "\x00" in v:
+        raise QueryError(f"parameter {name!r} contains a NUL character")
+    return v.strip()
+
+
+def _int(args: Mapping, name: str, default: int, lo: int, hi: int) -> int:
+    raw = _one(args, name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise QueryError(f"parameter {name!r} must be a whole number, got {raw[:20]!r}") from None
+    if not lo <= value <= hi:
+        raise QueryError(f"parameter {name!r} must be between {lo} and {hi}")
+    return value
+
+
+def _choice(args: Mapping, name: str, allowed) -> str | None:
+    v = _one(args, name)
+    if v is not None and v not in allowed:
+        raise QueryError(f"parameter {name!r} must be one of: {', '.join(allowed)}")
+    return v
+
+
+def parse_params(args: Mapping, tax: Taxonomy, lang_param: str = "lang") -> SearchParams:
+    """Validate search arguments. lang_param names the document-language filter's parameter."""
+    q = _one(args, "q") or ""
+    limit = int(settings.get("max_query_chars"))
+    if len(q) > limit:
+        raise QueryError(f"query is too long ({len(q)} characters; at most {limit})")
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in q):
+        raise QueryError("query contains control characters")
+    region = _choice(args, "region", tuple(tax.regions))
+    scenario = _choice(args, "scenario", tuple(tax.scenarios))
+    agency = _one(args, "agency")
+    if agency and len(agency) > 100:
+        raise QueryError("parameter 'agency' is too long")
+    status = _choice(args, "status", STATUSES)
+    lang = _choice(args, lang_param, LANGS)
+    sort = _choice(args, "sort", SORTS) or "relevance"
+    per_page = _int(args, "per_page", 10, 1, int(settings.get("max_per_page")))
+    page = _int(args, "page", 1, 1, MAX_PAGE)
+    filters = {k: v for k, v in (("region", region), ("scenario", scenario), ("agency", agency),
+                                 ("status", status), ("lang", lang)) if v}
+    return SearchParams(q=q, region=region, scenario=scenario, agency=agency, status=status,
+                        lang=lang, page=page, per_page=per_page, sort=sort, filters=filters)

@@ -1,0 +1,277 @@
+"""Searching the served index (no Flask): SearchParams -> SearchResponse, documents, suggestions."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from html import escape
+from pathlib import Path
+
+from whoosh import highlight
+from whoosh.query import And, Every, Or, Query, Term
+
+from indexer import settings
+from indexer.analysis import fold
+from indexer.documents import PolicyDocument
+from indexer.schema import IndexMissing, current_generation, open_index
+from indexer.taxonomy import WIDER_SCOPES, Taxonomy
+
+from . import packages as pk
+from .query import SearchParams
+from .results import ResultItem, SearchResponse
+from .understand import Understood, build_queries, understand
+
+log = logging.getLogger(__name__)
+EXPIRED_FACTOR = 0.5     # an expired policy ranks below an in-force one of similar relevance
+RERANK_WINDOW = 100
+FACETS = ("region", "scenario", "agency", "year", "status", "lang")
+MAX_FACET_VALUES = 30
+
+
+class MarkFormatter(highlight.Formatter):
+    """Escapes all text; the only markup it emits is a bare <mark>."""
+
+    between = "…"
+
+    def _text(self, text: str) -> str:
+        return escape(text, quote=True)
+
+    def format_token(self, text, token, replace=False):
+        return "<mark>" + escape(highlight.get_text(text, token, replace), quote=True) + "</mark>"
+
+
+class SearchIndex:
+    """The served index generation; reopened when a build swaps generations or commits."""
+
+    def __init__(self, index_root: Path):
+        self.index_root = Path(index_root)
+        self._lock = threading.Lock()
+        self._ix = None
+        self._key: tuple | None = None
+        self._local = threading.local()
+        self._cache: dict[str, object] = {}
+
+    def _current_key(self) -> tuple:
+        gen = current_generation(self.index_root)
+        if gen is None:
+            raise IndexMissing(f"no search index in {self.index_root}; run `policy-index index`")
+        toc = max((p.name for p in gen.glob("_MAIN_*.toc")), default="")
+        return (gen.name, toc)
+
+    def searcher(self):
+        """A searcher of the current index for this thread (reused until the index changes)."""
+        key = self._current_key()
+        if key != self._key:
+            with self._lock:
+                if key != self._key:
+                    self._ix = open_index(self.index_root)
+                    self._key = key
+                    self._cache = {}
+        local = self._local
+        if getattr(local, "key", None) != self._key:
+            old = getattr(local, "searcher", None)
+            if old is not None:
+                old.close()
+            local.searcher = self._ix.searcher()
+            local.key = self._key
+        return local.searcher
+
+    def cached(self, name: str, compute):
+        """A value derived from the current index, computed once per index version."""
+        self.searcher()
+        if name not in self._cache:
+            self._cache[name] = compute()
+        return self._cache[name]
+
+    def ready(self) -> bool:
+        try:
+            self.searcher()
+        except (IndexMissing, OSError):
+            return False
+        return True
+
+
+def region_scopes(region: str) -> list[str]:
+    """A region and the wider scopes whose policies apply in it: a community's residents are
+    covered by citywide and national policy, Beijing's by national policy."""
+    if region in WIDER_SCOPES:
+        return list(WIDER_SCOPES[WIDER_SCOPES.index(region):])
+    return [region, *WIDER_SCOPES]
+
+
+def _filter_query(p: SearchParams) -> Query | None:
+    parts: list[Query] = []
+    if p.region:
+        parts.append(Or([Term("regions", r) for r in region_scopes(p.region)]))
+    if p.scenario:
+        parts.append(Term("scenarios", p.scenario))
+    if p.agency:
+        parts.append(Term("agency_facet", p.agency))
+    if p.status:
+        parts.append(Term("status", p.status))
+    if p.lang:
+        parts.append(Term("lang", p.lang))
+    return And(parts) if parts else None
+
+
+def _doc(hit) -> dict:
+    return json.loads(hit["doc"])
+
+
+class SearchService:
+    """Everything the API, the pages and the CLI ask of the index."""
+
+    def __init__(self, index: SearchIndex, tax: Taxonomy):
+        self.index = index
+        self.tax = tax
+
+    def search(self, p: SearchParams) -> SearchResponse:
+        u = understand(p.q)
+        s = self.index.searcher()
+        strict, loose = build_queries(u)
+        filt = _filter_query(p)
+        window = max(p.offset + p.per_page, RERANK_WINDOW if p.sort == "relevance" else 0)
+        kwargs = {"filter": filt, "limit": window, "terms": True}
+        if p.sort == "date" or strict is None:
+            kwargs.update(sortedby="publish_date", reverse=True)
+        matched = "all"
+        results = s.search(strict if strict is not None else Every(), **kwargs)
+        if loose is not None and len(results) < int(settings.get("and_min_hits")):
+            any_results = s.search(loose, **kwargs)
+            if len(any_results) > len(results):
+                results, matched = any_results, "any"
+        total = len(results)
+        hits = [(h, _doc(h), h.score or 0.0) for h in results]
+        if p.sort == "relevance" and strict is not None:
+            hits = [(h, d, sc * (EXPIRED_FACTOR if d["status"] == "expired" else 1.0)) for h, d, sc in hits]
+            hits.sort(key=lambda x: (-x[2], -(int((x[1].get("publish_date") or "0000").replace("-", "")[:8] or 0))))
+        page_hits = hits[p.offset:p.offset + p.per_page]
+        items = [self._item(h, d, sc, u) for h, d, sc in page_hits]
+        package_input = [{"id": d["id"], "score": sc, "regions": d["regions"], "scenarios": d["scenarios"],
+                          "status": d["status"]} for _, d, sc in hits[:RERANK_WINDOW]]
+        packages = pk.group(package_input, self.tax, p.region) if not u.empty else []
+        facets = self._facets(results.docs())
+        suggestion = self._suggest_correction(u, s) if total < 3 and u.words else None
+        return SearchResponse(params=p, terms=u.terms, total=total, results=items, packages=packages,
+                              facets=facets, suggestion=suggestion, matched=matched)
+
+    def facet_table(self) -> list[dict | None]:
+        """Facet values per document number of the current index (None for deleted documents)."""
+        def build():
+            reader = self.index.searcher().reader()
+            col = reader.column_reader("facets")
+            return [json.loads(col[n]) if col[n] and not reader.is_deleted(n) else None
+                    for n in range(reader.doc_count_all())]
+        return self.index.cached("facet_table", build)
+
+    def _facets(self, docnums) -> dict[str, dict[str, int]]:
+        table = self.facet_table()
+        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        for n in docnums:
+            f = table[n]
+            if f is None:
+                continue
+            for name in FACETS:
+                values = f[name] if isinstance(f[name], list) else [f[name]]
+                c = counts[name]
+                for v in values:
+                    if v:
+                        c[v] = c.get(v, 0) + 1
+        return {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_FACET_VALUES])
+                for name, c in counts.items()}
+
+    def _item(self, hit, d: dict, score: float, u: Understood) -> ResultItem:
+        return ResultItem(
+            id=d["id"], url=d["url"], title=d["title"], doc_number=d.get("doc_number"),
+            agency=d.get("agency"), publish_date=d.get("publish_date"), status=d["status"],
+            lang=d["lang"], regions=d["regions"], scenarios=d["scenarios"],
+            snippet=snippet(hit, d, u), score=score, kind=d.get("kind", "policy"),
+            sample=bool(d.get("sample")), title_en=d.get("title_en"),
+        )
+
+    def _suggest_correction(self, u: Understood, s) -> str | None:
+        corrector = s.corrector("spell")
+        changed, out = False, []
+        for w in u.text.split():
+            lw = w.lower()
+            if lw.isascii() and lw.isalpha() and len(lw) >= 4 and not s.frequency("spell", lw):
+                best = corrector.suggest(lw, limit=1, maxdist=2)
+                if best:
+                    out.append(best[0])
+                    changed = True
+                    continue
+            out.append(w)
+        return " ".join(out) if changed else None
+
+    # ---- documents and packages ---------------------------------------------------------
+    def document(self, doc_id: str) -> PolicyDocument | None:
+        s = self.index.searcher()
+        stored = s.document(id=doc_id)
+        return PolicyDocument(**json.loads(stored["doc"])) if stored else None
+
+    def documents(self, ids: list[str]) -> list[PolicyDocument]:
+        return [d for d in (self.document(i) for i in ids) if d]
+
+    def _package_members(self) -> dict[str, list[tuple[str, str]]]:
+        """Every package key -> [(publish_date, id)] of its in-force policies, newest first."""
+        members: dict[str, list[tuple[str, str]]] = {}
+        for f in self.facet_table():
+            if f is None or f["status"] == "expired":
+                continue
+            for region, scenario, _ in pk.package_keys(f["region"], f["scenario"], self.tax):
+                members.setdefault(f"{region}/{scenario}", []).append((f["date"], f["id"]))
+        for v in members.values():
+            v.sort(reverse=True)
+        return members
+
+    def package_members(self) -> dict[str, list[tuple[str, str]]]:
+        return self.index.cached("package_members", self._package_members)
+
+    def package_ids(self, region: str, scenario: str) -> list[str]:
+        return [i for _, i in self.package_members().get(f"{region}/{scenario}", [])]
+
+    def package_counts(self) -> list[dict]:
+        members = self.package_members()
+        out = []
+        for region in self.tax.communities:
+            for scenario in self.tax.scenarios:
+                info = self.tax.package(region, scenario)
+                out.append({"key": info.key, "region": region, "scenario": scenario,
+                            "title_zh": info.title_zh, "title_en": info.title_en,
+                            "count": len(members.get(info.key, []))})
+        return out
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[dict]:
+        """Completions while typing: package names first, then policy titles."""
+        q = fold(prefix).strip().lower()
+        if not q:
+            return []
+        out: list[dict] = []
+        for info in (self.tax.package(r, s) for r in self.tax.communities for s in self.tax.scenarios):
+            if q in info.title_zh.lower() or q in info.title_en.lower():
+                out.append({"text": info.title_zh, "text_en": info.title_en, "kind": "package",
+                            "key": info.key})
+        titles = self.index.cached("titles", lambda: sorted(
+            ((f["title"], f["title_en"], f["id"]) for f in self.facet_table() if f), key=lambda t: len(t[0])))
+        starts = [t for t in titles if t[0].lower().startswith(q) or t[1].lower().startswith(q)]
+        within = [t for t in titles if t not in starts and (q in t[0].lower() or q in t[1].lower())]
+        out.extend({"text": t, "text_en": te or None, "kind": "policy", "id": i} for t, te, i in starts + within)
+        return out[:limit]
+
+
+def snippet(hit, d: dict, u: Understood, length: int = 160) -> str:
+    """An escaped excerpt of the body with matched words in <mark>."""
+    text = d.get("text") or ""
+    field = "body_en" if d.get("lang") == "en" else "body"
+    if u.terms:
+        try:
+            hl = highlight.Highlighter(
+                fragmenter=highlight.ContextFragmenter(maxchars=length, surround=50),
+                formatter=MarkFormatter(), order=highlight.SCORE)
+            out = hl.highlight_hit(hit, field, text=text, top=2)
+            if out:
+                return out
+        except (KeyError, ValueError) as exc:  # a highlighting failure must not fail the search
+            log.debug("no highlight for %s: %s", d.get("id"), exc)
+    return escape(text[:length], quote=True) + ("…" if len(text) > length else "")
