@@ -14,7 +14,12 @@ from pathlib import Path
 import jieba
 from opencc import OpenCC
 from whoosh.analysis import (
-    Analyzer, LowercaseFilter, RegexTokenizer, StemFilter, Token, Tokenizer,
+    Analyzer,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    Token,
+    Tokenizer,
 )
 
 from . import settings
@@ -41,7 +46,8 @@ def jieba_tokenizer(dict_path: str | None = None) -> jieba.Tokenizer:
                 tok = jieba.Tokenizer()
                 tok.initialize()
                 if dict_path and Path(dict_path).exists():
-                    tok.load_userdict(dict_path)
+                    with open(dict_path, "rb") as fh:  # jieba leaves a path's file open
+                        tok.load_userdict(fh)
                 _tokenizers[key] = tok
     return tok
 

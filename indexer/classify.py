@@ -22,9 +22,7 @@ def classify_regions(doc: PolicyDocument, tax: Taxonomy, hints: list[str] | tupl
         if slug in out:
             continue
         aliases = [a.lower() for a in r.aliases if a]
-        if any(a in title for a in aliases) or any(a.lower() in agency.lower() for a in aliases):
-            out.append(slug)
-        elif sum(_count(body, a) for a in aliases) >= 4:
+        if any(a in title for a in aliases) or any(a.lower() in agency.lower() for a in aliases) or sum(_count(body, a) for a in aliases) >= 4:
             out.append(slug)
     if not out:
         for slug in ("national", "beijing"):

@@ -50,10 +50,9 @@ class Source:
     title: str = ""
 
     def region_hints(self, url: str) -> list[str]:
-        path = urlsplit(url).path.lstrip("/")
-        if self.base_url:
-            base_path = urlsplit(self.base_url).path.lstrip("/")
-            path = path[len(base_path):] if path.startswith(base_path) else path
+        """Region slugs for a page of this source, by the page's path below the source's root."""
+        base = self.base_url or (self.path.resolve().as_uri() + "/" if self.path else "")
+        path = url[len(base):] if base and url.startswith(base) else urlsplit(url).path.lstrip("/")
         for prefix, regions in self.regions_by_path.items():
             if path.startswith(prefix):
                 return list(regions)

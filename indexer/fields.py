@@ -48,7 +48,7 @@ def find_doc_number(text: str) -> str | None:
     norm = unicodedata.normalize("NFKC", text).replace("〔", "[").replace("〕", "]")
     for m in P.DOC_NUMBER_RE.finditer(norm):
         before = norm[max(0, m.start() - 80):m.start()]
-        sentence = re.split(r"[。；;\n]", before)[-1]
+        sentence = re.split(r"[。；;\n]", before)[-1] + m.group("prefix")
         # A number right after 《…》, or in a sentence that cites (根据、按照…), names another document.
         if sentence.rstrip("（( ")[-1:] == "》" or before.count("《") > before.count("》") or any(
             w in sentence for w in P.CITATION_MARKERS

@@ -10,8 +10,15 @@ from bs4 import BeautifulSoup, Tag
 from . import patterns as P
 from .documents import PolicyDocument
 from .fields import (
-    clean_agency, clean_space, clean_title, detect_lang, find_doc_number, normalize_doc_number,
-    parse_date, parse_status, squash,
+    clean_agency,
+    clean_space,
+    clean_title,
+    detect_lang,
+    find_doc_number,
+    normalize_doc_number,
+    parse_date,
+    parse_status,
+    squash,
 )
 
 _ALL_LABELS = {**{squash(k): v for k, v in P.FIELD_LABELS.items()}}
@@ -168,7 +175,7 @@ def _label_values(soup: BeautifulSoup) -> tuple[dict[str, str], list[Tag]]:
         cells = tr.find_all(["td", "th"], recursive=False)
         if len(cells) < 2 or tr.find("table"):
             continue
-        for lab, val in zip(cells[::2], cells[1::2]):
+        for lab, val in zip(cells[::2], cells[1::2], strict=False):
             take(lab.get_text(" "), val.get_text(" "), tr)
     for dt_ in soup.find_all("dt"):
         dd = dt_.find_next_sibling("dd")

@@ -8,7 +8,7 @@ from pathlib import Path
 from . import settings
 from . import taxonomy as taxonomy_mod
 from .build import BuildReport, build
-from .crawl import CrawlReport, Crawler, Source, load_sources
+from .crawl import Crawler, CrawlReport, Source, load_sources
 from .documents import DocumentStore
 from .schema import current_generation
 

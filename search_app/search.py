@@ -132,18 +132,20 @@ class SearchService:
         strict, loose = build_queries(u)
         filt = _filter_query(p)
         window = max(p.offset + p.per_page, RERANK_WINDOW if p.sort == "relevance" else 0)
-        kwargs = {"filter": filt, "limit": window, "terms": True}
+        kwargs = {"filter": filt, "limit": window}
         if p.sort == "date" or strict is None:
             kwargs.update(sortedby="publish_date", reverse=True)
         matched = "all"
         results = s.search(strict if strict is not None else Every(), **kwargs)
-        if loose is not None and len(results) < int(settings.get("and_min_hits")):
+        # len(results) can ignore the filter; the set of matched documents never does.
+        if loose is not None and len(results.docs()) < int(settings.get("and_min_hits")):
             any_results = s.search(loose, **kwargs)
-            if len(any_results) > len(results):
+            if len(any_results.docs()) > len(results.docs()):
                 results, matched = any_results, "any"
-        total = len(results)
-        hits = [(h, _doc(h), h.score or 0.0) for h in results]
-        if p.sort == "relevance" and strict is not None:
+        total = len(results.docs())
+        scored = p.sort == "relevance" and strict is not None
+        hits = [(h, _doc(h), float(h.score or 0.0) if scored else 0.0) for h in results]
+        if scored:
             hits = [(h, d, sc * (EXPIRED_FACTOR if d["status"] == "expired" else 1.0)) for h, d, sc in hits]
             hits.sort(key=lambda x: (-x[2], -(int((x[1].get("publish_date") or "0000").replace("-", "")[:8] or 0))))
         page_hits = hits[p.offset:p.offset + p.per_page]

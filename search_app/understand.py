@@ -13,11 +13,8 @@ from indexer.fields import normalize_doc_number
 from indexer.schema import EN_FIELDS, FIELD_BOOSTS, ZH_FIELDS
 
 # Words that carry no information in a question ("怎么申请人才公寓", "how do I get a visa").
-STOP_ZH = frozenset("的 了 吗 呢 啊 吧 呀 么 怎么 怎样 怎么样 如何 哪里 哪儿 在哪 什么 需要 我 我们 你 您 "
-                    "请问 想 想要 能 能否 可以 可不可以 是 是否 有 有没有 和 与 及 或 在 到 给 把 被 要 去".split())
-STOP_EN = frozenset("how do does did i me my we our you your what where when which who is are was "
-                    "the to of for in on at and or can could should get need want with about an "
-                    "there any this that".split())
+STOP_ZH = frozenset(["的", "了", "吗", "呢", "啊", "吧", "呀", "么", "怎么", "怎样", "怎么样", "如何", "哪里", "哪儿", "在哪", "什么", "需要", "我", "我们", "你", "您", "请问", "想", "想要", "能", "能否", "可以", "可不可以", "是", "是否", "有", "有没有", "和", "与", "及", "或", "在", "到", "给", "把", "被", "要", "去"])
+STOP_EN = frozenset(["how", "do", "does", "did", "i", "me", "my", "we", "our", "you", "your", "what", "where", "when", "which", "who", "is", "are", "was", "the", "to", "of", "for", "in", "on", "at", "and", "or", "can", "could", "should", "get", "need", "want", "with", "about", "an", "there", "any", "this", "that"])
 _PHRASE_RE = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」')
 DOC_NUMBER_BOOST = 50.0
 PHRASE_BOOST = 2.0

@@ -1,0 +1,168 @@
+"""The JSON API on the bundled sample corpus: the contract's shapes, filters, errors."""
+
+import re
+
+import pytest
+
+CONTRACT_RESULT_KEYS = {"id", "url", "title", "doc_number", "agency", "publish_date", "status", "lang",
+                        "regions", "scenarios", "snippet", "score"}
+
+
+def test_search_response_has_the_contract_shape(client):
+    body = client.get("/api/search?q=人才公寓 申请").get_json()
+    assert set(body) >= {"query", "total", "page", "per_page", "results", "packages", "facets", "suggestion"}
+    assert body["query"]["q"] == "人才公寓 申请" and body["query"]["terms"] == ["人才公寓", "申请"]
+    assert body["total"] >= 5 and body["page"] == 1 and body["per_page"] == 10
+    assert len(body["results"]) == 10
+    for r in body["results"]:
+        assert set(r) >= CONTRACT_RESULT_KEYS
+        assert re.fullmatch(r"[0-9a-f]{16}", r["id"])
+        assert r["publish_date"] is None or re.fullmatch(r"\d{4}-\d\d-\d\d", r["publish_date"])
+    assert "人才公寓" in body["results"][0]["title"]
+    assert set(body["facets"]) == {"region", "scenario", "agency", "year", "status", "lang"}
+    pkg = body["packages"][0]
+    assert set(pkg) >= {"key", "region", "scenario", "title_zh", "title_en", "score", "policy_ids"}
+    assert pkg["key"] == f"{pkg['region']}/{pkg['scenario']}" and pkg["policy_ids"]
+    assert any(p["scenario"] == "livable" for p in body["packages"][:3])
+
+
+def test_results_are_ranked_and_paginated(client):
+    first = client.get("/api/search?q=外籍人才&per_page=5").get_json()
+    second = client.get("/api/search?q=外籍人才&per_page=5&page=2").get_json()
+    assert first["total"] == second["total"] > 10
+    scores = [r["score"] for r in first["results"] + second["results"]]
+    ids = [r["id"] for r in first["results"] + second["results"]]
+    assert len(set(ids)) == 10
+    in_force = [r["score"] for r in first["results"] if r["status"] != "expired"]
+    assert in_force == sorted(in_force, reverse=True)
+    far = client.get("/api/search?q=外籍人才&page=999").get_json()
+    assert far["results"] == [] and far["total"] == first["total"]
+    assert scores
+
+
+def test_sort_by_date(client):
+    body = client.get("/api/search?q=人才&sort=date&per_page=20").get_json()
+    dates = [r["publish_date"] or "" for r in body["results"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize("q,param,value", [("人才", "region", "huairou"), ("人才", "scenario", "education"),
+                                           ("人才", "status", "in_force"), ("talent", "lang", "en")])
+def test_filters_narrow_results_and_facets_count_them(client, q, param, value):
+    unfiltered = client.get(f"/api/search?q={q}").get_json()
+    body = client.get(f"/api/search?q={q}&{param}={value}&per_page=50").get_json()
+    assert body["total"] < unfiltered["total"]
+    assert body["total"] > 0 and body["query"]["filters"] == {param: value}
+    field = {"region": "regions", "scenario": "scenarios"}.get(param, param)
+    for r in body["results"]:
+        got = r[field]
+        if param == "region":
+            assert set(got) & {"huairou", "beijing", "national"}  # wider scopes apply in a community
+        elif isinstance(got, list):
+            assert value in got
+        else:
+            assert got == value
+    facet = body["facets"][param]
+    if param != "region":
+        assert facet[value] == body["total"]
+    if param in ("status", "lang"):
+        assert len(facet) == 1
+
+
+def test_agency_filter_and_facet(client):
+    body = client.get("/api/search?q=人才").get_json()
+    agency, count = next(iter(body["facets"]["agency"].items()))
+    filtered = client.get(f"/api/search?q=人才&agency={agency}").get_json()
+    assert filtered["total"] == count
+    assert all(agency in r["agency"].split("、") for r in filtered["results"])
+
+
+def test_english_and_doc_number_queries(client):
+    body = client.get("/api/search?q=work permit").get_json()
+    assert body["total"] > 0
+    any_doc = client.get("/api/search?q=人才&per_page=50").get_json()
+    numbered = next(r for r in any_doc["results"] if r["doc_number"])
+    messy = numbered["doc_number"].replace("〔", "[").replace("〕", "]")
+    hit = client.get("/api/search", query_string={"q": messy}).get_json()
+    assert hit["results"][0]["id"] == numbered["id"]
+
+
+def test_empty_query_lists_everything_newest_first(client):
+    body = client.get("/api/search?per_page=50").get_json()
+    assert body["total"] >= 30 and body["packages"] == []
+    dates = [r["publish_date"] or "" for r in body["results"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_and_falls_back_to_or(client):
+    body = client.get("/api/search?q=人才公寓 量子引力波").get_json()
+    assert body["total"] > 0 and body["query"]["matched"] == "any"
+
+
+def test_did_you_mean_for_misspelt_english(client):
+    body = client.get("/api/search?q=permitt").get_json()
+    assert body["suggestion"] == "permit"
+
+
+@pytest.mark.parametrize("query", [
+    "page=0", "page=abc", "page=1001", "per_page=0", "per_page=51", "per_page=1e3", "sort=popular",
+    "region=mars", "scenario=space", "status=maybe", "lang=fr", "q=" + "长" * 201, "q=%00", "q=a%01b",
+    "region=huairou&region=shunyi", "agency=" + "局" * 101,
+])
+def test_bad_parameters_get_400_with_a_message(client, query):
+    r = client.get("/api/search?" + query)
+    assert r.status_code == 400 and r.is_json and r.get_json()["error"]
+
+
+@pytest.mark.parametrize("q", ['"', "((", "title:x", "a* OR b?", "人才~2", "x^9", "/regex/", "AND OR NOT",
+                               "-", "'; DROP TABLE documents; --", "<script>", "\\", "🙂", "   "])
+def test_hostile_queries_never_fail(client, q):
+    r = client.get("/api/search", query_string={"q": q})
+    assert r.status_code == 200, r.data
+
+
+def test_policy_endpoint(client):
+    first = client.get("/api/search?q=人才公寓").get_json()["results"][0]
+    doc = client.get(f"/api/policies/{first['id']}").get_json()
+    assert list(doc)[:11] == ["id", "url", "title", "doc_number", "agency", "publish_date", "lang", "status",
+                              "regions", "scenarios", "text"]
+    assert doc["title"] == first["title"] and len(doc["text"]) > 200 and doc["sample"] is True
+    r = client.get("/api/policies/0000000000000000")
+    assert r.status_code == 404 and "error" in r.get_json()
+
+
+def test_packages_endpoints(client, tax):
+    allp = client.get("/api/packages").get_json()["packages"]
+    assert len(allp) == 72 and {p["key"] for p in allp} == {
+        f"{r}/{s}" for r in tax.communities for s in tax.scenarios}
+    assert all(p["count"] >= 1 for p in allp)
+    pkg = client.get("/api/packages/huairou/livable").get_json()
+    assert pkg["key"] == "huairou/livable" and pkg["count"] == len(pkg["policies"]) > 0
+    assert all(p["status"] != "expired" for p in pkg["policies"])
+    assert all(set(p["regions"]) & {"huairou", "beijing", "national"} for p in pkg["policies"])
+    assert client.get("/api/packages/mars/livable").status_code == 404
+    assert client.get("/api/packages/huairou/space").status_code == 404
+    assert client.get("/api/packages/beijing/livable").get_json()["error"]
+
+
+def test_suggest(client):
+    body = client.get("/api/suggest?q=人才").get_json()
+    assert body["suggestions"] and all("人才" in s["text"] for s in body["suggestions"])
+    assert client.get("/api/suggest?q=").get_json()["suggestions"] == []
+    assert client.get("/api/suggest?q=" + "x" * 101).status_code == 400
+
+
+def test_openapi_and_health(client):
+    spec = client.get("/api/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.") and "/api/search" in spec["paths"]
+    params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    assert params == {"q", "region", "scenario", "agency", "status", "lang", "page", "per_page", "sort"}
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "ok" and health["documents"] >= 30
+
+
+def test_unknown_api_path_is_json_404(client):
+    r = client.get("/api/nothing-here")
+    assert r.status_code == 404 and r.get_json()["error"]
+    r = client.post("/api/search")
+    assert r.status_code == 405 and r.get_json()["error"]

@@ -1,0 +1,61 @@
+"""Index builds: generations swapped atomically, incremental updates, the writer lock."""
+
+import pytest
+from whoosh.query import Term
+
+from conftest import build_index, make_doc
+from indexer.build import IndexBusy, build, build_lock
+from indexer.documents import DocumentStore
+from indexer.schema import current_generation, open_index
+
+
+def _ids(paths):
+    with open_index(paths.index_root).searcher() as s:
+        return sorted(f["id"] for f in s.all_stored_fields())
+
+
+def test_full_build_then_incremental_update_and_delete(small_data):
+    docs = [make_doc(i) for i in range(5)]
+    r = build_index(small_data, docs)
+    assert r.added == 5 and _ids(small_data) == sorted(d.id for d in docs)
+    gen = current_generation(small_data.index_root)
+    with DocumentStore(small_data.store) as store:
+        store.put(make_doc(5))
+        store.put(make_doc(1, title="改过的标题"))
+        store.delete(docs[2].id)
+        r = build(store, small_data.index_root, small_data.lock)
+    assert r.mode == "incremental" and r.added == 2 and r.deleted == 1
+    assert current_generation(small_data.index_root) == gen
+    ids = _ids(small_data)
+    assert docs[2].id not in ids and make_doc(5).id in ids and len(ids) == 5
+    with open_index(small_data.index_root).searcher() as s:
+        assert len(s.search(Term("title", "改过"))) == 1
+
+
+def test_readers_keep_their_generation_during_a_full_rebuild(small_data):
+    build_index(small_data, [make_doc(i) for i in range(3)])
+    reader = open_index(small_data.index_root).searcher()
+    before = current_generation(small_data.index_root)
+    build_index(small_data, [make_doc(i) for i in range(3, 6)], full=True)
+    after = current_generation(small_data.index_root)
+    assert after != before
+    assert reader.doc_count() == 3  # the old searcher still reads its complete generation
+    reader.close()
+    assert len(_ids(small_data)) == 6
+
+
+def test_second_writer_is_refused_with_a_clear_message(small_data):
+    small_data.ensure()
+    with build_lock(small_data.lock), DocumentStore(small_data.store) as store, \
+            pytest.raises(IndexBusy, match="another `policy-index index` is running"):
+        build(store, small_data.index_root, small_data.lock)
+
+
+def test_recrawl_updates_by_url(small_data):
+    small_data.ensure()
+    with DocumentStore(small_data.store) as store:
+        assert store.put(make_doc(1)) == "new"
+        assert store.put(make_doc(1)) == "unchanged"
+        assert store.put(make_doc(1, text="新的正文。")) == "changed"
+        assert store.count() == 1
+        assert store.get(make_doc(1).id).text == "新的正文。"

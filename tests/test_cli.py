@@ -1,0 +1,82 @@
+"""The installed console script, run as a subprocess: every command, errors in one line."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from search_app import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+EXE = shutil.which("policy-index") or str(Path(sys.executable).parent / "policy-index")
+
+
+def run(*args, data=None, check=True, env=None):
+    cmd = [EXE, *args] + (["--data", str(data)] if data else [])
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=ROOT,
+                          env={**os.environ, **(env or {})})
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+@pytest.fixture(scope="module")
+def cli_data(tmp_path_factory):
+    data = tmp_path_factory.mktemp("cli")
+    out = run("crawl", "policies/corpus/site/wangjing", "policies/corpus/site/national", data=data).stdout
+    assert "new" in out
+    assert "full index build" in run("index", data=data).stdout
+    return data
+
+
+def test_console_script_is_installed():
+    assert Path(EXE).exists()
+    assert "crawl" in run("--help").stdout
+
+
+def test_dump_prints_one_document_per_line(cli_data):
+    lines = run("dump", data=cli_data).stdout.splitlines()
+    assert len(lines) >= 10
+    docs = [json.loads(x) for x in lines]
+    assert all(list(d)[:11] == ["id", "url", "title", "doc_number", "agency", "publish_date", "lang",
+                                "status", "regions", "scenarios", "text"] for d in docs)
+
+
+def test_search_json_is_exactly_the_api_body(cli_data):
+    args = ["search", "人才公寓", "--json", "--limit", "5", "--region", "wangjing"]
+    cli_body = json.loads(run(*args, data=cli_data).stdout)
+    client = create_app(cli_data, {"TESTING": True}).test_client()
+    api_body = client.get("/api/search?q=人才公寓&per_page=5&region=wangjing").get_json()
+    assert cli_body == api_body and cli_body["total"] > 0
+
+
+def test_search_text_output(cli_data):
+    out = run("search", "人才公寓", "--limit", "2", data=cli_data).stdout
+    assert "results for" in out and "id " in out
+
+
+def test_incremental_index_is_a_no_op_when_nothing_changed(cli_data):
+    assert "incremental index build: 0 documents written" in run("index", data=cli_data).stdout
+
+
+@pytest.mark.parametrize("args,message", [
+    (["search", "x", "--region", "mars"], "parameter 'region' must be one of"),
+    (["crawl", "/no/such/folder"], "no such file or folder"),
+    (["crawl", "--config", "/no/such.yaml"], "cannot read sources file"),
+    (["search", "x"], "no search index"),
+    (["dump"], "no document store"),
+])
+def test_user_errors_are_one_line_without_traceback(tmp_path, args, message):
+    proc = run(*args, data=tmp_path / "empty", check=False)
+    assert proc.returncode != 0
+    assert message in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_data_from_environment(cli_data):
+    proc = run("search", "人才公寓", "--json", env={"POLICY_INDEX_DATA": str(cli_data)})
+    assert json.loads(proc.stdout)["total"] > 0
