@@ -25,7 +25,8 @@ def classify_regions(doc: PolicyDocument, tax: Taxonomy, hints: list[str] | tupl
         if any(a in title for a in aliases) or any(a.lower() in agency.lower() for a in aliases) or sum(_count(body, a) for a in aliases) >= 4:
             out.append(slug)
     if not out:
-        for slug in ("national", "beijing"):
+        # Beijing first: a Beijing branch of a national body (中国人民银行北京市分行) issues for Beijing.
+        for slug in ("beijing", "national"):
             r = tax.regions.get(slug)
             if r and any(m in agency or (doc.doc_number or "").startswith(m) for m in r.agency_markers):
                 out.append(slug)

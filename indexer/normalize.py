@@ -57,10 +57,8 @@ def normalize(html: str, url: str) -> PolicyDocument:
     title_en = _text_of(soup.select_one(".title-en, [data-title-en]"))
     summary_en = _text_of(soup.select_one(".summary-en, [data-summary-en]"))
     body_el = _body_element(soup)
-    if body_el is not None:
-        density, n_links = link_density(body_el)
-        if n_links >= 3 and density > 0.5:
-            raise NotADocument("a listing page (mostly links)")
+    if body_el is not None and _is_listing(body_el):
+        raise NotADocument("a listing page (links, no running text)")
     lines = _body_lines(body_el, label_elements) if body_el else []
 
     title = _first(prov, "title", [
@@ -112,6 +110,18 @@ def normalize(html: str, url: str) -> PolicyDocument:
         sample=(meta.get("policy-index:sample") == "true"), title_en=title_en or None,
         summary_en=summary_en or None, links=links, provenance=prov,
     )
+
+
+def _is_listing(el: Tag) -> bool:
+    """Mostly links, or links and not one sentence of running text of its own."""
+    density, n_links = link_density(el)
+    if n_links >= 3 and density > 0.5:
+        return True
+    if n_links >= 1:
+        linked = {clean_space(a.get_text(" ")) for a in el.find_all("a")}
+        own = [len(clean_space(x)) for x in el.get_text("\n").split("\n") if clean_space(x) not in linked]
+        return max(own, default=0) < 50
+    return False
 
 
 def _first(prov: dict, name: str, candidates: list[tuple[str, str | None]]) -> str | None:

@@ -41,7 +41,7 @@ def sample_source() -> Source:
     except ValueError as exc:
         log.warning("%s; using the bundled sample site without its region hints", exc)
     return Source(name="sample", path=Path(str(settings.get("sample_site"))), sample=True,
-                  base_url="https://sample.policy-index.example/")
+                  base_url=settings.SAMPLE_BASE_URL)
 
 
 def needs_bootstrap(paths: settings.DataPaths) -> bool:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 POLICIES_DIR = PROJECT_ROOT / "policies"
+# The URL the bundled sample pages are recorded under (a reserved .example host: they are samples).
+SAMPLE_BASE_URL = "https://sample.policy-index.example/"
 
 
 @dataclass(frozen=True)

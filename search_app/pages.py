@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from werkzeug.datastructures import MultiDict
 
+from indexer import settings
 from indexer.documents import doc_id as id_of
 
 from .api import package_payload
@@ -78,7 +88,22 @@ def policy(doc_id: str):
         target = svc.document(id_of(link["url"]))
         related.append({"rel": link["rel"], "url": link["url"], "text": link["text"],
                         "doc": target})
-    return render_template("policy.html", d=doc, related=related)
+    return render_template("policy.html", d=doc, related=related, source_url=_source_url(doc.url))
+
+
+def _source_url(url: str) -> str:
+    """Where a reader can see the page the document came from: sample pages are served here."""
+    if url.startswith(settings.SAMPLE_BASE_URL):
+        return url_for("pages.sample_page", path=url[len(settings.SAMPLE_BASE_URL):])
+    return url
+
+
+@bp.get("/samples/<path:path>")
+def sample_page(path: str):
+    """The bundled sample site, as the crawler read it (static, read-only)."""
+    resp = send_from_directory(str(settings.get("sample_site")), path)
+    resp.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
+    return resp
 
 
 @bp.get("/packages/<region>")

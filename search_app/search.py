@@ -154,7 +154,7 @@ class SearchService:
                           "status": d["status"]} for _, d, sc in hits[:RERANK_WINDOW]]
         packages = pk.group(package_input, self.tax, p.region) if not u.empty else []
         facets = self._facets(results.docs())
-        suggestion = self._suggest_correction(u, s) if total < 3 and u.words else None
+        suggestion = self._suggest_correction(u, s) if u.words else None
         return SearchResponse(params=p, terms=u.terms, total=total, results=items, packages=packages,
                               facets=facets, suggestion=suggestion, matched=matched)
 

@@ -80,3 +80,34 @@ def test_user_errors_are_one_line_without_traceback(tmp_path, args, message):
 def test_data_from_environment(cli_data):
     proc = run("search", "人才公寓", "--json", env={"POLICY_INDEX_DATA": str(cli_data)})
     assert json.loads(proc.stdout)["total"] > 0
+
+
+def test_serve_builds_from_the_bundled_corpus_on_an_empty_folder(tmp_path):
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path / "serve.log"
+    with open(log, "w") as fh:
+        proc = subprocess.Popen([EXE, "serve", "--port", str(port), "--data", str(tmp_path / "fresh")], cwd=ROOT,
+                                stdout=fh, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        health = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    health = json.loads(r.read())
+                    break
+            except OSError:
+                time.sleep(0.3)
+        assert health and health["status"] == "ok" and health["documents"] >= 30, log.read_text()
+        url = f"http://127.0.0.1:{port}/api/search?q=%E4%BA%BA%E6%89%8D%E5%85%AC%E5%AF%93"
+        with urllib.request.urlopen(url, timeout=10) as r:
+            assert json.loads(r.read())["total"] > 0
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

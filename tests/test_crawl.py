@@ -146,3 +146,12 @@ def test_dump_roundtrip_fields(site, tmp_path):
     assert d["status"] == "in_force" and d["agency"] == "北京市人力资源和社会保障局"
     assert "分享到" not in d["text"] and "版权所有" not in d["text"]
     json.dumps(d, ensure_ascii=False)
+
+
+def test_the_project_sources_file_loads():
+    srcs = load_sources(settings.POLICIES_DIR / "sources.yaml")
+    names = [s.name for s in srcs]
+    assert "sample" in names and len(names) >= 10
+    sample = next(s for s in srcs if s.sample)
+    assert sample.region_hints(settings.SAMPLE_BASE_URL + "huairou/x.html") == ["huairou"]
+    assert all(s.allowed_hosts for s in srcs if s.urls)

@@ -1,6 +1,10 @@
 """HTML pages: every page renders in both languages, the language choice is remembered, errors are HTML."""
 
+from pathlib import Path
+
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("url", ["/", "/search?q=人才公寓", "/search?q=", "/search?scenario=education",
@@ -26,7 +30,7 @@ def test_search_page_shows_results_facets_and_packages(client):
 def test_policy_page(client):
     first = client.get("/api/search?q=人才公寓").get_json()["results"][0]
     html = client.get(f"/policies/{first['id']}?lang=zh").get_data(as_text=True)
-    for label in ("发文字号", "发文机关", "成文日期", "发布日期", "有效性", "查看原文"):
+    for label in ("发文字号", "发文机关", "成文日期", "发布日期", "有效性", "查看样例原页面"):
         assert label in html
     assert first["title"] in html and "演示用样例" in html
 
@@ -47,3 +51,20 @@ def test_errors_are_html_pages(client):
     assert r.status_code == 400 and "whole number" in r.get_data(as_text=True)
     assert client.get("/packages/mars").status_code == 404
     assert client.get("/packages/wangjing/space").status_code == 404
+
+
+def test_sample_documents_link_to_the_sample_page_as_crawled(client):
+    first = client.get("/api/search?q=人才公寓").get_json()["results"][0]
+    html = client.get(f"/policies/{first['id']}?lang=zh").get_data(as_text=True)
+    rel = first["url"].split("/", 3)[3]
+    assert f'href="/samples/{rel}"' in html
+    with client.get(f"/samples/{rel}") as page:
+        assert page.status_code == 200 and page.data == (ROOT / "policies/corpus/site" / rel).read_bytes()
+    with client.get("/samples/../../etc/passwd") as page:
+        assert page.status_code == 404
+
+
+def test_community_page_shows_its_facts(client, tax):
+    html = client.get("/packages/huairou?lang=zh").get_data(as_text=True)
+    station = tax.regions["huairou"].facts["service_stations"][0]
+    assert station["name_zh"] in html and station["phone"] in html
