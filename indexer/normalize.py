@@ -207,9 +207,10 @@ def _label_values(soup: BeautifulSoup) -> tuple[dict[str, str], list[Tag]]:
         if m and text[:1] in "[【［":
             take(m.group("label"), m.group("value"), el)
             continue
-        m = P.EN_LABEL_VALUE_RE.match(text)
-        if m:
-            take(m.group("label"), m.group("value"), el)
+        for part in re.split(r"\s[|｜]\s", text):  # "Source: … | Updated: …"
+            m = P.EN_LABEL_VALUE_RE.match(part)
+            if m:
+                take(m.group("label"), m.group("value"), el)
     return found, elements
 
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from html import escape
 from pathlib import Path
 
-from whoosh import highlight
 from whoosh.query import And, Every, Or, Query, Term
 
 from indexer import settings
@@ -18,6 +16,7 @@ from indexer.schema import IndexMissing, current_generation, open_index
 from indexer.taxonomy import WIDER_SCOPES, Taxonomy
 
 from . import packages as pk
+from .highlight import snippet
 from .query import SearchParams
 from .results import ResultItem, SearchResponse
 from .understand import Understood, build_queries, understand
@@ -27,18 +26,6 @@ EXPIRED_FACTOR = 0.5     # an expired policy ranks below an in-force one of simi
 RERANK_WINDOW = 100
 FACETS = ("region", "scenario", "agency", "year", "status", "lang")
 MAX_FACET_VALUES = 30
-
-
-class MarkFormatter(highlight.Formatter):
-    """Escapes all text; the only markup it emits is a bare <mark>."""
-
-    between = "…"
-
-    def _text(self, text: str) -> str:
-        return escape(text, quote=True)
-
-    def format_token(self, text, token, replace=False):
-        return "<mark>" + escape(highlight.get_text(text, token, replace), quote=True) + "</mark>"
 
 
 class SearchIndex:
@@ -119,6 +106,11 @@ def _doc(hit) -> dict:
     return json.loads(hit["doc"])
 
 
+def _negdate(date: str) -> int:
+    """Sort key putting newer documents first among equal scores."""
+    return -int(date.replace("-", "") or 0)
+
+
 class SearchService:
     """Everything the API, the pages and the CLI ask of the index."""
 
@@ -144,14 +136,15 @@ class SearchService:
                 results, matched = any_results, "any"
         total = len(results.docs())
         scored = p.sort == "relevance" and strict is not None
-        hits = [(h, _doc(h), float(h.score or 0.0) if scored else 0.0) for h in results]
+        table = self.facet_table()
+        # Rank on the facet column (no document bodies are read for the rerank window).
+        hits = [(h, table[h.docnum], float(h.score or 0.0) if scored else 0.0) for h in results]
         if scored:
-            hits = [(h, d, sc * (EXPIRED_FACTOR if d["status"] == "expired" else 1.0)) for h, d, sc in hits]
-            hits.sort(key=lambda x: (-x[2], -(int((x[1].get("publish_date") or "0000").replace("-", "")[:8] or 0))))
-        page_hits = hits[p.offset:p.offset + p.per_page]
-        items = [self._item(h, d, sc, u) for h, d, sc in page_hits]
-        package_input = [{"id": d["id"], "score": sc, "regions": d["regions"], "scenarios": d["scenarios"],
-                          "status": d["status"]} for _, d, sc in hits[:RERANK_WINDOW]]
+            hits = [(h, f, sc * (EXPIRED_FACTOR if f["status"] == "expired" else 1.0)) for h, f, sc in hits]
+            hits.sort(key=lambda x: (-x[2], _negdate(x[1]["date"])))
+        items = [self._item(_doc(h), sc, u) for h, _, sc in hits[p.offset:p.offset + p.per_page]]
+        package_input = [{"id": f["id"], "score": sc, "regions": f["region"], "scenarios": f["scenario"],
+                          "status": f["status"]} for _, f, sc in hits[:RERANK_WINDOW]]
         packages = pk.group(package_input, self.tax, p.region) if not u.empty else []
         facets = self._facets(results.docs())
         suggestion = self._suggest_correction(u, s) if u.words else None
@@ -183,12 +176,12 @@ class SearchService:
         return {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_FACET_VALUES])
                 for name, c in counts.items()}
 
-    def _item(self, hit, d: dict, score: float, u: Understood) -> ResultItem:
+    def _item(self, d: dict, score: float, u: Understood) -> ResultItem:
         return ResultItem(
             id=d["id"], url=d["url"], title=d["title"], doc_number=d.get("doc_number"),
             agency=d.get("agency"), publish_date=d.get("publish_date"), status=d["status"],
             lang=d["lang"], regions=d["regions"], scenarios=d["scenarios"],
-            snippet=snippet(hit, d, u), score=score, kind=d.get("kind", "policy"),
+            snippet=snippet(d.get("text") or "", u.terms), score=score, kind=d.get("kind", "policy"),
             sample=bool(d.get("sample")), title_en=d.get("title_en"),
         )
 
@@ -260,20 +253,3 @@ class SearchService:
         within = [t for t in titles if t not in starts and (q in t[0].lower() or q in t[1].lower())]
         out.extend({"text": t, "text_en": te or None, "kind": "policy", "id": i} for t, te, i in starts + within)
         return out[:limit]
-
-
-def snippet(hit, d: dict, u: Understood, length: int = 160) -> str:
-    """An escaped excerpt of the body with matched words in <mark>."""
-    text = d.get("text") or ""
-    field = "body_en" if d.get("lang") == "en" else "body"
-    if u.terms:
-        try:
-            hl = highlight.Highlighter(
-                fragmenter=highlight.ContextFragmenter(maxchars=length, surround=50),
-                formatter=MarkFormatter(), order=highlight.SCORE)
-            out = hl.highlight_hit(hit, field, text=text, top=2)
-            if out:
-                return out
-        except (KeyError, ValueError) as exc:  # a highlighting failure must not fail the search
-            log.debug("no highlight for %s: %s", d.get("id"), exc)
-    return escape(text[:length], quote=True) + ("…" if len(text) > length else "")
