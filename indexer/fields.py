@@ -115,6 +115,7 @@ def clean_agency(value: str | None) -> str | None:
         return None
     v = clean_space(value)
     v = re.sub(r"^(来源|发文机关|发布机构)[:：]\s*", "", v)
+    v = re.sub(r"[【\[]\s*(字体|字号|打印|关闭)[^】\]]*[】\]]", "", v).strip()
     # Joint issuers are separated by 、 or punctuation; a space separates them only between
     # Chinese names ("北京市人力资源和社会保障局 北京市财政局"), never inside an English name.
     parts = [p.strip() for p in re.split(r"[、，,;；/]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", v)

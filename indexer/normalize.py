@@ -194,6 +194,9 @@ def _label_values(soup: BeautifulSoup) -> tuple[dict[str, str], list[Tag]]:
     for el in soup.find_all(["li", "p", "span", "div", "td"]):
         if el.find(["li", "p", "div", "table"]):
             continue
+        if el.name != "span" and any(_INLINE_LABEL_RE.match(clean_space(sp.get_text(" ")))
+                                     for sp in el.find_all("span")):
+            continue  # its labelled spans are read one by one
         text = clean_space(el.get_text(" "))
         if not text or len(text) > 240:
             continue
@@ -268,20 +271,32 @@ def _drop_leading(lines: list[str], title: str) -> list[str]:
     return [ln for i, ln in enumerate(lines) if not (i < 3 and squash(ln) == t)]
 
 
+_DATE_LINE_RE = re.compile(r"^[\d〇○零一二三四五六七八九十年月日/.\- ]{6,20}$")
+
+
+def _is_date_line(line: str) -> bool:
+    return bool(_DATE_LINE_RE.match(line) or (len(line) <= 25 and P.EN_DATE_RE.fullmatch(line.strip(" .,"))))
+
+
 def _signature(lines: list[str]) -> tuple[str | None, str | None]:
-    """The issuing agency and date of a closing signature block ('北京市人民政府' / '2022年5月10日')."""
-    tail = lines[-4:]
-    for i in range(len(tail) - 1, 0, -1):
-        date = parse_date(tail[i]) if len(tail[i]) <= 20 else None
-        if not date:
+    """Agency and date of the first signature block: agency line(s) then a line holding only a date.
+
+    The first, because a notice that issues an attached measure signs before the attachment."""
+    for i, line in enumerate(lines):
+        if i == 0 or not _is_date_line(line):
             continue
+        date = parse_date(line)
         names = []
-        for ln in reversed(tail[:i]):
+        for ln in reversed(lines[max(0, i - 3):i]):
             if len(ln) <= 40 and ln.endswith(P.AGENCY_SUFFIXES) and not ln.endswith("。"):
                 names.insert(0, ln)
             else:
                 break
-        return (clean_agency(" ".join(names)) if names else None), date
+        if date and names:
+            return clean_agency(" ".join(names)), date
+    for line in reversed(lines[-3:]):  # a closing date without a name
+        if _is_date_line(line) and parse_date(line):
+            return None, parse_date(line)
     return None, None
 
 

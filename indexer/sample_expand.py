@@ -14,7 +14,8 @@ _SUFFIXES = ("（试行）", "（修订）", "实施细则", "补充通知", "�
 
 
 def _paragraphs(doc: SampleDoc) -> list[str]:
-    return [p.strip() for p in doc.body.split("\n\n") if p.strip()]
+    """Paragraphs of running text (short ones, such as signature lines, are left out)."""
+    return [p.strip() for p in doc.body.split("\n\n") if len(p.strip()) >= 40]
 
 
 def expand(docs: list[SampleDoc], n: int, seed: int = 20261128) -> Iterator[SampleDoc]:
@@ -39,7 +40,9 @@ def expand(docs: list[SampleDoc], n: int, seed: int = 20261128) -> Iterator[Samp
         for other in rng.sample(peers, k=min(2, len(peers))):
             extra = _paragraphs(other)
             paras += rng.sample(extra, k=min(len(extra), rng.randint(1, 3)))
-        rng.shuffle(paras[1:])
+        tail = paras[1:]
+        rng.shuffle(tail)
+        paras = paras[:1] + tail
         body = "\n\n".join(paras)[: 2900 if base.lang == "zh" else 4900]
         shift = dt.timedelta(days=rng.randint(-900, 900))
         written = base.written_date + shift
