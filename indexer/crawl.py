@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sys
 from collections import deque
@@ -12,10 +13,12 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import yaml
 from bs4 import BeautifulSoup
 from tqdm import tqdm
+from w3lib.url import canonicalize_url, url_query_cleaner
 
+from . import patterns as P
 from . import settings
 from .classify import classify
-from .documents import DocumentStore
+from .documents import DocumentStore, doc_id
 from .encoding import decode_html, looks_binary
 from .fetch import Fetcher
 from .normalize import ExtractionError, NotADocument, normalize
@@ -43,6 +46,7 @@ class Source:
     allowed_hosts: set[str] = field(default_factory=set)
     delay: float | None = None
     max_pages: int | None = None
+    max_depth: int | None = None
     family: str = "generic"
     regions: list[str] = field(default_factory=list)
     regions_by_path: dict[str, list[str]] = field(default_factory=dict)
@@ -67,17 +71,29 @@ class CrawlReport:
     changed: int = 0
     unchanged: int = 0
     listings: int = 0
+    gone: int = 0
+    resumed: bool = False
     failed: list[tuple[str, str]] = field(default_factory=list)
 
     def line(self) -> str:
-        return (f"{self.source}: fetched {self.fetched}, new {self.new}, changed {self.changed}, "
-                f"unchanged {self.unchanged}, listing pages {self.listings}, failed {len(self.failed)}")
+        return (f"{self.source}: {'resumed, ' if self.resumed else ''}fetched {self.fetched}, new {self.new}, "
+                f"changed {self.changed}, unchanged {self.unchanged}, gone {self.gone}, "
+                f"listing pages {self.listings}, failed {len(self.failed)}")
 
 
 def canonical_url(url: str) -> str:
-    """Drop the fragment; lower-case scheme and host."""
-    p = urlsplit(url.strip())
-    return urlunsplit((p.scheme.lower(), p.netloc.lower(), p.path or "/", p.query, ""))
+    """One spelling per page: no fragment or tracking parameters, sorted query, lower-case host,
+    a folder's default page as the folder, no trailing slash except on the root."""
+    url = url_query_cleaner(url.strip(), P.TRACKING_PARAMS, remove=True, keep_fragments=False)
+    url = canonicalize_url(url, keep_fragments=False)
+    p = urlsplit(url)
+    path = p.path or "/"
+    head, _, last = path.rpartition("/")
+    if last.lower() in P.DEFAULT_PAGES:
+        path = head + "/"
+    if len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/") or "/"
+    return urlunsplit((p.scheme.lower(), p.netloc.lower(), path, p.query, ""))
 
 
 def load_sources(path: Path, root: Path | None = None) -> list[Source]:
@@ -98,7 +114,8 @@ def load_sources(path: Path, root: Path | None = None) -> list[Source]:
             name=s["name"], urls=list(s.get("start_urls") or []),
             path=(root / local) if local else None, base_url=s.get("base_url"),
             allowed_hosts=set(s.get("allowed_hosts") or {urlsplit(u).hostname for u in s.get("start_urls") or []}),
-            delay=s.get("delay"), max_pages=s.get("max_pages"), family=s.get("family", "generic"),
+            delay=s.get("delay"), max_pages=s.get("max_pages"), max_depth=s.get("max_depth"),
+            family=s.get("family", "generic"),
             regions=list(s.get("regions") or []), regions_by_path=dict(s.get("regions_by_path") or {}),
             sample=bool(s.get("sample")), title=s.get("title", ""),
         ))
@@ -138,28 +155,28 @@ class Crawler:
         return report
 
     def _store_page(self, source: Source, url: str, data: bytes, content_type: str | None,
-                    report: CrawlReport) -> str | None:
-        """Normalize and store one page; returns its HTML text for link discovery (or None)."""
+                    report: CrawlReport) -> tuple[str | None, str, str | None]:
+        """Normalize and store one page: (its HTML for link discovery or None, outcome, reason)."""
         if looks_binary(data):
-            self._fail(source, url, "binary content where HTML was expected", report)
-            return None
+            reason = "binary content where HTML was expected"
+            self._fail(source, url, reason, report)
+            return None, "failed", reason
         html, _ = decode_html(data, content_type)
         try:
             doc = normalize(html, url)
         except NotADocument:
             report.listings += 1
-            self.store.log_fetch(url, source.name, "skipped", "listing page")
-            return html
+            return html, "skipped", "listing page"
         except ExtractionError as exc:
-            self._fail(source, url, f"extraction failed: {exc}", report)
-            return html
+            reason = f"extraction failed: {exc}"
+            self._fail(source, url, reason, report)
+            return html, "failed", reason
         doc.source = source.name
         doc.sample = doc.sample or source.sample
         classify(doc, self.tax, source.region_hints(url))
         outcome = self.store.put(doc)
         setattr(report, outcome, getattr(report, outcome) + 1)
-        self.store.log_fetch(url, source.name, "stored" if outcome != "unchanged" else "unchanged")
-        return html
+        return html, ("unchanged" if outcome == "unchanged" else "stored"), None
 
     def _fail(self, source: Source, url: str, reason: str, report: CrawlReport,
               status: int | None = None) -> None:
@@ -182,9 +199,19 @@ class Crawler:
                 self._fail(source, url, f"cannot read file: {exc}", report)
                 continue
             report.fetched += 1
-            self._store_page(source, url, data, None, report)
+            body_hash = hashlib.sha1(data).hexdigest()
+            prev = self.store.fetch_state(url)
+            if prev and prev["body_hash"] == body_hash and self.store.get(doc_id(url)) is not None:
+                report.unchanged += 1
+                self.store.log_fetch(url, source.name, "unchanged", "same content")
+                continue
+            _, outcome, reason = self._store_page(source, url, data, None, report)
+            if outcome != "failed":
+                self.store.log_fetch(url, source.name, outcome, reason, body_hash=body_hash)
 
     def _crawl_web(self, source: Source, report: CrawlReport) -> None:
+        """Breadth-first over allowed hosts. The frontier lives in the store, so a crawl that was
+        interrupted resumes where it stopped; pages seen before are fetched conditionally."""
         fetcher = Fetcher(
             allowed_hosts=source.allowed_hosts, user_agent=str(settings.get("user_agent")),
             delay=float(self.delay if self.delay is not None else source.delay
@@ -193,32 +220,77 @@ class Crawler:
             max_redirects=int(settings.get("max_redirects")),
         )
         limit = self.max_pages or source.max_pages or int(settings.get("max_pages"))
-        frontier = deque(canonical_url(u) for u in source.urls)
-        seen = set(frontier)
+        max_depth = source.max_depth if source.max_depth is not None else int(settings.get("max_depth"))
+        store = self.store
+        pending = store.frontier_pending(source.name)
+        if pending:
+            report.resumed = True
+            seen = store.frontier_seen(source.name)
+        else:
+            store.frontier_clear(source.name)
+            pending = [(canonical_url(u), 0) for u in source.urls]
+            for u, d in pending:
+                store.frontier_add(source.name, u, d)
+            seen = {u for u, _ in pending}
+        frontier = deque(pending)
         bar = tqdm(total=limit, desc=source.name, unit="page", disable=not self.progress)
+        attempts = 0
         try:
-            while frontier and report.fetched + len(report.failed) < limit:
-                url = frontier.popleft()
-                res = fetcher.fetch(url)
+            while frontier and attempts < limit:
+                url, depth = frontier.popleft()
+                attempts += 1
+                links = self._visit(source, fetcher, url, report)
                 bar.update(1)
-                if not res.ok:
-                    self._fail(source, url, res.error or "failed", report, res.status)
-                    continue
-                report.fetched += 1
-                ctype = (res.content_type or "").split(";")[0].strip().lower()
-                if ctype and ctype not in HTML_TYPES:
-                    self.store.log_fetch(url, source.name, "skipped", f"content type {ctype}", res.status)
-                    continue
-                html = self._store_page(source, canonical_url(res.url), res.body, res.content_type, report)
-                if html is None:
-                    continue
-                for link in _links(html, res.url):
-                    if link not in seen and fetcher.host_allowed(link):
-                        seen.add(link)
-                        frontier.append(link)
+                if depth < max_depth:
+                    for link in links:
+                        if link not in seen and fetcher.host_allowed(link):
+                            seen.add(link)
+                            frontier.append((link, depth + 1))
+                            store.frontier_add(source.name, link, depth + 1)
+                store.frontier_done(source.name, url)
+            # Ended normally (all done, or the page limit reached): the next crawl starts afresh.
+            # Only a crawl that was killed or interrupted leaves its frontier behind to resume.
+            store.frontier_clear(source.name)
         finally:
             bar.close()
             fetcher.close()
+
+    def _visit(self, source: Source, fetcher: Fetcher, url: str, report: CrawlReport) -> list[str]:
+        """Fetch one URL and store what it holds; returns the links to follow from it."""
+        store = self.store
+        prev = store.fetch_state(url)
+        known = prev is not None and prev["outcome"] in ("stored", "unchanged", "skipped")
+        res = fetcher.fetch(url, etag=prev["etag"] if known else None,
+                            last_modified=prev["last_modified"] if known else None)
+        if res.not_modified and known:
+            report.unchanged += 1
+            store.log_fetch(url, source.name, "unchanged", "not modified (304)", 304)
+            return prev["outlinks"]
+        if not res.ok:
+            if res.status in (404, 410) and store.delete(doc_id(url)):
+                report.gone += 1
+                store.log_fetch(url, source.name, "gone", res.error, res.status)
+                return []
+            self._fail(source, url, res.error or "failed", report, res.status)
+            return []
+        report.fetched += 1
+        body_hash = hashlib.sha1(res.body).hexdigest()
+        if known and prev["body_hash"] == body_hash and store.get(doc_id(url)) is not None:
+            report.unchanged += 1
+            store.log_fetch(url, source.name, "unchanged", "same content", res.status,
+                            res.etag, res.last_modified, body_hash)
+            return prev["outlinks"]
+        ctype = (res.content_type or "").split(";")[0].strip().lower()
+        if ctype and ctype not in HTML_TYPES:
+            store.log_fetch(url, source.name, "skipped", f"content type {ctype}", res.status)
+            return []
+        html, outcome, reason = self._store_page(source, canonical_url(res.url), res.body,
+                                                 res.content_type, report)
+        links = _links(html, res.url) if html is not None else []
+        if outcome != "failed":
+            store.log_fetch(url, source.name, outcome, reason, res.status, res.etag,
+                            res.last_modified, body_hash, links)
+        return links
 
 
 def _links(html: str, base: str) -> list[str]:

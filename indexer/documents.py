@@ -79,10 +79,21 @@ CREATE INDEX IF NOT EXISTS documents_seq ON documents(seq);
 CREATE TABLE IF NOT EXISTS fetch_log (
     url TEXT PRIMARY KEY,
     source TEXT,
-    outcome TEXT NOT NULL,       -- stored | unchanged | skipped | failed
+    outcome TEXT NOT NULL,       -- stored | unchanged | skipped | failed | gone
     reason TEXT,
     http_status INTEGER,
-    at REAL NOT NULL
+    at REAL NOT NULL,
+    etag TEXT,                   -- validators for the next conditional GET
+    last_modified TEXT,
+    body_hash TEXT,              -- sha1 of the bytes last received
+    outlinks TEXT                -- JSON list of same-host links, re-queued when the page is unchanged
+);
+CREATE TABLE IF NOT EXISTS frontier (
+    source TEXT NOT NULL,
+    url TEXT NOT NULL,
+    depth INTEGER NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (source, url)
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
@@ -157,11 +168,48 @@ class DocumentStore:
         return cur.rowcount > 0
 
     def log_fetch(self, url: str, source: str | None, outcome: str, reason: str | None = None,
-                  http_status: int | None = None) -> None:
+                  http_status: int | None = None, etag: str | None = None,
+                  last_modified: str | None = None, body_hash: str | None = None,
+                  outlinks: list[str] | None = None) -> None:
+        """Record what happened to url; validators and links are kept from before unless given."""
         self.db.execute(
-            "INSERT OR REPLACE INTO fetch_log (url, source, outcome, reason, http_status, at)"
-            " VALUES (?, ?, ?, ?, ?, ?)", (url, source, outcome, reason, http_status, time.time()),
+            "INSERT INTO fetch_log (url, source, outcome, reason, http_status, at, etag, last_modified,"
+            " body_hash, outlinks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(url) DO UPDATE SET source=excluded.source, outcome=excluded.outcome,"
+            " reason=excluded.reason, http_status=excluded.http_status, at=excluded.at,"
+            " etag=COALESCE(excluded.etag, etag), last_modified=COALESCE(excluded.last_modified, last_modified),"
+            " body_hash=COALESCE(excluded.body_hash, body_hash), outlinks=COALESCE(excluded.outlinks, outlinks)",
+            (url, source, outcome, reason, http_status, time.time(), etag, last_modified, body_hash,
+             json.dumps(outlinks) if outlinks is not None else None),
         )
+
+    def fetch_state(self, url: str) -> dict | None:
+        """What the last crawl learned about url (validators, body hash, links, outcome)."""
+        row = self.db.execute(
+            "SELECT outcome, etag, last_modified, body_hash, outlinks FROM fetch_log WHERE url = ?", (url,)
+        ).fetchone()
+        if not row:
+            return None
+        return {"outcome": row[0], "etag": row[1], "last_modified": row[2], "body_hash": row[3],
+                "outlinks": json.loads(row[4]) if row[4] else []}
+
+    # ---- the crawl frontier, kept so an interrupted crawl resumes where it stopped ----------
+    def frontier_pending(self, source: str) -> list[tuple[str, int]]:
+        return [(u, d) for u, d in self.db.execute(
+            "SELECT url, depth FROM frontier WHERE source = ? AND done = 0 ORDER BY rowid", (source,))]
+
+    def frontier_seen(self, source: str) -> set[str]:
+        return {u for (u,) in self.db.execute("SELECT url FROM frontier WHERE source = ?", (source,))}
+
+    def frontier_add(self, source: str, url: str, depth: int) -> None:
+        self.db.execute("INSERT OR IGNORE INTO frontier (source, url, depth) VALUES (?, ?, ?)",
+                        (source, url, depth))
+
+    def frontier_done(self, source: str, url: str) -> None:
+        self.db.execute("UPDATE frontier SET done = 1 WHERE source = ? AND url = ?", (source, url))
+
+    def frontier_clear(self, source: str) -> None:
+        self.db.execute("DELETE FROM frontier WHERE source = ?", (source,))
 
     def get(self, doc_id_: str) -> PolicyDocument | None:
         row = self.db.execute(

@@ -22,6 +22,12 @@ class FetchResult:
     error: str | None = None      # why nothing usable came back; None on success
     truncated: bool = False
     location: str | None = None   # a redirect's target, resolved by Fetcher._get
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
 
     @property
     def ok(self) -> bool:
@@ -81,19 +87,24 @@ class Fetcher:
         rp = self.robots(url)
         return True if rp is None else rp.can_fetch(self.user_agent, url)
 
-    def fetch(self, url: str) -> FetchResult:
-        """GET url within every limit; never raises for network trouble."""
+    def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+        """GET url within every limit (conditionally, given validators); never raises for network trouble."""
         if not self.host_allowed(url):
             return FetchResult(url, error=f"host not allowed: {urlsplit(url).hostname}")
         if not self.allowed_by_robots(url):
             return FetchResult(url, error="disallowed by robots.txt")
-        return self._get(url, check_robots=True)
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return self._get(url, check_robots=True, headers=headers)
 
-    def _get(self, url: str, check_robots: bool) -> FetchResult:
+    def _get(self, url: str, check_robots: bool, headers: dict | None = None) -> FetchResult:
         seen = {url}
         current = url
         for _ in range(self.max_redirects + 1):
-            res = self._get_once(current)
+            res = self._get_once(current, headers if current == url else None)
             if res.error or res.status is None or res.status not in (301, 302, 303, 307, 308):
                 res.url = current
                 return res
@@ -108,7 +119,7 @@ class Fetcher:
             current = target
         return FetchResult(url, error=f"more than {self.max_redirects} redirects")
 
-    def _get_once(self, url: str) -> FetchResult:
+    def _get_once(self, url: str, headers: dict | None = None) -> FetchResult:
         host = (urlsplit(url).hostname or "").lower()
         rp = self._robots.get(f"{urlsplit(url).scheme}://{urlsplit(url).netloc}")
         crawl_delay = rp.crawl_delay(self.user_agent) if rp else None
@@ -116,7 +127,7 @@ class Fetcher:
         for attempt in range(self.retries + 1):
             self._wait(host, max(self.delay, float(crawl_delay or 0)))
             try:
-                res = self._stream(url)
+                res = self._stream(url, headers)
             except httpx.TimeoutException:
                 error = f"timed out after {self.timeout:g}s"
             except httpx.HTTPError as exc:
@@ -131,12 +142,14 @@ class Fetcher:
                 time.sleep(min(2.0, 0.2 * 2 ** attempt))
         return FetchResult(url, error=error)
 
-    def _stream(self, url: str) -> FetchResult:
+    def _stream(self, url: str, headers: dict | None = None) -> FetchResult:
         started = time.monotonic()
         deadline = started + self.timeout * 3  # a server trickling bytes cannot hold us forever
-        with self.client.stream("GET", url) as r:
+        with self.client.stream("GET", url, headers=headers) as r:
             if r.status_code in (301, 302, 303, 307, 308):
                 return FetchResult(url, status=r.status_code, location=r.headers.get("location", ""))
+            if r.status_code == 304:
+                return FetchResult(url, status=304)
             chunks, size, truncated = [], 0, False
             for chunk in r.iter_bytes():
                 chunks.append(chunk)
@@ -149,7 +162,8 @@ class Fetcher:
                                        error=f"response too slow (over {self.timeout * 3:g}s)")
             body = b"".join(chunks)[: self.max_bytes]
             res = FetchResult(url, status=r.status_code, content_type=r.headers.get("content-type"),
-                              body=body, truncated=truncated)
+                              body=body, truncated=truncated, etag=r.headers.get("etag"),
+                              last_modified=r.headers.get("last-modified"))
             if r.status_code >= 400:
                 res.error = f"HTTP {r.status_code}"
             elif truncated:

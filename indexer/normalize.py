@@ -113,14 +113,15 @@ def normalize(html: str, url: str) -> PolicyDocument:
 
 
 def _is_listing(el: Tag) -> bool:
-    """Mostly links, or links and not one sentence of running text of its own."""
+    """Mostly links, or links and hardly a sentence of running text of its own."""
     density, n_links = link_density(el)
     if n_links >= 3 and density > 0.5:
         return True
     if n_links >= 1:
         linked = {clean_space(a.get_text(" ")) for a in el.find_all("a")}
-        own = [len(clean_space(x)) for x in el.get_text("\n").split("\n") if clean_space(x) not in linked]
-        return max(own, default=0) < 50
+        own = " ".join(x for x in (clean_space(t) for t in el.get_text("\n").split("\n")) if x not in linked)
+        sentences = len(re.findall(r"[。！？]|[.!?](\s|$)", own))
+        return sentences < 2 and len(own) < 300
     return False
 
 

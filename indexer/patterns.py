@@ -111,3 +111,14 @@ RELATED_LINK_HINTS = {
     "guide": ("办事指南", "English guide", "Service guide"),
     "translation": ("English version", "英文版", "Translation"),
 }
+
+# Query parameters that only track where a visitor came from; dropped from URLs.
+TRACKING_PARAMS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "spm",
+                   "from", "share_token", "isappinstalled", "scene", "clicktime", "enterid", "fbclid",
+                   "gclid", "_t", "timestamp")
+# Last path segments that name a folder's default page: /a/index.html is /a/.
+DEFAULT_PAGES = ("index.html", "index.htm", "index.shtml", "default.html", "default.htm", "index.jsp")
+# Attachments linked from policy pages, by extension: parsed types and listed-only types.
+PARSED_ATTACHMENTS = {".pdf": "pdf", ".docx": "docx"}
+LISTED_ATTACHMENTS = {".doc": "doc", ".wps": "wps", ".ofd": "ofd", ".xls": "xls", ".xlsx": "xlsx",
+                      ".zip": "zip", ".rar": "rar", ".et": "et"}

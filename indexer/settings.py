@@ -42,6 +42,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest response body read; a longer one is cut off and recorded as too large.", int),
     Setting("max_pages", "POLICY_INDEX_MAX_PAGES", 500,
             "Most pages fetched from one source in one crawl.", int),
+    Setting("max_depth", "POLICY_INDEX_MAX_DEPTH", 6,
+            "Most links followed away from a start URL.", int),
     Setting("max_redirects", "POLICY_INDEX_MAX_REDIRECTS", 5,
             "Most redirects followed for one URL (each must stay on the allowed host).", int),
     Setting("and_min_hits", "POLICY_INDEX_AND_MIN_HITS", 3,

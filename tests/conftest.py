@@ -81,8 +81,10 @@ class Site:
         self.hits: list[str] = []
         self.base = ""
 
-    def add(self, path: str, body: bytes | str = b"", status: int = 200, headers: dict | None = None,
+    def add(self, path: str, body=b"", status: int = 200, headers: dict | None = None,
             delay: float = 0.0, ctype: str = "text/html; charset=utf-8"):
+        """body: bytes or str, or a function of the request handler returning (status, headers,
+        body) or None when it wrote the response itself."""
         if isinstance(body, str):
             body = body.encode("utf-8")
         h = {"Content-Type": ctype} if ctype else {}
@@ -102,8 +104,11 @@ def _handler(site: Site):
                 self.wfile.write(b"<html><body>not found</body></html>")
                 return
             status, headers, body, delay = route
-            if callable(body):
-                status, headers, body = body()
+            if callable(body):  # a dynamic route answers from the request (and may stream itself)
+                answer = body(self)
+                if answer is None:
+                    return
+                status, headers, body = answer
             if delay:
                 time.sleep(delay)
             self.send_response(status)

@@ -1,11 +1,10 @@
 """One path through every stage: an HTTP site -> crawl -> index -> /api/search and the pages."""
 
-from test_crawl import GBK_PAGE, policy_page
-
 from conftest import build_index  # noqa: F401  (shared helpers live in conftest)
 from indexer import pipeline, settings
 from indexer.crawl import source_from_arg
 from search_app import create_app
+from test_crawl import GBK_PAGE, policy_page
 
 
 def test_crawl_index_search(http_site, tmp_path, monkeypatch):
