@@ -12,6 +12,7 @@ from pathlib import Path
 
 from whoosh import index
 
+from .dedupe import canonical_rank, collapse
 from .documents import DocumentStore
 from .schema import build_schema, current_generation, open_index, set_current, to_fields
 
@@ -84,10 +85,14 @@ def full_build(store: DocumentStore, index_root: Path) -> BuildReport:
     seq = store.max_seq()
     gen = _new_generation(index_root)
     ix = index.create_in(str(gen), build_schema())
+    canonical = collapse(store.iter_documents())  # one pass over fingerprints only
     writer = ix.writer(limitmb=256)
     n = 0
     try:
         for doc in store.iter_documents():
+            if doc.id not in canonical:
+                continue  # a copy of a policy published elsewhere: indexed as its canonical's alternate
+            doc.alternate_urls = canonical[doc.id]
             writer.add_document(**to_fields(doc))
             n += 1
         writer.commit()
@@ -118,9 +123,17 @@ def incremental_build(store: DocumentStore, index_root: Path) -> BuildReport:
                 if doc is None:
                     writer.delete_by_term("id", doc_id)
                     report.deleted += 1
-                else:
-                    writer.update_document(**to_fields(doc))
-                    report.added += 1
+                    continue
+                # Copies found by 发文字号 or identical text join their canonical; near copies that
+                # differ by a paragraph are merged by the next full build.
+                group = [doc, *(d for d in store.copies_of(doc) if d.id != doc.id)]
+                group.sort(key=canonical_rank)
+                head = group[0]
+                head.alternate_urls = sorted(d.url for d in group[1:])
+                writer.update_document(**to_fields(head))
+                for d in group[1:]:
+                    writer.delete_by_term("id", d.id)
+                report.added += 1
             writer.commit()
         except BaseException:
             writer.cancel()

@@ -41,6 +41,8 @@ class PolicyDocument:
     title_en: str | None = None
     summary_en: str | None = None
     links: list[dict] = field(default_factory=list)
+    attachments: list[dict] = field(default_factory=list)
+    alternate_urls: list[str] = field(default_factory=list)  # other pages publishing this policy
     provenance: dict = field(default_factory=dict)
     id: str = ""
 
@@ -61,6 +63,7 @@ class PolicyDocument:
     def content_hash(self) -> str:
         d = self.to_dict()
         d.pop("provenance", None)
+        d.pop("alternate_urls", None)
         return hashlib.sha1(json.dumps(d, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -73,9 +76,13 @@ CREATE TABLE IF NOT EXISTS documents (
     content_hash TEXT NOT NULL,
     seq INTEGER NOT NULL,        -- change counter: the index catches up by seq
     deleted INTEGER NOT NULL DEFAULT 0,
-    fetched_at REAL NOT NULL
+    fetched_at REAL NOT NULL,
+    dup_key TEXT,                -- lang|kind|发文字号: pages publishing the same policy share it
+    text_digest TEXT             -- digest of the folded text: identical texts share it
 );
 CREATE INDEX IF NOT EXISTS documents_seq ON documents(seq);
+CREATE INDEX IF NOT EXISTS documents_dup ON documents(dup_key);
+CREATE INDEX IF NOT EXISTS documents_digest ON documents(text_digest);
 CREATE TABLE IF NOT EXISTS fetch_log (
     url TEXT PRIMARY KEY,
     source TEXT,
@@ -143,13 +150,16 @@ class DocumentStore:
                 self.db.execute("COMMIT")
                 return "unchanged"
             body = json.dumps(doc.to_dict(), ensure_ascii=False)
+            from .dedupe import dup_key, text_key  # here: dedupe imports this module
             self.db.execute(
-                "INSERT INTO documents (id, url, source, body, content_hash, seq, deleted, fetched_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, 0, ?)"
+                "INSERT INTO documents (id, url, source, body, content_hash, seq, deleted, fetched_at,"
+                " dup_key, text_digest) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
                 " ON CONFLICT(id) DO UPDATE SET url=excluded.url, source=excluded.source,"
                 " body=excluded.body, content_hash=excluded.content_hash, seq=excluded.seq,"
-                " deleted=0, fetched_at=excluded.fetched_at",
-                (doc.id, doc.url, doc.source, body, h, self._next_seq(), time.time()),
+                " deleted=0, fetched_at=excluded.fetched_at, dup_key=excluded.dup_key,"
+                " text_digest=excluded.text_digest",
+                (doc.id, doc.url, doc.source, body, h, self._next_seq(), time.time(), dup_key(doc),
+                 text_key(doc)),
             )
             self.db.execute("COMMIT")
         except BaseException:
@@ -228,6 +238,15 @@ class DocumentStore:
         ).fetchall()
         for s, i, body, deleted in rows:
             yield s, i, (None if deleted else PolicyDocument(**json.loads(body)))
+
+    def copies_of(self, doc: PolicyDocument) -> list[PolicyDocument]:
+        """Stored documents sharing doc's 发文字号 key or its exact folded text."""
+        from .dedupe import dup_key, text_key
+        rows = self.db.execute(
+            "SELECT body FROM documents WHERE deleted = 0 AND (dup_key = ? OR text_digest = ?)",
+            (dup_key(doc), text_key(doc)),
+        ).fetchall()
+        return [PolicyDocument(**json.loads(b)) for (b,) in rows]
 
     def max_seq(self) -> int:
         return self._next_seq() - 1
