@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import sys
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import yaml
 from bs4 import BeautifulSoup
@@ -17,6 +19,7 @@ from w3lib.url import canonicalize_url, url_query_cleaner
 
 from . import patterns as P
 from . import settings
+from .attachments import AttachmentError, extract_text
 from .classify import classify
 from .documents import DocumentStore, doc_id
 from .encoding import decode_html, looks_binary
@@ -155,7 +158,7 @@ class Crawler:
         return report
 
     def _store_page(self, source: Source, url: str, data: bytes, content_type: str | None,
-                    report: CrawlReport) -> tuple[str | None, str, str | None]:
+                    report: CrawlReport, read: Reader) -> tuple[str | None, str, str | None]:
         """Normalize and store one page: (its HTML for link discovery or None, outcome, reason)."""
         if looks_binary(data):
             reason = "binary content where HTML was expected"
@@ -173,6 +176,7 @@ class Crawler:
             return html, "failed", reason
         doc.source = source.name
         doc.sample = doc.sample or source.sample
+        read_attachments(doc.attachments, read)
         classify(doc, self.tax, source.region_hints(url))
         outcome = self.store.put(doc)
         setattr(report, outcome, getattr(report, outcome) + 1)
@@ -187,6 +191,7 @@ class Crawler:
     def _crawl_local(self, source: Source, report: CrawlReport) -> None:
         root = source.path
         assert root is not None
+        folder = root.parent if root.is_file() else root
         files = [root] if root.is_file() else sorted(
             p for p in root.rglob("*") if p.suffix.lower() in (".html", ".htm") and p.is_file())
         limit = self.max_pages or len(files)
@@ -205,7 +210,8 @@ class Crawler:
                 report.unchanged += 1
                 self.store.log_fetch(url, source.name, "unchanged", "same content")
                 continue
-            _, outcome, reason = self._store_page(source, url, data, None, report)
+            _, outcome, reason = self._store_page(source, url, data, None, report,
+                                                  functools.partial(_read_local, source, folder))
             if outcome != "failed":
                 self.store.log_fetch(url, source.name, outcome, reason, body_hash=body_hash)
 
@@ -285,12 +291,54 @@ class Crawler:
             store.log_fetch(url, source.name, "skipped", f"content type {ctype}", res.status)
             return []
         html, outcome, reason = self._store_page(source, canonical_url(res.url), res.body,
-                                                 res.content_type, report)
+                                                 res.content_type, report,
+                                                 functools.partial(_read_remote, fetcher))
         links = _links(html, res.url) if html is not None else []
         if outcome != "failed":
             store.log_fetch(url, source.name, outcome, reason, res.status, res.etag,
                             res.last_modified, body_hash, links)
         return links
+
+
+Reader = Callable[[str], tuple[bytes | None, str | None]]
+
+
+def read_attachments(attachments: list[dict], read: Reader) -> None:
+    """Fetch and read each PDF/DOCX attachment in place: text, or the reason there is none."""
+    for att in attachments:
+        if att["type"] not in P.PARSED_ATTACHMENTS.values():
+            att["note"] = "listed, not parsed"
+            continue
+        data, error = read(att["url"])
+        if data is None:
+            att["error"] = error
+            continue
+        try:
+            text = extract_text(data, att["type"])
+        except AttachmentError as exc:
+            att["error"] = str(exc)
+            continue
+        att["text"] = text
+        att["chars"] = len(text)
+
+
+def _read_remote(fetcher: Fetcher, url: str) -> tuple[bytes | None, str | None]:
+    if not fetcher.host_allowed(url):
+        return None, "on another host: not fetched"
+    res = fetcher.fetch(url, max_bytes=int(settings.get("max_attachment_bytes")))
+    return (res.body, None) if res.ok else (None, res.error)
+
+
+def _read_local(source: Source, root: Path, url: str) -> tuple[bytes | None, str | None]:
+    base = source.base_url or (root.resolve().as_uri() + "/")
+    if not url.startswith(base):
+        return None, "outside the source folder: not read"
+    path = (root / unquote(url[len(base):])).resolve()
+    if root.resolve() not in path.parents or not path.is_file():
+        return None, "no such file in the source folder"
+    if path.stat().st_size > int(settings.get("max_attachment_bytes")):
+        return None, "larger than the attachment size limit"
+    return path.read_bytes(), None
 
 
 def _links(html: str, base: str) -> list[str]:

@@ -87,7 +87,8 @@ class Fetcher:
         rp = self.robots(url)
         return True if rp is None else rp.can_fetch(self.user_agent, url)
 
-    def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+    def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None,
+              max_bytes: int | None = None) -> FetchResult:
         """GET url within every limit (conditionally, given validators); never raises for network trouble."""
         if not self.host_allowed(url):
             return FetchResult(url, error=f"host not allowed: {urlsplit(url).hostname}")
@@ -98,13 +99,14 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return self._get(url, check_robots=True, headers=headers)
+        return self._get(url, check_robots=True, headers=headers, max_bytes=max_bytes)
 
-    def _get(self, url: str, check_robots: bool, headers: dict | None = None) -> FetchResult:
+    def _get(self, url: str, check_robots: bool, headers: dict | None = None,
+             max_bytes: int | None = None) -> FetchResult:
         seen = {url}
         current = url
         for _ in range(self.max_redirects + 1):
-            res = self._get_once(current, headers if current == url else None)
+            res = self._get_once(current, headers if current == url else None, max_bytes)
             if res.error or res.status is None or res.status not in (301, 302, 303, 307, 308):
                 res.url = current
                 return res
@@ -119,7 +121,7 @@ class Fetcher:
             current = target
         return FetchResult(url, error=f"more than {self.max_redirects} redirects")
 
-    def _get_once(self, url: str, headers: dict | None = None) -> FetchResult:
+    def _get_once(self, url: str, headers: dict | None = None, max_bytes: int | None = None) -> FetchResult:
         host = (urlsplit(url).hostname or "").lower()
         rp = self._robots.get(f"{urlsplit(url).scheme}://{urlsplit(url).netloc}")
         crawl_delay = rp.crawl_delay(self.user_agent) if rp else None
@@ -127,7 +129,7 @@ class Fetcher:
         for attempt in range(self.retries + 1):
             self._wait(host, max(self.delay, float(crawl_delay or 0)))
             try:
-                res = self._stream(url, headers)
+                res = self._stream(url, headers, max_bytes or self.max_bytes)
             except httpx.TimeoutException:
                 error = f"timed out after {self.timeout:g}s"
             except httpx.HTTPError as exc:
@@ -142,7 +144,7 @@ class Fetcher:
                 time.sleep(min(2.0, 0.2 * 2 ** attempt))
         return FetchResult(url, error=error)
 
-    def _stream(self, url: str, headers: dict | None = None) -> FetchResult:
+    def _stream(self, url: str, headers: dict | None, max_bytes: int) -> FetchResult:
         started = time.monotonic()
         deadline = started + self.timeout * 3  # a server trickling bytes cannot hold us forever
         with self.client.stream("GET", url, headers=headers) as r:
@@ -154,18 +156,18 @@ class Fetcher:
             for chunk in r.iter_bytes():
                 chunks.append(chunk)
                 size += len(chunk)
-                if size > self.max_bytes:
+                if size > max_bytes:
                     truncated = True
                     break
                 if time.monotonic() > deadline:
                     return FetchResult(url, status=r.status_code,
                                        error=f"response too slow (over {self.timeout * 3:g}s)")
-            body = b"".join(chunks)[: self.max_bytes]
+            body = b"".join(chunks)[:max_bytes]
             res = FetchResult(url, status=r.status_code, content_type=r.headers.get("content-type"),
                               body=body, truncated=truncated, etag=r.headers.get("etag"),
                               last_modified=r.headers.get("last-modified"))
             if r.status_code >= 400:
                 res.error = f"HTTP {r.status_code}"
             elif truncated:
-                res.error = f"response larger than {self.max_bytes} bytes"
+                res.error = f"response larger than {max_bytes} bytes"
             return res

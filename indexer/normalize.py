@@ -50,6 +50,7 @@ def normalize(html: str, url: str) -> PolicyDocument:
     meta = _meta_tags(soup)
     prov: dict[str, str] = {}
     links = _links(soup, url)
+    attachments = _attachments(soup, url)
     for sel in P.MOBILE_COPY_SELECTORS:
         for el in soup.select(sel):
             el.decompose()
@@ -108,7 +109,7 @@ def normalize(html: str, url: str) -> PolicyDocument:
         url=url, title=title, text=text, doc_number=doc_number, agency=agency,
         publish_date=publish_date, written_date=written_date, lang=lang, status=status, kind=kind,
         sample=(meta.get("policy-index:sample") == "true"), title_en=title_en or None,
-        summary_en=summary_en or None, links=links, provenance=prov,
+        summary_en=summary_en or None, links=links, attachments=attachments, provenance=prov,
     )
 
 
@@ -163,6 +164,21 @@ def _links(soup: BeautifulSoup, base: str) -> list[dict]:
             continue
         seen.add(target)
         out.append({"url": target, "text": text, "rel": rel})
+    return out
+
+
+def _attachments(soup: BeautifulSoup, base: str) -> list[dict]:
+    """Files linked from the page (PDF and DOCX are read later; WPS, OFD, XLS … are listed)."""
+    out, seen = [], set()
+    kinds = {**P.PARSED_ATTACHMENTS, **P.LISTED_ATTACHMENTS}
+    for a in soup.find_all("a", href=True):
+        target = urljoin(base, a["href"].strip()).split("#")[0]
+        path = urlsplit(target).path.lower()
+        ext = path[path.rfind("."):] if "." in path.rsplit("/", 1)[-1] else ""
+        if ext in kinds and target not in seen and len(out) < 30:
+            seen.add(target)
+            name = clean_space(a.get_text(" ")) or target.rsplit("/", 1)[-1]
+            out.append({"url": target, "name": name[:200], "type": kinds[ext]})
     return out
 
 

@@ -15,8 +15,8 @@ from .documents import PolicyDocument
 
 # Field weights for BM25F: a word in the title says more than one in the body.
 FIELD_BOOSTS = {"title": 4.0, "title_en": 3.0, "doc_number_text": 3.0, "agency": 1.5,
-                "body": 1.0, "body_en": 1.0, "summary_en": 1.5}
-ZH_FIELDS = ("title", "doc_number_text", "agency", "body")
+                "body": 1.0, "body_en": 1.0, "summary_en": 1.5, "attachments": 0.7}
+ZH_FIELDS = ("title", "doc_number_text", "agency", "body", "attachments")
 EN_FIELDS = ("title_en", "summary_en", "body_en")
 FACET_FIELDS = ("region", "scenario", "agency", "year", "status", "lang")
 CURRENT = "CURRENT"
@@ -35,6 +35,7 @@ def build_schema() -> Schema:
         summary_en=TEXT(analyzer=en, phrase=True),
         body=TEXT(analyzer=zh, phrase=True),
         body_en=TEXT(analyzer=en, phrase=True),
+        attachments=TEXT(analyzer=zh),  # text of PDF and DOCX attachments
         agency=TEXT(analyzer=zh),
         doc_number=ID(stored=True),
         doc_number_text=TEXT(analyzer=zh, phrase=True),
@@ -64,6 +65,7 @@ def to_fields(doc: PolicyDocument) -> dict:
         "summary_en": doc.summary_en or "",
         "body": "" if english else doc.text,
         "body_en": doc.text if english else "",
+        "attachments": "\n".join(a.get("text", "") for a in doc.attachments),
         "agency": doc.agency or "",
         "doc_number": doc.doc_number or "",
         "doc_number_text": doc.doc_number or "",

@@ -40,6 +40,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds to wait for a connection or for the next bytes of a response.", float),
     Setting("max_bytes", "POLICY_INDEX_MAX_BYTES", 5_000_000,
             "Largest response body read; a longer one is cut off and recorded as too large.", int),
+    Setting("max_attachment_bytes", "POLICY_INDEX_MAX_ATTACHMENT_BYTES", 20_000_000,
+            "Largest PDF or DOCX attachment fetched and read.", int),
     Setting("max_pages", "POLICY_INDEX_MAX_PAGES", 500,
             "Most pages fetched from one source in one crawl.", int),
     Setting("max_depth", "POLICY_INDEX_MAX_DEPTH", 6,
