@@ -51,13 +51,15 @@ def normalize(html: str, url: str) -> PolicyDocument:
     prov: dict[str, str] = {}
     links = _links(soup, url)
     attachments = _attachments(soup, url)
-    for sel in P.MOBILE_COPY_SELECTORS:
+    family = detect_family(soup)
+    prov["family"] = family or "generic"
+    for sel in (*P.FAMILIES.get(family or "", {}).get("mobile", ()), *P.MOBILE_COPY_SELECTORS):
         for el in soup.select(sel):
             el.decompose()
     labels, label_elements = _label_values(soup)
     title_en = _text_of(soup.select_one(".title-en, [data-title-en]"))
     summary_en = _text_of(soup.select_one(".summary-en, [data-summary-en]"))
-    body_el = _body_element(soup)
+    body_el = _body_element(soup, family)
     if body_el is not None and _is_listing(body_el):
         raise NotADocument("a listing page (links, no running text)")
     lines = _body_lines(body_el, label_elements) if body_el else []
@@ -234,8 +236,16 @@ def _label_values(soup: BeautifulSoup) -> tuple[dict[str, str], list[Tag]]:
     return found, elements
 
 
-def _body_element(soup: BeautifulSoup) -> Tag | None:
-    for sel in P.BODY_SELECTORS:
+def detect_family(soup: BeautifulSoup) -> str | None:
+    """The known page family this page belongs to, or None."""
+    for name, fam in P.FAMILIES.items():
+        if any(soup.select_one(sel) for sel in fam["detect"]):
+            return name
+    return None
+
+
+def _body_element(soup: BeautifulSoup, family: str | None = None) -> Tag | None:
+    for sel in (*P.FAMILIES.get(family or "", {}).get("body", ()), *P.BODY_SELECTORS):
         for el in soup.select(sel):
             if len(clean_space(el.get_text(" "))) >= 40:
                 return el

@@ -72,7 +72,23 @@ TITLE_SEPARATORS_RE = re.compile(r"\s*(?:_|\||｜)\s*|\s+[-–—－]\s+")
 SITE_WORDS = ("政府网", "门户网站", "人民政府", "政务服务", "政策文件", "部门文件", "首都之窗", "网站", "频道",
               "政策解读", "办事指南", "Beijing", "gov.cn", "English", "Portal", "Government")
 
-# Body containers of known page families, most specific first.
+# Known page families: how to recognise one, where its body is, and the copies it prints for
+# phones. normalize() tries the recognised family's body first, then the generic fallbacks.
+FAMILIES: dict[str, dict[str, tuple[str, ...]]] = {
+    "gov-cn-new": {"detect": (".policyLibraryOverview_header",), "body": ("#UCAP-CONTENT", ".pages_content"),
+                   "mobile": (".mobile_overview", ".policyLibraryOverview_header_mobile")},
+    "gov-cn-old": {"detect": ("table.bd1",), "body": ("#UCAP-CONTENT", ".b12c", "#zoom"), "mobile": ()},
+    "beijing-list": {"detect": (".doc-info", "div.detail-info ol"), "body": ("#mainText", ".view"),
+                     "mobile": (".mobile-doc-info",)},
+    "bureau-table": {"detect": ("td.biaoti", "td.zhengwen", "td#zoom"), "body": ("#zoom", "td.zhengwen"),
+                     "mobile": ()},
+    "news": {"detect": (".article-content", ".TRS_Editor", ".news"), "body": (".article-content", ".TRS_Editor"),
+             "mobile": (".mobile-content", ".m-content")},
+    "service-guide": {"detect": (".guide-info", ".guide-content", ".bszn"), "body": (".guide-content", ".bszn"),
+                      "mobile": ()},
+    "english": {"detect": ("html[lang^=en]",), "body": (".content", "article", ".article"), "mobile": ()},
+}
+# Generic body containers behind the families, most specific first.
 BODY_SELECTORS = (
     "#UCAP-CONTENT", "#mainText", ".pages_content", ".TRS_Editor", ".article-content",
     ".guide-content", "#zoom", ".view", "article .content", "article", "#content", ".content",

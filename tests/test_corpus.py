@@ -20,6 +20,8 @@ from indexer.sample_site import render_site
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "policies" / "corpus"
 BASE = settings.SAMPLE_BASE_URL
+FAMILY_OF_TEMPLATE = {"gov-library": "gov-cn-new", "bj-list": "beijing-list", "bureau-gbk": "bureau-table",
+                      "news": "news", "en-guide": "english", "guide": "service-guide"}
 FIELDS = ("title", "doc_number", "agency", "publish_date", "written_date", "lang", "status", "kind")
 
 
@@ -58,6 +60,7 @@ def test_every_page_normalizes_to_the_fields_it_declares(manifest):
                 wrong[f] += 1
                 print(e["path"], f, e[f], getattr(d, f))
         assert d.sample and len(d.text) >= 300
+        assert d.provenance["family"] == FAMILY_OF_TEMPLATE[e["template"]], e["path"]
     assert not wrong
 
 
