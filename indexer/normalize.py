@@ -27,6 +27,11 @@ _INLINE_LABEL_RE = re.compile(
 )
 
 
+_EN_INLINE_LABEL_RE = re.compile(
+    r"(?<![A-Za-z])(" + "|".join(sorted((re.escape(k) for k in P.EN_FIELD_LABELS), key=len, reverse=True))
+    + r")\s*:", re.I)
+
+
 class ExtractionError(ValueError):
     """The page holds no document we can use (no title and no text)."""
 
@@ -52,6 +57,7 @@ def normalize(html: str, url: str) -> PolicyDocument:
     links = _links(soup, url)
     attachments = _attachments(soup, url)
     family = detect_family(soup)
+    channel = _channel(soup)
     prov["family"] = family or "generic"
     for sel in (*P.FAMILIES.get(family or "", {}).get("mobile", ()), *P.MOBILE_COPY_SELECTORS):
         for el in soup.select(sel):
@@ -69,7 +75,7 @@ def normalize(html: str, url: str) -> PolicyDocument:
         ("meta:ArticleTitle", meta.get("articletitle")),
         ("meta:og:title", clean_title(meta.get("og:title"))),
         ("h1", _text_of(soup.find("h1"))),
-        ("html-title", clean_title(_text_of(soup.title))),
+        ("html-title", _title_from_title_tag(soup)),
     ])
     if title:
         lines = _drop_leading(lines, title)
@@ -106,7 +112,7 @@ def normalize(html: str, url: str) -> PolicyDocument:
     html_lang = root.get("lang") if isinstance(root, Tag) else None
     lang = detect_lang(title + "\n" + text, html_lang)
     status = _status(labels.get("status"), text, links, prov)
-    kind = _kind(title, lang, links, doc_number)
+    kind = _kind(title, lang, links, doc_number, family, channel)
     return PolicyDocument(
         url=url, title=title, text=text, doc_number=doc_number, agency=agency,
         publish_date=publish_date, written_date=written_date, lang=lang, status=status, kind=kind,
@@ -159,9 +165,15 @@ def _links(soup: BeautifulSoup, base: str) -> list[dict]:
         target = urljoin(base, href).split("#")[0]
         text = clean_space(a.get_text(" "))
         context = clean_space(a.parent.get_text(" ")) if a.parent else ""
+        label = a.parent.find_previous_sibling() if a.parent else None  # <dt>Chinese original</dt><dd><a>
+        if label is not None and label.name in ("dt", "th", "td", "span", "strong", "b"):
+            context = clean_space(label.get_text(" ")) + " " + context
         context = context.replace(text, " ")[:80].lower()
         rel = next((r for r, hints in P.RELATED_LINK_HINTS.items()
                     if any(h.lower() in context for h in hints)), None)
+        if rel is None and len(text) <= 20:  # a link labelled by its own words: "Chinese original"
+            rel = next((r for r, hints in P.RELATED_LINK_HINTS.items()
+                        if any(h.lower() in text.lower() for h in hints)), None)
         if rel is None or target in seen or target == base:
             continue
         seen.add(target)
@@ -213,9 +225,6 @@ def _label_values(soup: BeautifulSoup) -> tuple[dict[str, str], list[Tag]]:
     for el in soup.find_all(["li", "p", "span", "div", "td"]):
         if el.find(["li", "p", "div", "table"]):
             continue
-        if el.name != "span" and any(_INLINE_LABEL_RE.match(clean_space(sp.get_text(" ")))
-                                     for sp in el.find_all("span")):
-            continue  # its labelled spans are read one by one
         text = clean_space(el.get_text(" "))
         if not text or len(text) > 240:
             continue
@@ -229,11 +238,22 @@ def _label_values(soup: BeautifulSoup) -> tuple[dict[str, str], list[Tag]]:
         if m and text[:1] in "[【［":
             take(m.group("label"), m.group("value"), el)
             continue
-        for part in re.split(r"\s[|｜]\s", text):  # "Source: … | Updated: …"
-            m = P.EN_LABEL_VALUE_RE.match(part)
-            if m:
-                take(m.group("label"), m.group("value"), el)
+        en_marks = list(_EN_INLINE_LABEL_RE.finditer(text))
+        if en_marks and en_marks[0].start() == 0:  # "Issuing Agency: … Document No.: … Published: …"
+            for i, m in enumerate(en_marks):
+                end = en_marks[i + 1].start() if i + 1 < len(en_marks) else len(text)
+                take(m.group(1), text[m.end():end].strip(" |｜"), el)
     return found, elements
+
+
+def _channel(soup: BeautifulSoup) -> str | None:
+    """The kind of page its channel names (…_政策解读_…, 首页 > 办事指南), read before chrome is removed."""
+    texts = [_text_of(soup.title)] + [_text_of(el) for sel in P.BREADCRUMB_SELECTORS for el in soup.select(sel)[:2]]
+    for text in texts:
+        for words, kind in P.CHANNEL_KINDS:
+            if words in text:
+                return kind
+    return None
 
 
 def detect_family(soup: BeautifulSoup) -> str | None:
@@ -249,13 +269,23 @@ def _body_element(soup: BeautifulSoup, family: str | None = None) -> Tag | None:
         for el in soup.select(sel):
             if len(clean_space(el.get_text(" "))) >= 40:
                 return el
-    # Fallback for unknown families: the block with the most paragraph text.
-    best, best_len = None, 0
-    for el in soup.find_all(["div", "td", "section"]):
-        n = sum(len(p.get_text(strip=True)) for p in el.find_all("p", recursive=False))
-        if n > best_len:
-            best, best_len = el, n
-    return best or soup.body
+    # Fallback for unknown families: text blocks vote for their parent (and half for the
+    # grandparent); the container with the most running text, not links, wins.
+    scores: dict[int, float] = {}
+    elements: dict[int, Tag] = {}
+    for blk in soup.find_all(["p", "li", "td", "dd", "div", "span"]):
+        if blk.find(["p", "div", "li", "table"]) or blk.find_parent(["a", "nav", "header", "footer"]):
+            continue
+        n = len(clean_space(blk.get_text(" "))) - 2 * sum(len(a.get_text(strip=True)) for a in blk.find_all("a"))
+        if n < 20:
+            continue
+        for parent, share in ((blk.parent, 1.0), (blk.parent.parent if blk.parent else None, 0.5)):
+            if isinstance(parent, Tag) and parent.name not in ("html", "[document]"):
+                scores[id(parent)] = scores.get(id(parent), 0) + n * share
+                elements[id(parent)] = parent
+    if scores:
+        return elements[max(scores, key=scores.get)]
+    return soup.body
 
 
 def _body_lines(body: Tag, label_elements: list[Tag]) -> list[str]:
@@ -265,7 +295,17 @@ def _body_lines(body: Tag, label_elements: list[Tag]) -> list[str]:
     for el in label_elements:
         if not el.decomposed and body in el.parents:
             table = el.find_parent("table")
-            (table if table and body in table.parents else el).decompose()
+            if table is not None and body in table.parents and all(
+                    tr in label_elements for tr in table.find_all("tr")):
+                table.decompose()  # a metadata table
+            else:
+                el.decompose()  # a metadata row of a table that also holds content
+    for block in body.find_all(["div", "ul", "ol", "section", "aside", "dl"]):
+        if block.decomposed:
+            continue
+        density, n_links = link_density(block)
+        if n_links >= 2 and density > 0.6:
+            block.decompose()  # a block of links inside the body: related items, next/previous
     for br in body.find_all("br"):
         br.replace_with("\n")
     for blk in body.find_all(["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table"]):
@@ -299,6 +339,22 @@ def _drop_leading(lines: list[str], title: str) -> list[str]:
 
 
 _DATE_LINE_RE = re.compile(r"^[\d〇○零一二三四五六七八九十年月日/.\- ]{6,20}$")
+
+
+def _title_from_title_tag(soup: BeautifulSoup) -> str | None:
+    """The <title> without its site parts: the longest heading-like text of the page that it
+    contains, else the <title> with known site and channel suffixes removed."""
+    raw = _text_of(soup.title)
+    if not raw:
+        return None
+    best = ""
+    for el in soup.find_all(["h1", "h2", "h3", "td", "div", "p", "b", "strong", "span"]):
+        if el.find(["div", "p", "table", "td"]):
+            continue
+        t = _text_of(el)
+        if 6 <= len(t) <= len(raw) and t in raw and len(t) > len(best):
+            best = t
+    return best if len(best) >= 0.4 * len(raw) else clean_title(raw)
 
 
 def _is_date_line(line: str) -> bool:
@@ -346,7 +402,8 @@ def _status(label: str | None, text: str, links: list[dict], prov: dict) -> str:
     return "unknown"
 
 
-def _kind(title: str, lang: str, links: list[dict], doc_number: str | None) -> str:
+def _kind(title: str, lang: str, links: list[dict], doc_number: str | None, family: str | None,
+          channel: str | None = None) -> str:
     """policy | interpretation | guide | translation, from the title and how the page links out."""
     t = title.lower()
     if any(lk["rel"] == "original" for lk in links):
@@ -357,4 +414,10 @@ def _kind(title: str, lang: str, links: list[dict], doc_number: str | None) -> s
         return "guide"
     if not doc_number and any(lk["rel"] == "policy" for lk in links):
         return "interpretation" if lang == "zh" else "guide"
-    return "guide" if lang == "en" else "policy"
+    if family == "news" and not doc_number and lang == "zh":
+        return "interpretation"  # an article about policy, not a policy
+    if family == "service-guide":
+        return "guide"
+    if channel and not doc_number:
+        return channel
+    return "policy"

@@ -5,25 +5,29 @@ import re
 # Labels of metadata rows ("发文字号：", "[发文机构]", "有 效 性") mapped to our field names.
 # Keys are compared after removing every kind of white space (ideographic spaces included).
 FIELD_LABELS: dict[str, str] = {
-    "标题": "title", "名称": "title", "文件名称": "title", "事项名称": "title", "索引标题": "title",
+    "标题": "title", "名称": "title", "文件名称": "title", "事项名称": "item", "索引标题": "title",
     "发文机关": "agency", "发文机构": "agency", "发文单位": "agency", "发布机构": "agency",
     "发布单位": "agency", "制发机关": "agency", "颁布机关": "agency", "实施主体": "agency",
     "发文字号": "doc_number", "文号": "doc_number", "发文号": "doc_number", "文件编号": "doc_number",
     "成文日期": "written_date", "成文时间": "written_date", "印发日期": "written_date",
     "发布日期": "publish_date", "发布时间": "publish_date", "公布日期": "publish_date",
     "公开日期": "publish_date", "发文日期": "publish_date", "更新时间": "publish_date",
+    "办理部门": "agency", "实施机关": "agency", "实施部门": "agency", "受理部门": "agency",
     "有效性": "status", "时效性": "status", "效力状态": "status", "时效状态": "status",
     "来源": "source", "信息来源": "source", "文章来源": "source",
     "主题分类": "topic", "索引号": "index_no", "作者": "author", "责任编辑": "editor",
     "浏览次数": "views", "点击数": "views", "访问量": "views", "阅读次数": "views", "字号": "font",
+    "浏览量": "views", "阅读量": "views", "点击量": "views", "访问次数": "views", "更新日期": "publish_date",
 }
 
 # English labels seen on English portals.
 EN_FIELD_LABELS: dict[str, str] = {
-    "title": "title", "issued by": "agency", "issuing authority": "agency", "source": "source",
-    "document no.": "doc_number", "document number": "doc_number", "date issued": "written_date",
-    "published": "publish_date", "publication date": "publish_date", "updated": "publish_date",
-    "release date": "publish_date", "status": "status",
+    "title": "title", "issued by": "agency", "issuing authority": "agency", "issuing agency": "agency",
+    "issuing body": "agency", "source": "source", "document no.": "doc_number", "document no": "doc_number",
+    "document number": "doc_number", "date issued": "written_date", "written on": "written_date",
+    "date of writing": "written_date", "published": "publish_date", "published on": "publish_date",
+    "publication date": "publish_date", "updated": "publish_date", "release date": "publish_date",
+    "date of release": "publish_date", "date": "publish_date", "status": "status", "validity": "status",
 }
 
 LABEL_VALUE_RE = re.compile(
@@ -82,10 +86,12 @@ FAMILIES: dict[str, dict[str, tuple[str, ...]]] = {
                      "mobile": (".mobile-doc-info",)},
     "bureau-table": {"detect": ("td.biaoti", "td.zhengwen", "td#zoom"), "body": ("#zoom", "td.zhengwen"),
                      "mobile": ()},
-    "news": {"detect": (".article-content", ".TRS_Editor", ".news"), "body": (".article-content", ".TRS_Editor"),
+    "news": {"detect": (".article-content", ".TRS_Editor", ".news", ".news-detail", "[class*=news-content]"),
+             "body": (".article-content", ".TRS_Editor", "[class*=news-content]"),
              "mobile": (".mobile-content", ".m-content")},
-    "service-guide": {"detect": (".guide-info", ".guide-content", ".bszn"), "body": (".guide-content", ".bszn"),
-                      "mobile": ()},
+    "service-guide": {"detect": (".guide-info", ".guide-content", ".bszn", ".guide-box", ".guide-table",
+                                 "[class*=guide-body]"),
+                      "body": (".guide-content", ".bszn", ".guide-box", "[class*=guide-body]"), "mobile": ()},
     "english": {"detect": ("html[lang^=en]",), "body": (".content", "article", ".article"), "mobile": ()},
 }
 # Generic body containers behind the families, most specific first.
@@ -102,11 +108,14 @@ BOILERPLATE_SELECTORS = (
     ".share", ".bdsharebuttonbox", ".share-bar", ".print", ".print-bar", ".footer", ".header",
     ".nav", ".breadcrumb", ".crumbs", ".position", ".related", ".relevant", ".tools",
     "#footer", "#header", ".sidebar", ".ad", ".qrcode",
+    "[class*=share]", "[class*=related]", "[class*=relevant]", "[class*=btns]", "[class*=pager]",
+    "[class*=prevnext]", "[class*=prev-next]", "[class*=fontsize]", "[class*=footer]",
 )
 # Lines dropped wherever they appear in a body.
 BOILERPLATE_LINE_RE = re.compile(
     r"^(【?\s*(打印本页|关闭窗口|打印|关闭|返回顶部|收藏|分享到|字号|大|中|小)\s*】?\s*)+$"
     r"|^(分享到|扫一扫|责任编辑|编辑|来源)[:：].{0,40}$"
+    r"|^(上一篇|下一篇|上一条|下一条)[:：].{0,80}$"
     r"|^(Print|Close|Share|Share to|Back to top)\b.{0,30}$",
     re.I,
 )
@@ -138,3 +147,8 @@ DEFAULT_PAGES = ("index.html", "index.htm", "index.shtml", "default.html", "defa
 PARSED_ATTACHMENTS = {".pdf": "pdf", ".docx": "docx"}
 LISTED_ATTACHMENTS = {".doc": "doc", ".wps": "wps", ".ofd": "ofd", ".xls": "xls", ".xlsx": "xlsx",
                       ".zip": "zip", ".rar": "rar", ".et": "et"}
+
+# Channel names in <title> or the breadcrumb that say what kind of page this is.
+CHANNEL_KINDS = (("政策解读", "interpretation"), ("解读", "interpretation"), ("办事指南", "guide"),
+                 ("服务指南", "guide"), ("Policy interpretation", "interpretation"), ("Guides", "guide"))
+BREADCRUMB_SELECTORS = (".crumbs", ".crumb", ".breadcrumb", ".position", ".location", "[class*=crumb]")
