@@ -90,8 +90,9 @@ def index(full, wait, paths):
 @click.option("--status", default=None, help="in_force, expired or unknown.")
 @click.option("--lang", default=None, help="Document language: zh or en.")
 @click.option("--sort", default=None, help="relevance or date.")
+@click.option("--explain", is_flag=True, help="Show why each result ranked where it did.")
 @_data_option
-def search(query, as_json, limit, page, region, scenario, agency, status, lang, sort, paths):
+def search(query, as_json, limit, page, region, scenario, agency, status, lang, sort, explain, paths):
     """Run a search against the built index."""
     from indexer import taxonomy
     from search_app.query import QueryError, parse_params
@@ -99,7 +100,8 @@ def search(query, as_json, limit, page, region, scenario, agency, status, lang, 
 
     args = {k: v for k, v in (("q", query), ("per_page", str(limit)), ("page", str(page)),
                               ("region", region), ("scenario", scenario), ("agency", agency),
-                              ("status", status), ("lang", lang), ("sort", sort)) if v}
+                              ("status", status), ("lang", lang), ("sort", sort),
+                              ("explain", "1" if explain else None)) if v}
     svc = SearchService(SearchIndex(paths.index_root), taxonomy.get())
     try:
         resp = svc.search(parse_params(args, svc.tax))
@@ -112,6 +114,10 @@ def search(query, as_json, limit, page, region, scenario, agency, status, lang, 
     for i, r in enumerate(resp.results, resp.params.offset + 1):
         cite = " · ".join(x for x in (r.doc_number, r.agency, r.publish_date) if x)
         click.echo(f"{i:>3}. {r.title}  [{r.status}]\n     {cite}\n     id {r.id}  {r.url}")
+        if r.explain:
+            click.echo(f"     why: {json.dumps(r.explain, ensure_ascii=False)}")
+    if resp.explain:
+        click.echo(f"query: {json.dumps(resp.explain, ensure_ascii=False)}")
     if resp.packages:
         click.echo("packages: " + ", ".join(p.key for p in resp.packages[:6]))
     if resp.suggestion:

@@ -27,6 +27,7 @@ def openapi_document() -> dict:
         _param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}),
         _param("per_page", "Results per page", {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}),
         _param("sort", "Ordering", {"type": "string", "enum": list(SORTS), "default": "relevance"}),
+        _param("explain", "1 adds why each result ranked where it did", {"type": "string", "enum": ["0", "1", "true", "false"]}),
     ]
     doc_props = {k: {"type": "string", "nullable": True} for k in
                  ("id", "url", "title", "doc_number", "agency", "publish_date", "lang", "status", "text")}

@@ -29,6 +29,7 @@ class SearchParams:
     page: int = 1
     per_page: int = 10
     sort: str = "relevance"
+    explain: bool = False
     filters: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -88,7 +89,8 @@ def parse_params(args: Mapping, tax: Taxonomy, lang_param: str = "lang") -> Sear
     sort = _choice(args, "sort", SORTS) or "relevance"
     per_page = _int(args, "per_page", 10, 1, int(settings.get("max_per_page")))
     page = _int(args, "page", 1, 1, MAX_PAGE)
+    explain = _choice(args, "explain", ("0", "1", "true", "false")) in ("1", "true")
     filters = {k: v for k, v in (("region", region), ("scenario", scenario), ("agency", agency),
                                  ("status", status), ("lang", lang)) if v}
     return SearchParams(q=q, region=region, scenario=scenario, agency=agency, status=status,
-                        lang=lang, page=page, per_page=per_page, sort=sort, filters=filters)
+                        lang=lang, page=page, per_page=per_page, sort=sort, explain=explain, filters=filters)

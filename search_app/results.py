@@ -25,13 +25,17 @@ class ResultItem:
     kind: str = "policy"
     sample: bool = False
     title_en: str | None = None
+    explain: dict | None = None
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "url": self.url, "title": self.title, "doc_number": self.doc_number,
+        d = {"id": self.id, "url": self.url, "title": self.title, "doc_number": self.doc_number,
                 "agency": self.agency, "publish_date": self.publish_date, "status": self.status,
                 "lang": self.lang, "regions": self.regions, "scenarios": self.scenarios,
                 "snippet": self.snippet, "score": round(self.score, 3), "kind": self.kind,
                 "sample": self.sample, "title_en": self.title_en}
+        if self.explain is not None:
+            d["explain"] = self.explain
+        return d
 
 
 @dataclass
@@ -44,6 +48,7 @@ class SearchResponse:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str | None = None
     matched: str = "all"   # "all" words matched, or "any" after the fallback
+    explain: dict | None = None
 
     @property
     def pages(self) -> int:
@@ -59,4 +64,5 @@ class SearchResponse:
             "packages": [p.to_dict() for p in self.packages],
             "facets": self.facets,
             "suggestion": self.suggestion,
+            **({"explain": self.explain} if self.explain is not None else {}),
         }

@@ -106,6 +106,36 @@ def _doc(hit) -> dict:
     return json.loads(hit["doc"])
 
 
+def _matched_terms(hit) -> list[str]:
+    """The query words a hit matched, as text (field names dropped, order kept)."""
+    out: list[str] = []
+    for field, term in hit.matched_terms() if hit.results.has_matched_terms() else ():
+        if field in ("regions", "doc_number"):
+            continue  # boosts and exact numbers, not words of the text
+        word = term.decode("utf-8", "replace") if isinstance(term, bytes) else str(term)
+        if word not in out:
+            out.append(word)
+    return out
+
+
+def _explain(hit, f: dict, u, score: float) -> dict:
+    """Why a result ranked where it did: words matched per field and the boosts applied."""
+    per_field: dict[str, list[str]] = {}
+    if hit.results.has_matched_terms():
+        for field, term in hit.matched_terms():
+            word = term.decode("utf-8", "replace") if isinstance(term, bytes) else str(term)
+            per_field.setdefault(field, []).append(word)
+    boosts = {}
+    if set(f["region"]) & set(u.regions):
+        boosts["community named in the query"] = sorted(set(f["region"]) & set(u.regions))
+    if f["status"] == "expired":
+        boosts["expired: score multiplied by"] = EXPIRED_FACTOR
+    if "doc_number" in per_field:
+        boosts["document number matched exactly"] = True
+    return {"score": round(score, 3), "bm25f": round(float(hit.score or 0.0), 3), "matched": per_field,
+            "boosts": boosts}
+
+
 def _negdate(date: str) -> int:
     """Sort key putting newer documents first among equal scores."""
     return -int(date.replace("-", "") or 0)
@@ -119,12 +149,12 @@ class SearchService:
         self.tax = tax
 
     def search(self, p: SearchParams) -> SearchResponse:
-        u = understand(p.q)
+        u = understand(p.q, self.tax)
         s = self.index.searcher()
         strict, loose = build_queries(u)
         filt = _filter_query(p)
         window = max(p.offset + p.per_page, RERANK_WINDOW if p.sort == "relevance" else 0)
-        kwargs = {"filter": filt, "limit": window}
+        kwargs = {"filter": filt, "limit": window, "terms": True}
         if p.sort == "date" or strict is None:
             kwargs.update(sortedby="publish_date", reverse=True)
         matched = "all"
@@ -142,14 +172,25 @@ class SearchService:
         if scored:
             hits = [(h, f, sc * (EXPIRED_FACTOR if f["status"] == "expired" else 1.0)) for h, f, sc in hits]
             hits.sort(key=lambda x: (-x[2], _negdate(x[1]["date"])))
-        items = [self._item(_doc(h), sc, u) for h, _, sc in hits[p.offset:p.offset + p.per_page]]
+        terms_of = {f["id"]: _matched_terms(h) for h, f, _ in hits[:RERANK_WINDOW]}
+        items = []
+        for h, f, sc in hits[p.offset:p.offset + p.per_page]:
+            item = self._item(_doc(h), sc, u)
+            if p.explain:
+                item.explain = _explain(h, f, u, sc)
+            items.append(item)
         package_input = [{"id": f["id"], "score": sc, "regions": f["region"], "scenarios": f["scenario"],
-                          "status": f["status"]} for _, f, sc in hits[:RERANK_WINDOW]]
-        packages = pk.group(package_input, self.tax, p.region) if not u.empty else []
+                          "status": f["status"], "terms": terms_of.get(f["id"], [])}
+                         for _, f, sc in hits[:RERANK_WINDOW]]
+        if total:
+            packages = pk.group(package_input, self.tax, p.region) if not u.empty else []
+        else:
+            packages = pk.nearest(u, self.tax, self.package_ids, p.region)
         facets = self._facets(results.docs())
         suggestion = self._suggest_correction(u, s) if u.words else None
         return SearchResponse(params=p, terms=u.terms, total=total, results=items, packages=packages,
-                              facets=facets, suggestion=suggestion, matched=matched)
+                              facets=facets, suggestion=suggestion, matched=matched,
+                              explain=u.explain() if p.explain else None)
 
     def facet_table(self) -> list[dict | None]:
         """Facet values per document number of the current index (None for deleted documents)."""

@@ -1,4 +1,5 @@
-"""Query understanding: folding, 发文字号, phrases, words and their per-field query (no Flask)."""
+"""Query understanding, one pipeline for web, API and CLI (no Flask): folding, 发文字号, phrases,
+English -> Chinese glossary, colloquial -> official synonyms, community names, filler words."""
 
 from __future__ import annotations
 
@@ -6,87 +7,194 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from whoosh.query import And, Or, Phrase, Query, Term
+from whoosh.query import And, AndMaybe, Or, Phrase, Query, Term
 
 from indexer.analysis import english_terms, fold, query_words
 from indexer.fields import normalize_doc_number
 from indexer.schema import EN_FIELDS, FIELD_BOOSTS, ZH_FIELDS
+from indexer.taxonomy import Taxonomy
+
+from . import lexicon
 
 # Words that carry no information in a question ("怎么申请人才公寓", "how do I get a visa").
-STOP_ZH = frozenset(["的", "了", "吗", "呢", "啊", "吧", "呀", "么", "怎么", "怎样", "怎么样", "如何", "哪里", "哪儿", "在哪", "什么", "需要", "我", "我们", "你", "您", "请问", "想", "想要", "能", "能否", "可以", "可不可以", "是", "是否", "有", "有没有", "和", "与", "及", "或", "在", "到", "给", "把", "被", "要", "去"])
-STOP_EN = frozenset(["how", "do", "does", "did", "i", "me", "my", "we", "our", "you", "your", "what", "where", "when", "which", "who", "is", "are", "was", "the", "to", "of", "for", "in", "on", "at", "and", "or", "can", "could", "should", "get", "need", "want", "with", "about", "an", "there", "any", "this", "that"])
+STOP_ZH = frozenset(
+    "的 了 吗 呢 啊 吧 呀 么 嘛 怎么 怎样 怎么样 怎么办 如何 哪里 哪儿 在哪 在哪里 哪些 哪个 什么 啥 需要 "
+    "我 我们 你 您 他 她 请问 想 想要 想知道 能 能否 可以 可不可以 是 是否 有 有没有 和 与 及 或 在 到 给 把 被 要 去 "
+    "一下 请 吗？ 呢？ 还 就 都 也 该 应该 需".split())
+STOP_EN = frozenset(
+    "how do does did i me my we our you your what where when which who whom is are was were the to "
+    "of for in on at and or can could should would get need needs want with about an there any this "
+    "that please tell find help apply".split())
 _PHRASE_RE = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」')
 DOC_NUMBER_BOOST = 50.0
 PHRASE_BOOST = 2.0
+EXPANSION_WEIGHT = 0.6      # an official term found for a colloquial one ranks below the exact words
+TRANSLATION_WEIGHT = 1.0    # the Chinese terms of an English phrase are what Chinese documents say
+REGION_BOOST = 3.0          # a community named in the query lifts that community's documents
+PROXIMITY_SLOP = 3
+
+
+@dataclass
+class Concept:
+    """One thing the user asked about: the words typed, and the other terms that mean it."""
+
+    typed: str
+    words: list[str]
+    expansions: list[str] = field(default_factory=list)
+    source: str = "word"   # word | phrase | glossary | synonym
+
+    def all_terms(self) -> list[str]:
+        out = list(self.words)
+        for e in self.expansions:
+            out.extend(w for w in query_words(e) if w not in out)
+        return out
 
 
 @dataclass
 class Understood:
     text: str
-    words: list[str] = field(default_factory=list)        # Chinese-analyzer words (with ASCII)
-    phrases: list[list[str]] = field(default_factory=list)
+    concepts: list[Concept] = field(default_factory=list)
     doc_number: str | None = None
+    regions: list[str] = field(default_factory=list)      # communities named: boosted, not filtered
+    region_words: set[str] = field(default_factory=set)   # the words that named them
+    dropped: list[str] = field(default_factory=list)      # filler words left out
 
     @property
     def empty(self) -> bool:
-        return not (self.words or self.phrases or self.doc_number)
+        return not (self.concepts or self.doc_number or self.regions)
+
+    @property
+    def words(self) -> list[str]:
+        return [w for c in self.concepts for w in c.words]
 
     @property
     def terms(self) -> list[str]:
+        """Every word a result may be highlighted for: typed words first, then expansions."""
         out: list[str] = []
-        for w in [*self.words, *(w for p in self.phrases for w in p)]:
-            if w not in out:
-                out.append(w)
+        for c in self.concepts:
+            out.extend(w for w in c.words if w not in out)
+        for c in self.concepts:
+            out.extend(w for w in c.all_terms() if w not in out)
         return out
 
+    def explain(self) -> dict:
+        return {"doc_number": self.doc_number, "regions_boosted": self.regions, "dropped": self.dropped,
+                "concepts": [{"typed": c.typed, "words": c.words, "expansions": c.expansions, "source": c.source}
+                             for c in self.concepts]}
 
-def understand(q: str) -> Understood:
+
+def _blank(text: str, spans: list[tuple[int, int, str]]) -> str:
+    chars = list(text)
+    for s, e, _ in spans:
+        chars[s:e] = " " * (e - s)
+    return "".join(chars)
+
+
+def understand(q: str, tax: Taxonomy | None = None) -> Understood:
     text = fold(unicodedata.normalize("NFKC", q)).strip()
     u = Understood(text=text)
     u.doc_number = normalize_doc_number(text)
+    lex = lexicon.load()
+    aliases = _aliases(tax)
     rest = text
     for m in _PHRASE_RE.finditer(rest):
-        words = [w for w in query_words(next(g for g in m.groups() if g))]
-        if len(words) > 1:
-            u.phrases.append(words)
-        elif words:
-            u.words.extend(words)
+        inner = next(g for g in m.groups() if g)
+        words = query_words(inner)
+        if words:
+            u.concepts.append(Concept(inner, words, source="phrase"))
     rest = _PHRASE_RE.sub(" ", rest)
+    found = lex.english_phrases(rest)
+    for _, _, key in found:
+        words = [w for w in query_words(key)]
+        region = aliases.get(key)
+        if region:
+            u.regions.append(region)
+        u.concepts.append(Concept(key, words, list(lex.glossary[key]), "glossary"))
+    rest = _blank(rest, found)
+    found = lex.colloquial(rest)
+    for _, _, key in found:
+        u.concepts.append(Concept(key, query_words(key), list(lex.synonyms[key]), "synonym"))
+    rest = _blank(rest, found)
     words = query_words(rest)
     ascii_count = sum(1 for w in words if w.isascii())
     for w in words:
         if w in STOP_ZH or (w in STOP_EN and ascii_count > 1):
+            u.dropped.append(w)
             continue
-        if w not in u.words:
-            u.words.append(w)
+        if any(w in c.words for c in u.concepts):
+            continue
+        region = aliases.get(w)
+        if region:
+            u.region_words.add(w)
+            if region not in u.regions:
+                u.regions.append(region)
+        u.concepts.append(Concept(w, [w]))
     return u
 
 
-def word_query(word: str) -> Query:
+def _aliases(tax: Taxonomy | None) -> dict[str, str]:
+    if tax is None:
+        return {}
+    out = {}
+    for slug, r in tax.regions.items():
+        for a in (*r.aliases, r.zh):
+            out.setdefault(fold(a).lower(), slug)
+    return out
+
+
+def word_query(word: str, weight: float = 1.0) -> Query:
     """One query word across every text field, weighted per field."""
-    parts: list[Query] = [Term(f, word, boost=FIELD_BOOSTS[f]) for f in ZH_FIELDS]
+    parts: list[Query] = [Term(f, word, boost=FIELD_BOOSTS[f] * weight) for f in ZH_FIELDS]
     if word.isascii():
         for stem in english_terms(word)[:1]:
-            parts.extend(Term(f, stem, boost=FIELD_BOOSTS[f]) for f in EN_FIELDS)
+            parts.extend(Term(f, stem, boost=FIELD_BOOSTS[f] * weight) for f in EN_FIELDS)
     return Or(parts)
 
 
-def phrase_query(words: list[str]) -> Query:
-    parts: list[Query] = [Phrase(f, words, boost=FIELD_BOOSTS[f] * PHRASE_BOOST) for f in ("title", "body")]
+def words_query(words: list[str], weight: float = 1.0) -> Query:
+    parts = [word_query(w, weight) for w in words]
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
+def phrase_query(words: list[str], slop: int = 1, boost: float = PHRASE_BOOST) -> Query:
+    parts: list[Query] = [Phrase(f, words, slop=slop, boost=FIELD_BOOSTS[f] * boost) for f in ("title", "body")]
     if all(w.isascii() for w in words):
         stems = [s for w in words for s in english_terms(w)[:1]]
         if len(stems) > 1:
-            parts.extend(Phrase(f, stems, boost=FIELD_BOOSTS[f] * PHRASE_BOOST) for f in EN_FIELDS)
+            parts.extend(Phrase(f, stems, slop=slop, boost=FIELD_BOOSTS[f] * boost) for f in EN_FIELDS)
     return Or(parts)
 
 
+def concept_query(c: Concept) -> Query:
+    if c.source == "phrase" and len(c.words) > 1:
+        exact = phrase_query(c.words)
+    else:
+        exact = words_query(c.words)
+    weight = TRANSLATION_WEIGHT if c.source == "glossary" else EXPANSION_WEIGHT
+    alternatives = [words_query(query_words(e), weight) for e in c.expansions if query_words(e)]
+    return Or([exact, *alternatives]) if alternatives else exact
+
+
 def build_queries(u: Understood) -> tuple[Query | None, Query | None]:
-    """(all words must match, any word may match); None parts when the query has no words."""
-    groups = [word_query(w) for w in u.words] + [phrase_query(p) for p in u.phrases]
+    """(every concept must match, any concept may match); None parts when there is nothing to match."""
+    # A community name alone is the need; beside other words it picks whose documents rank first
+    # (citywide and national policies apply there too, so it is not required).
+    region_words = u.region_words if any(not set(c.words) <= u.region_words for c in u.concepts) else set()
+    required = [c for c in u.concepts if not (c.source == "word" and set(c.words) <= region_words)]
+    groups = [concept_query(c) for c in required]
     exact = Term("doc_number", u.doc_number, boost=DOC_NUMBER_BOOST) if u.doc_number else None
-    strict = And(groups) if groups else None
+    strict = And(groups) if len(groups) > 1 else (groups[0] if groups else None)
     loose = Or(groups) if len(groups) > 1 else None
+    boosts: list[Query] = [Term("regions", r, boost=REGION_BOOST) for r in u.regions]
+    plain = [w for c in u.concepts if c.source == "word" for w in c.words if w not in region_words]
+    if 2 <= len(plain) <= 6:
+        boosts.append(phrase_query(plain, slop=PROXIMITY_SLOP))
+    if boosts:
+        strict = AndMaybe(strict, Or(boosts)) if strict is not None else None
+        loose = AndMaybe(loose, Or(boosts)) if loose is not None else None
     if exact is not None:
         strict = Or([exact, strict]) if strict is not None else exact
         loose = Or([exact, loose]) if loose is not None else None
+    if strict is None and u.regions:
+        strict = Or([Term("regions", r) for r in u.regions])
     return strict, loose

@@ -156,7 +156,7 @@ def test_openapi_and_health(client):
     spec = client.get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.") and "/api/search" in spec["paths"]
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert params == {"q", "region", "scenario", "agency", "status", "lang", "page", "per_page", "sort"}
+    assert params == {"q", "region", "scenario", "agency", "status", "lang", "page", "per_page", "sort", "explain"}
     health = client.get("/healthz").get_json()
     assert health["status"] == "ok" and health["documents"] >= 30
 
@@ -166,3 +166,26 @@ def test_unknown_api_path_is_json_404(client):
     assert r.status_code == 404 and r.get_json()["error"]
     r = client.post("/api/search")
     assert r.status_code == 405 and r.get_json()["error"]
+
+
+def test_explain_says_why(client):
+    body = client.get("/api/search?q=望京 人才公寓&explain=1&per_page=3").get_json()
+    assert body["explain"]["regions_boosted"] == ["wangjing"]
+    first = body["results"][0]
+    assert "wangjing" in first["regions"] and "人才公寓" in first["explain"]["matched"]["title"]
+    assert first["explain"]["boosts"]["community named in the query"] == ["wangjing"]
+    assert "explain" not in client.get("/api/search?q=人才公寓").get_json()
+    assert client.get("/api/search?q=x&explain=maybe").status_code == 400
+
+
+def test_packages_say_which_policies_matched_and_why(client):
+    body = client.get("/api/search?q=人才公寓").get_json()
+    pkg = body["packages"][0]
+    assert pkg["matched_terms"] == ["人才公寓"]
+    assert set(pkg["matched"]) == set(pkg["policy_ids"])
+
+
+def test_zero_results_offer_the_nearest_packages(client):
+    body = client.get("/api/search?q=量子纠缠 引力波 望京").get_json()
+    assert body["total"] == 0 and body["packages"]
+    assert all(p["nearest"] and p["region"] == "wangjing" for p in body["packages"])

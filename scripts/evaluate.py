@@ -1,0 +1,39 @@
+"""Run the judged queries of policies/eval/judgments.yaml and print nDCG@10, MRR and Recall@10.
+
+    python scripts/evaluate.py              # builds the bundled corpus in a temp folder first
+    python scripts/evaluate.py --data var   # an existing data folder built from the bundled corpus
+    python scripts/evaluate.py --worst 10   # also list the weakest queries with their top results
+"""
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from indexer import pipeline, settings  # noqa: E402
+from indexer import taxonomy as taxonomy_mod  # noqa: E402
+from search_app.evaluation import evaluate, summary, table  # noqa: E402
+from search_app.search import SearchIndex, SearchService  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path)
+    ap.add_argument("--worst", type=int, default=0)
+    args = ap.parse_args()
+    paths = settings.DataPaths(args.data or Path(tempfile.mkdtemp(prefix="policy-index-eval-")))
+    if pipeline.needs_bootstrap(paths):
+        pipeline.bootstrap(paths, progress=False)
+    svc = SearchService(SearchIndex(paths.index_root), taxonomy_mod.get())
+    results = evaluate(svc)
+    print(table(summary(results)))
+    for r in sorted(results, key=lambda r: r.ndcg)[: args.worst]:
+        print(f"\n{r.id} [{r.kind}] {r.q!r}: nDCG {r.ndcg:.2f}, RR {r.rr:.2f}, total {r.total}")
+        for line in r.top[:5]:
+            print("   ", line)
+
+
+if __name__ == "__main__":
+    main()
