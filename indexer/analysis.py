@@ -8,6 +8,7 @@ finds 许可证. ASCII words, one-letter words and numbers are kept (R visa, Cat
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from pathlib import Path
 
@@ -146,6 +147,51 @@ def chinese_analyzer(dict_path: str | None = DEFAULT_USER_DICT) -> Analyzer:
 def english_analyzer() -> Analyzer:
     """Words, lower case, Porter stems; no stop list, so 'Category A' and 'R visa' survive."""
     return RegexTokenizer(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?") | LowercaseFilter() | StemFilter()
+
+
+class CjkBigramTokenizer(Tokenizer):
+    """Overlapping character pairs of each run of Chinese characters: the fallback that finds a
+    long compound when the query splits it differently from the document (外籍人才服务站 / 人才服务)."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CjkBigramTokenizer)
+
+    def __hash__(self) -> int:
+        return hash("CjkBigramTokenizer")
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        text = fold(value)
+        pos = start_pos
+        for m in _CJK_RUN.finditer(text):
+            run = m.group(0)
+            for i in range(len(run) - 1):
+                t.text = run[i:i + 2]
+                t.boost = 1.0
+                t.stopped = False
+                if keeporiginal:
+                    t.original = t.text
+                if positions:
+                    t.pos = pos
+                if chars:
+                    t.startchar = start_char + m.start() + i
+                    t.endchar = t.startchar + 2
+                pos += 1
+                yield t
+            pos += 1  # a gap between runs: pairs never span punctuation
+
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def bigram_analyzer() -> Analyzer:
+    return CjkBigramTokenizer()
+
+
+def bigrams(text: str) -> list[str]:
+    return [t.text for t in CjkBigramTokenizer()(text)]
 
 
 def spelling_analyzer() -> Analyzer:

@@ -10,7 +10,7 @@ from whoosh import index
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import BOOLEAN, COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
-from .analysis import chinese_analyzer, english_analyzer, spelling_analyzer
+from .analysis import bigram_analyzer, chinese_analyzer, english_analyzer, spelling_analyzer
 from .documents import PolicyDocument
 
 # Field weights for BM25F: a word in the title says more than one in the body.
@@ -36,6 +36,7 @@ def build_schema() -> Schema:
         body=TEXT(analyzer=zh, phrase=True),
         body_en=TEXT(analyzer=en, phrase=True),
         attachments=TEXT(analyzer=zh),  # text of PDF and DOCX attachments
+        bigrams=TEXT(analyzer=bigram_analyzer(), phrase=True),  # fallback when words do not line up
         agency=TEXT(analyzer=zh),
         doc_number=ID(stored=True),
         doc_number_text=TEXT(analyzer=zh, phrase=True),
@@ -66,6 +67,7 @@ def to_fields(doc: PolicyDocument) -> dict:
         "body": "" if english else doc.text,
         "body_en": doc.text if english else "",
         "attachments": "\n".join(a.get("text", "") for a in doc.attachments),
+        "bigrams": "" if english else f"{doc.title}\n{doc.text}",
         "agency": doc.agency or "",
         "doc_number": doc.doc_number or "",
         "doc_number_text": doc.doc_number or "",

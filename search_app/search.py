@@ -19,7 +19,7 @@ from . import packages as pk
 from .highlight import snippet
 from .query import SearchParams
 from .results import ResultItem, SearchResponse
-from .understand import Understood, build_queries, understand
+from .understand import Understood, build_queries, fallback_query, understand
 
 log = logging.getLogger(__name__)
 EXPIRED_FACTOR = 0.5     # an expired policy ranks below an in-force one of similar relevance
@@ -159,11 +159,18 @@ class SearchService:
             kwargs.update(sortedby="publish_date", reverse=True)
         matched = "all"
         results = s.search(strict if strict is not None else Every(), **kwargs)
-        # len(results) can ignore the filter; the set of matched documents never does.
-        if loose is not None and len(results.docs()) < int(settings.get("and_min_hits")):
-            any_results = s.search(loose, **kwargs)
-            if len(any_results.docs()) > len(results.docs()):
-                results, matched = any_results, "any"
+        # Too little with every word: first the same characters in sequence (a compound segmented
+        # differently), then any of the words. len(results) can ignore the filter; docs() cannot.
+        # The wider query keeps the strict one inside it, so what matched every word stays on top.
+        min_hits = int(settings.get("and_min_hits"))
+        fallback = fallback_query(u) if strict is not None else None
+        exact_found = u.doc_number and s.document_number(doc_number=u.doc_number) is not None
+        for query, label in ((fallback, "characters"), (loose, "any")):
+            if query is None or exact_found or len(results.docs()) >= min_hits:
+                continue
+            more = s.search(Or([strict, query]), **kwargs)
+            if len(more.docs()) > len(results.docs()):
+                results, matched = more, label
         total = len(results.docs())
         scored = p.sort == "relevance" and strict is not None
         table = self.facet_table()

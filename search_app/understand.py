@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from whoosh.query import And, AndMaybe, Or, Phrase, Query, Term
 
-from indexer.analysis import english_terms, fold, query_words
+from indexer.analysis import bigrams, english_terms, fold, query_words
 from indexer.fields import normalize_doc_number
 from indexer.schema import EN_FIELDS, FIELD_BOOSTS, ZH_FIELDS
 from indexer.taxonomy import Taxonomy
@@ -26,7 +26,7 @@ STOP_EN = frozenset(
     "of for in on at and or can could should would get need needs want with about an there any this "
     "that please tell find help apply".split())
 _PHRASE_RE = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」')
-DOC_NUMBER_BOOST = 50.0
+DOC_NUMBER_BOOST = 1000.0  # a pasted 发文字号 names one document: it comes first
 PHRASE_BOOST = 2.0
 EXPANSION_WEIGHT = 0.6      # an official term found for a colloquial one ranks below the exact words
 TRANSLATION_WEIGHT = 1.0    # the Chinese terms of an English phrase are what Chinese documents say
@@ -187,7 +187,7 @@ def build_queries(u: Understood) -> tuple[Query | None, Query | None]:
     loose = Or(groups) if len(groups) > 1 else None
     boosts: list[Query] = [Term("regions", r, boost=REGION_BOOST) for r in u.regions]
     plain = [w for c in u.concepts if c.source == "word" for w in c.words if w not in region_words]
-    if 2 <= len(plain) <= 6:
+    if 2 <= len(plain) <= 6 and not u.doc_number:
         boosts.append(phrase_query(plain, slop=PROXIMITY_SLOP))
     if boosts:
         strict = AndMaybe(strict, Or(boosts)) if strict is not None else None
@@ -198,3 +198,18 @@ def build_queries(u: Understood) -> tuple[Query | None, Query | None]:
     if strict is None and u.regions:
         strict = Or([Term("regions", r) for r in u.regions])
     return strict, loose
+
+
+def fallback_query(u: Understood) -> Query | None:
+    """Character pairs in sequence for each Chinese concept: finds a compound the word
+    segmentation split differently in the query and in the document."""
+    parts: list[Query] = []
+    for c in u.concepts:
+        pairs = bigrams(c.typed)
+        if len(pairs) == 1:
+            parts.append(Term("bigrams", pairs[0]))
+        elif pairs:
+            parts.append(Phrase("bigrams", pairs))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else And(parts)

@@ -189,3 +189,13 @@ def test_zero_results_offer_the_nearest_packages(client):
     body = client.get("/api/search?q=量子纠缠 引力波 望京").get_json()
     assert body["total"] == 0 and body["packages"]
     assert all(p["nearest"] and p["region"] == "wangjing" for p in body["packages"])
+
+
+def test_character_pairs_find_a_compound_the_words_miss(small_data):
+    from conftest import build_index, make_doc
+    from search_app import create_app
+
+    build_index(small_data, [make_doc(1, title="服务站工作规则", text="外籍人才服务站提供咨询和代办服务。" * 3)])
+    client = create_app(small_data.root, {"TESTING": True}).test_client()
+    body = client.get("/api/search?q=才服务站提").get_json()
+    assert body["total"] == 1 and body["query"]["matched"] == "characters"
