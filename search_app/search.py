@@ -23,6 +23,9 @@ from .understand import Understood, build_queries, fallback_query, understand
 
 log = logging.getLogger(__name__)
 EXPIRED_FACTOR = 0.5     # an expired policy ranks below an in-force one of similar relevance
+REGION_FACTOR = 2.5      # a policy of the community named in the query or chosen as filter
+OTHER_COMMUNITY_FACTOR = 0.5   # ... and a policy of another community, when one was named
+COMMUNITY_ONLY_FACTOR = 0.6   # no community named: one community's policy after everyone's
 RERANK_WINDOW = 100
 FACETS = ("region", "scenario", "agency", "year", "status", "lang")
 MAX_FACET_VALUES = 30
@@ -136,6 +139,21 @@ def _explain(hit, f: dict, u, score: float) -> dict:
             "boosts": boosts}
 
 
+def _rank_factor(f: dict, wanted: set[str], tax: Taxonomy) -> float:
+    """Multipliers on relevance: expired below in force; the community the user named first;
+    with no community named, policies for everyone before those of one community."""
+    factor = EXPIRED_FACTOR if f["status"] == "expired" else 1.0
+    regions = set(f["region"])
+    if wanted:
+        if regions & wanted:
+            factor *= REGION_FACTOR
+        elif not regions & set(WIDER_SCOPES):
+            factor *= OTHER_COMMUNITY_FACTOR
+    elif regions and regions <= set(tax.communities):
+        factor *= COMMUNITY_ONLY_FACTOR
+    return factor
+
+
 def _negdate(date: str) -> int:
     """Sort key putting newer documents first among equal scores."""
     return -int(date.replace("-", "") or 0)
@@ -177,7 +195,8 @@ class SearchService:
         # Rank on the facet column (no document bodies are read for the rerank window).
         hits = [(h, table[h.docnum], float(h.score or 0.0) if scored else 0.0) for h in results]
         if scored:
-            hits = [(h, f, sc * (EXPIRED_FACTOR if f["status"] == "expired" else 1.0)) for h, f, sc in hits]
+            wanted = set(u.regions) | ({p.region} if p.region in self.tax.communities else set())
+            hits = [(h, f, sc * _rank_factor(f, wanted, self.tax)) for h, f, sc in hits]
             hits.sort(key=lambda x: (-x[2], _negdate(x[1]["date"])))
         terms_of = {f["id"]: _matched_terms(h) for h, f, _ in hits[:RERANK_WINDOW]}
         items = []

@@ -25,12 +25,12 @@ STOP_EN = frozenset(
     "how do does did i me my we our you your what where when which who whom is are was were the to "
     "of for in on at and or can could should would get need needs want with about an there any this "
     "that please tell find help apply".split())
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _PHRASE_RE = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」')
 DOC_NUMBER_BOOST = 1000.0  # a pasted 发文字号 names one document: it comes first
 PHRASE_BOOST = 2.0
 EXPANSION_WEIGHT = 0.6      # an official term found for a colloquial one ranks below the exact words
 TRANSLATION_WEIGHT = 1.0    # the Chinese terms of an English phrase are what Chinese documents say
-REGION_BOOST = 3.0          # a community named in the query lifts that community's documents
 PROXIMITY_SLOP = 3
 
 
@@ -103,22 +103,28 @@ def understand(q: str, tax: Taxonomy | None = None) -> Understood:
         if words:
             u.concepts.append(Concept(inner, words, source="phrase"))
     rest = _PHRASE_RE.sub(" ", rest)
+    ascii_count = sum(1 for w in query_words(rest) if w.isascii() and w.isalpha())
     found = lex.english_phrases(rest)
     for _, _, key in found:
-        words = [w for w in query_words(key)]
-        region = aliases.get(key)
-        if region:
-            u.regions.append(region)
-        u.concepts.append(Concept(key, words, list(lex.glossary[key]), "glossary"))
+        u.concepts.append(Concept(key, query_words(key), list(lex.glossary[key]), "glossary"))
     rest = _blank(rest, found)
+    rest = _CJK_GAP.sub("", rest)  # "外国人 看病" is the phrase 外国人看病
     found = lex.colloquial(rest)
     for _, _, key in found:
         u.concepts.append(Concept(key, query_words(key), list(lex.synonyms[key]), "synonym"))
     rest = _blank(rest, found)
+    for c in u.concepts:  # a community named in English or by a nickname boosts, like 望京 does
+        region = next((aliases[t] for t in (c.typed, *c.expansions) if t.lower() in aliases), None)
+        if region:
+            u.region_words.update(c.words)
+            c.source = "word"
+            if region not in u.regions:
+                u.regions.append(region)
     words = query_words(rest)
-    ascii_count = sum(1 for w in words if w.isascii())
-    for w in words:
-        if w in STOP_ZH or (w in STOP_EN and ascii_count > 1):
+    for i, w in enumerate(words):
+        # "a" is filler in "get a visa" but not in "Category A".
+        keep_letter = w == "a" and i > 0 and words[i - 1] in ("category", "class", "type", "grade")
+        if w in STOP_ZH or (w in STOP_EN and ascii_count > 1) or (w == "a" and not keep_letter and ascii_count > 1):
             u.dropped.append(w)
             continue
         if any(w in c.words for c in u.concepts):
@@ -180,12 +186,19 @@ def build_queries(u: Understood) -> tuple[Query | None, Query | None]:
     # A community name alone is the need; beside other words it picks whose documents rank first
     # (citywide and national policies apply there too, so it is not required).
     region_words = u.region_words if any(not set(c.words) <= u.region_words for c in u.concepts) else set()
+    # (a concept found by name, like "wangjing" -> 望京, is optional in the same way)
     required = [c for c in u.concepts if not (c.source == "word" and set(c.words) <= region_words)]
+    # A lone Chinese character (领, 办, 费) says little and would veto documents: it only boosts.
+    optional = [c for c in required if c.source == "word" and len(c.typed) == 1 and not c.typed.isascii()]
+    if len(optional) < len(required):
+        required = [c for c in required if c not in optional]
+    else:
+        optional = []
     groups = [concept_query(c) for c in required]
     exact = Term("doc_number", u.doc_number, boost=DOC_NUMBER_BOOST) if u.doc_number else None
     strict = And(groups) if len(groups) > 1 else (groups[0] if groups else None)
     loose = Or(groups) if len(groups) > 1 else None
-    boosts: list[Query] = [Term("regions", r, boost=REGION_BOOST) for r in u.regions]
+    boosts: list[Query] = [concept_query(c) for c in optional]
     plain = [w for c in u.concepts if c.source == "word" for w in c.words if w not in region_words]
     if 2 <= len(plain) <= 6 and not u.doc_number:
         boosts.append(phrase_query(plain, slop=PROXIMITY_SLOP))

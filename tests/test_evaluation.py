@@ -1,0 +1,30 @@
+"""The judged queries hold a floor, so ranking cannot silently regress (python scripts/evaluate.py)."""
+
+from search_app.evaluation import evaluate, load, slug_ids, summary
+
+# Measured at the time of writing (see the closing note of the search-quality work); the floors
+# sit a little below so that only a real regression fails.
+FLOORS = {"ndcg@10": 0.74, "mrr": 0.92, "recall@10": 0.70}
+KIND_NDCG_FLOOR = 0.62
+
+
+def test_judgments_name_real_documents():
+    ids = slug_ids()
+    queries = load()
+    assert len(queries) >= 80
+    assert {q["kind"] for q in queries} == {"keyword", "question", "colloquial", "english", "traditional",
+                                            "doc_number", "community", "staff", "mixed"}
+    for q in queries:
+        assert q["judgments"] and all(s in ids for s in q["judgments"]), q["id"]
+
+
+def test_ranking_floor(sample_app):
+    svc = sample_app.extensions["policy_index"]
+    stats = summary(evaluate(svc))
+    overall = stats["overall"]
+    for metric, floor in FLOORS.items():
+        assert overall[metric] >= floor, (metric, overall)
+    assert stats["doc_number"]["mrr"] == 1.0
+    assert overall["zero_results"] == 0 and overall["duplicates"] == 0
+    for kind, s in stats.items():
+        assert s["ndcg@10"] >= KIND_NDCG_FLOOR, (kind, s)
