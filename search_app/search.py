@@ -15,6 +15,7 @@ from indexer.documents import PolicyDocument
 from indexer.schema import IndexMissing, current_generation, open_index
 from indexer.taxonomy import WIDER_SCOPES, Taxonomy
 
+from . import lexicon
 from . import packages as pk
 from .highlight import snippet
 from .query import SearchParams
@@ -253,18 +254,28 @@ class SearchService:
         )
 
     def _suggest_correction(self, u: Understood, s) -> str | None:
-        corrector = s.corrector("spell")
-        changed, out = False, []
+        """A corrected query: misspelt English words (edit distance 2 over the Latin vocabulary) and
+        near-miss Chinese words (one character off a word of the titles, 人才工寓 -> 人才公寓)."""
+        spell, title = s.corrector("spell"), s.corrector("title")
+        text, changed = u.text, False
         for w in u.text.split():
             lw = w.lower()
             if lw.isascii() and lw.isalpha() and len(lw) >= 4 and not s.frequency("spell", lw):
-                best = corrector.suggest(lw, limit=1, maxdist=2)
+                best = spell.suggest(lw, limit=1, maxdist=2)
                 if best:
-                    out.append(best[0])
-                    changed = True
-                    continue
-            out.append(w)
-        return " ".join(out) if changed else None
+                    text, changed = text.replace(w, best[0], 1), True
+        words = [w for c in u.concepts for w in c.words]
+        for i, w in enumerate(words):
+            if w.isascii() or len(w) < 2 or s.frequency("title", w) or s.frequency("body", w):
+                continue
+            # An unknown word, alone or with a neighbour ("人才" + "工寓"), one character off a title word.
+            for cand in (w, words[i - 1] + w if i else "", w + words[i + 1] if i + 1 < len(words) else ""):
+                if len(cand) >= 3 and cand in text:
+                    best = title.suggest(cand, limit=1, maxdist=1)
+                    if best and len(best[0]) == len(cand):
+                        text, changed = text.replace(cand, best[0], 1), True
+                        break
+        return text if changed else None
 
     # ---- documents and packages ---------------------------------------------------------
     def document(self, doc_id: str) -> PolicyDocument | None:
@@ -316,6 +327,10 @@ class SearchService:
                             "key": info.key})
         titles = self.index.cached("titles", lambda: sorted(
             ((f["title"], f["title_en"], f["id"]) for f in self.facet_table() if f), key=lambda t: len(t[0])))
+        lex = lexicon.load()
+        for term in sorted((k for k in (*lex.glossary, *lex.synonyms) if k.startswith(q) and k != q), key=len)[:3]:
+            official = (lex.glossary.get(term) or lex.synonyms.get(term) or ("",))[0]
+            out.append({"text": term, "text_en": None, "kind": "term", "means": official or None})
         starts = [t for t in titles if t[0].lower().startswith(q) or t[1].lower().startswith(q)]
         within = [t for t in titles if t not in starts and (q in t[0].lower() or q in t[1].lower())]
         out.extend({"text": t, "text_en": te or None, "kind": "policy", "id": i} for t, te, i in starts + within)

@@ -99,9 +99,10 @@ def test_and_falls_back_to_or(client):
     assert body["total"] > 0 and body["query"]["matched"] == "any"
 
 
-def test_did_you_mean_for_misspelt_english(client):
-    body = client.get("/api/search?q=permitt").get_json()
-    assert body["suggestion"] == "permit"
+def test_did_you_mean_for_misspelt_english_and_near_miss_chinese(client):
+    assert client.get("/api/search?q=permitt").get_json()["suggestion"] == "permit"
+    assert client.get("/api/search?q=人才工寓").get_json()["suggestion"] == "人才公寓"
+    assert client.get("/api/search?q=人才公寓").get_json()["suggestion"] is None
 
 
 @pytest.mark.parametrize("query", [
@@ -147,8 +148,10 @@ def test_packages_endpoints(client, tax):
 
 def test_suggest(client):
     body = client.get("/api/suggest?q=人才").get_json()
-    assert body["suggestions"] and all("人才" in s["text"] for s in body["suggestions"])
+    assert body["suggestions"] and all("人才" in s["text"] for s in body["suggestions"] if s["kind"] != "term")
     assert client.get("/api/suggest?q=").get_json()["suggestions"] == []
+    terms = client.get("/api/suggest?q=work per").get_json()["suggestions"]
+    assert any(t["kind"] == "term" and t["text"].startswith("work permit") for t in terms)
     assert client.get("/api/suggest?q=" + "x" * 101).status_code == 400
 
 
