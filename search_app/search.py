@@ -10,7 +10,7 @@ from pathlib import Path
 from whoosh.query import And, Every, Or, Query, Term
 
 from indexer import settings
-from indexer.analysis import fold
+from indexer.analysis import english_terms, fold
 from indexer.documents import PolicyDocument
 from indexer.schema import IndexMissing, current_generation, open_index
 from indexer.taxonomy import WIDER_SCOPES, Taxonomy
@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 EXPIRED_FACTOR = 0.5     # an expired policy ranks below an in-force one of similar relevance
 REGION_FACTOR = 2.5      # a policy of the community named in the query or chosen as filter
 OTHER_COMMUNITY_FACTOR = 0.5   # ... and a policy of another community, when one was named
-COMMUNITY_ONLY_FACTOR = 0.6   # no community named: one community's policy after everyone's
+COMMUNITY_ONLY_FACTOR = 0.6
+COVERAGE_FLOOR = 0.3           # what a hit matching none of several concepts keeps (it matched something)   # no community named: one community's policy after everyone's
 RERANK_WINDOW = 100
 FACETS = ("region", "scenario", "agency", "year", "status", "lang")
 MAX_FACET_VALUES = 30
@@ -140,6 +141,16 @@ def _explain(hit, f: dict, u, score: float) -> dict:
             "boosts": boosts}
 
 
+def _coverage(hit, concept_terms: list[set[str]]) -> float:
+    """Documents that answer more of the question rank higher: the share of the query's concepts
+    a hit matched, squared, blended in (a hit matching every concept keeps its score)."""
+    if len(concept_terms) < 2 or not hit.results.has_matched_terms():
+        return 1.0
+    matched = {t.decode("utf-8", "replace") if isinstance(t, bytes) else str(t) for _, t in hit.matched_terms()}
+    share = sum(1 for terms in concept_terms if terms & matched) / len(concept_terms)
+    return COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * share * share
+
+
 def _rank_factor(f: dict, wanted: set[str], tax: Taxonomy) -> float:
     """Multipliers on relevance: expired below in force; the community the user named first;
     with no community named, policies for everyone before those of one community."""
@@ -197,7 +208,10 @@ class SearchService:
         hits = [(h, table[h.docnum], float(h.score or 0.0) if scored else 0.0) for h in results]
         if scored:
             wanted = set(u.regions) | ({p.region} if p.region in self.tax.communities else set())
-            hits = [(h, f, sc * _rank_factor(f, wanted, self.tax)) for h, f, sc in hits]
+            concept_terms = [set(c.all_terms()) | {e for w in c.all_terms() if w.isascii()
+                                                   for e in english_terms(w)[:1]} for c in u.concepts]
+            hits = [(h, f, sc * _rank_factor(f, wanted, self.tax) * _coverage(h, concept_terms))
+                    for h, f, sc in hits]
             hits.sort(key=lambda x: (-x[2], _negdate(x[1]["date"])))
         terms_of = {f["id"]: _matched_terms(h) for h, f, _ in hits[:RERANK_WINDOW]}
         items = []
