@@ -348,7 +348,11 @@ def _links(html: str, base: str) -> list[str]:
         href = a["href"].strip()
         if href.startswith(("javascript:", "mailto:", "tel:", "#")):
             continue
-        url = canonical_url(urljoin(base, href))
+        try:
+            url = canonical_url(urljoin(base, href))
+            urlsplit(url).port  # noqa: B018  (raises on a malformed host or port)
+        except ValueError:
+            continue  # an href no URL parser accepts: nothing to follow
         if urlsplit(url).path.lower().endswith(SKIP_EXTENSIONS):
             continue
         out.append(url)

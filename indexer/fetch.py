@@ -57,7 +57,11 @@ class Fetcher:
         self.client.close()
 
     def host_allowed(self, url: str) -> bool:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018  (raises on a malformed host or port)
+        except ValueError:
+            return False
         return parts.scheme in ("http", "https") and (parts.hostname or "").lower() in self.allowed_hosts
 
     def _wait(self, host: str, delay: float) -> None:

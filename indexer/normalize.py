@@ -162,7 +162,9 @@ def _links(soup: BeautifulSoup, base: str) -> list[dict]:
         href = a["href"].strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        target = urljoin(base, href).split("#")[0]
+        target = _join(base, href)
+        if target is None:
+            continue
         text = clean_space(a.get_text(" "))
         context = clean_space(a.parent.get_text(" ")) if a.parent else ""
         label = a.parent.find_previous_sibling() if a.parent else None  # <dt>Chinese original</dt><dd><a>
@@ -181,12 +183,24 @@ def _links(soup: BeautifulSoup, base: str) -> list[dict]:
     return out
 
 
+def _join(base: str, href: str) -> str | None:
+    """An absolute URL without its fragment, or None for an href no URL parser accepts."""
+    try:
+        target = urljoin(base, href).split("#")[0]
+        urlsplit(target).port  # noqa: B018  (raises on a malformed host or port)
+    except ValueError:
+        return None
+    return target
+
+
 def _attachments(soup: BeautifulSoup, base: str) -> list[dict]:
     """Files linked from the page (PDF and DOCX are read later; WPS, OFD, XLS … are listed)."""
     out, seen = [], set()
     kinds = {**P.PARSED_ATTACHMENTS, **P.LISTED_ATTACHMENTS}
     for a in soup.find_all("a", href=True):
-        target = urljoin(base, a["href"].strip()).split("#")[0]
+        target = _join(base, a["href"].strip())
+        if target is None:
+            continue
         path = urlsplit(target).path.lower()
         ext = path[path.rfind("."):] if "." in path.rsplit("/", 1)[-1] else ""
         if ext in kinds and target not in seen and len(out) < 30:

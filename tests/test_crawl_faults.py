@@ -196,3 +196,12 @@ def test_killed_crawl_resumes_without_losing_or_refetching(http_site, tmp_path):
         assert store.check() is None
     assert len(set(first_hits) & set(second_hits)) <= 1  # at most the page in flight when killed
     assert set(first_hits) | set(second_hits) == {f"/k/{i}.html" for i in range(n)}
+
+
+def test_malformed_links_are_skipped_not_fatal(http_site, tmp_path):
+    bad_links = ('<a href="http://[::1">坏链接一</a><a href="http://x:99999/">坏链接二</a>'
+                 '<a href="http://[zz]/a.html">坏链接三</a><a href="/ok.html">正常链接</a>')
+    http_site.add("/", policy_page("带有畸形链接的页面", "第一条　页面里有几个无法解析的链接。", extra=f"<p>{bad_links}</p>"))
+    http_site.add("/ok.html", policy_page("正常页面", "第一条　这个页面可以正常抓取。", number="京发〔2021〕2号"))
+    _, report = crawl(tmp_path, http_site.base + "/")
+    assert report.new == 2 and not report.failed
