@@ -55,6 +55,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Longest query accepted; longer ones get HTTP 400.", int),
     Setting("max_per_page", "POLICY_INDEX_MAX_PER_PAGE", 50,
             "Largest per_page accepted by the API.", int),
+    Setting("api_rate_limit", "POLICY_INDEX_API_RATE_LIMIT", "120 per minute;2000 per hour",
+            "Requests one client may make to /api/ (Flask-Limiter syntax; empty turns it off)."),
+    Setting("rate_limit_storage", "POLICY_INDEX_RATE_LIMIT_STORAGE", "memory://",
+            "Where rate-limit counters live (memory:// is per worker; redis://… shares them)."),
     Setting("secret_key", "POLICY_INDEX_SECRET_KEY", "",
             "Flask secret key for the language cookie session; random per start when empty."),
 )

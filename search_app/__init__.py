@@ -6,7 +6,7 @@ import logging
 import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 
 from indexer import settings
 from indexer import taxonomy as taxonomy_mod
@@ -41,6 +41,7 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     from . import api, errors, i18n, pages
     i18n.init_app(app)
     errors.init_app(app)
+    _rate_limit(app, api.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
 
@@ -56,6 +57,20 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
         return resp
 
     return app
+
+
+def _rate_limit(app: Flask, api_bp) -> None:
+    """Per-client limits on the JSON API (health checks exempt); 429 answers are JSON."""
+    limit = app.config.get("API_RATE_LIMIT", str(settings.get("api_rate_limit")))
+    if not limit:
+        return
+    from flask_limiter import Limiter
+    from flask_limiter.util import get_remote_address
+
+    limiter = Limiter(get_remote_address, app=app, default_limits=[],
+                      storage_uri=app.config.get("RATE_LIMIT_STORAGE", str(settings.get("rate_limit_storage"))))
+    limiter.shared_limit(limit, scope="api", exempt_when=lambda: request.path == "/healthz")(api_bp)
+    app.extensions["policy_index_limiter"] = limiter
 
 
 def service_of(app: Flask) -> SearchService:

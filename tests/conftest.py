@@ -41,8 +41,8 @@ def sample_data(tmp_path_factory) -> settings.DataPaths:
 
 @pytest.fixture(scope="session")
 def sample_app(sample_data):
-    app = create_app(sample_data.root, {"TESTING": True})
-    return app
+    # Limits are tested on their own app (test_api); the shared app serves hundreds of requests.
+    return create_app(sample_data.root, {"TESTING": True, "API_RATE_LIMIT": ""})
 
 
 @pytest.fixture()

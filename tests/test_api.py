@@ -202,3 +202,18 @@ def test_character_pairs_find_a_compound_the_words_miss(small_data):
     client = create_app(small_data.root, {"TESTING": True}).test_client()
     body = client.get("/api/search?q=务站提供").get_json()
     assert body["total"] == 1 and body["query"]["matched"] == "characters"
+
+
+def test_api_is_rate_limited_per_client_and_health_is_not(sample_data):
+    from search_app import create_app
+
+    app = create_app(sample_data.root, {"TESTING": True, "API_RATE_LIMIT": "3 per minute"})
+    c = app.test_client()
+    codes = [c.get("/api/search?q=人才").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    r = c.get("/api/suggest?q=人")
+    assert r.status_code == 429 and r.is_json and r.get_json()["error"]
+    assert all(c.get("/healthz").status_code == 200 for _ in range(5))
+    assert c.get("/search?q=人才").status_code == 200  # pages are not limited
+    other = c.get("/api/search?q=人才", environ_base={"REMOTE_ADDR": "127.0.0.2"})
+    assert other.status_code == 200

@@ -111,3 +111,33 @@ def test_serve_builds_from_the_bundled_corpus_on_an_empty_folder(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_gunicorn_serves_with_the_production_config(cli_data, tmp_path):
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    env = {**os.environ, "POLICY_INDEX_DATA": str(cli_data), "POLICY_INDEX_BIND": f"127.0.0.1:{port}"}
+    log = tmp_path / "gunicorn.log"
+    with open(log, "w") as fh:
+        proc = subprocess.Popen([gunicorn, "-c", "gunicorn.conf.py", "search_app.wsgi:app"], cwd=ROOT, env=env,
+                                stdout=fh, stderr=subprocess.STDOUT)
+    try:
+        deadline, body = time.monotonic() + 60, None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=%E4%BA%BA%E6%89%8D", timeout=2) as r:
+                    body = json.loads(r.read())
+                    break
+            except OSError:
+                time.sleep(0.3)
+        assert body and body["total"] > 0, log.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    assert '"path": "/api/search", "status": 200' in log.read_text()
