@@ -138,10 +138,16 @@ def understand(q: str, tax: Taxonomy | None = None) -> Understood:
     return u
 
 
+# Names of the wider scopes as people type them (the taxonomy leaves them out of the classifier,
+# where every district's "北京市…" agency would match).
+SCOPE_ALIASES = {"北京": "beijing", "北京市": "beijing", "全市": "beijing", "beijing": "beijing",
+                 "全国": "national", "国家": "national", "中国": "national", "china": "national"}
+
+
 def _aliases(tax: Taxonomy | None) -> dict[str, str]:
     if tax is None:
         return {}
-    out = {}
+    out = {k: v for k, v in SCOPE_ALIASES.items() if v in tax.regions}
     for slug, r in tax.regions.items():
         for a in (*r.aliases, r.zh):
             out.setdefault(fold(a).lower(), slug)
