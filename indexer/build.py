@@ -93,6 +93,7 @@ def full_build(store: DocumentStore, index_root: Path) -> BuildReport:
             if doc.id not in canonical:
                 continue  # a copy of a policy published elsewhere: indexed as its canonical's alternate
             doc.alternate_urls = canonical[doc.id]
+            doc.related_numbers = store.related_numbers(doc)
             writer.add_document(**to_fields(doc))
             n += 1
         writer.commit()
@@ -130,6 +131,7 @@ def incremental_build(store: DocumentStore, index_root: Path) -> BuildReport:
                 group.sort(key=canonical_rank)
                 head = group[0]
                 head.alternate_urls = sorted(d.url for d in group[1:])
+                head.related_numbers = store.related_numbers(head)
                 writer.update_document(**to_fields(head))
                 for d in group[1:]:
                     writer.delete_by_term("id", d.id)

@@ -43,6 +43,7 @@ class PolicyDocument:
     links: list[dict] = field(default_factory=list)
     attachments: list[dict] = field(default_factory=list)
     alternate_urls: list[str] = field(default_factory=list)  # other pages publishing this policy
+    related_numbers: list[str] = field(default_factory=list)  # 发文字号 of the policies it explains
     provenance: dict = field(default_factory=dict)
     id: str = ""
 
@@ -64,6 +65,7 @@ class PolicyDocument:
         d = self.to_dict()
         d.pop("provenance", None)
         d.pop("alternate_urls", None)
+        d.pop("related_numbers", None)
         return hashlib.sha1(json.dumps(d, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -238,6 +240,16 @@ class DocumentStore:
         ).fetchall()
         for s, i, body, deleted in rows:
             yield s, i, (None if deleted else PolicyDocument(**json.loads(body)))
+
+    def related_numbers(self, doc: PolicyDocument) -> list[str]:
+        """发文字号 of the policies doc explains or translates (found through its links)."""
+        out = []
+        for link in doc.links:
+            if link.get("rel") in ("original", "policy"):
+                target = self.get(doc_id(link["url"]))
+                if target is not None and target.doc_number and target.doc_number not in out:
+                    out.append(target.doc_number)
+        return out
 
     def copies_of(self, doc: PolicyDocument) -> list[PolicyDocument]:
         """Stored documents sharing doc's 发文字号 key or its exact folded text."""

@@ -39,6 +39,7 @@ def build_schema() -> Schema:
         bigrams=TEXT(analyzer=bigram_analyzer(), phrase=True),  # fallback when words do not line up
         agency=TEXT(analyzer=zh),
         doc_number=ID(stored=True),
+        related_numbers=KEYWORD(commas=True, lowercase=False),  # numbers of the policies it explains
         doc_number_text=TEXT(analyzer=zh, phrase=True),
         agency_facet=KEYWORD(commas=True, lowercase=False),
         regions=KEYWORD(commas=True, stored=True),
@@ -70,6 +71,7 @@ def to_fields(doc: PolicyDocument) -> dict:
         "bigrams": "" if english else f"{doc.title}\n{doc.text}",
         "agency": doc.agency or "",
         "doc_number": doc.doc_number or "",
+        "related_numbers": ",".join(doc.related_numbers),
         "doc_number_text": doc.doc_number or "",
         "agency_facet": ",".join(a for a in (doc.agency or "").split("、") if a),
         "regions": ",".join(doc.regions),

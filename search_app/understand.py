@@ -201,7 +201,9 @@ def build_queries(u: Understood) -> tuple[Query | None, Query | None]:
     else:
         optional = []
     groups = [concept_query(c) for c in required]
-    exact = Term("doc_number", u.doc_number, boost=DOC_NUMBER_BOOST) if u.doc_number else None
+    exact = Or([Term("doc_number", u.doc_number, boost=DOC_NUMBER_BOOST),
+                # its interpretation, guide and translation follow the policy itself
+                Term("related_numbers", u.doc_number, boost=DOC_NUMBER_BOOST / 10)]) if u.doc_number else None
     strict = And(groups) if len(groups) > 1 else (groups[0] if groups else None)
     loose = Or(groups) if len(groups) > 1 else None
     boosts: list[Query] = [concept_query(c) for c in optional]

@@ -233,3 +233,21 @@ def test_openapi_describes_every_api_route_and_parameter(sample_app, client):
     read = set(re.findall(r'_(?:one|int|choice)\(args, "(\w+)"', source)) | {"lang"}
     search_params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert read == search_params
+
+
+def test_doc_number_brings_the_policy_then_what_explains_it(client):
+    import json
+    from pathlib import Path
+
+    from indexer.documents import doc_id
+    from indexer.settings import SAMPLE_BASE_URL
+
+    manifest = json.loads((Path(__file__).parent.parent / "policies/corpus/manifest.json").read_text("utf-8"))
+    by_path = {e["path"]: e for e in manifest["documents"]}
+    pair = next((e, by_path[e["explains"]]) for e in manifest["documents"]
+                if e["kind"] == "translation" and by_path[e["explains"]]["doc_number"])
+    translation, original = pair
+    number = original["doc_number"].replace("〔", "（").replace("〕", "）第")
+    ids = [r["id"] for r in client.get("/api/search", query_string={"q": number}).get_json()["results"]]
+    assert ids[0] == doc_id(SAMPLE_BASE_URL + original["path"])
+    assert doc_id(SAMPLE_BASE_URL + translation["path"]) in ids[1:5]
