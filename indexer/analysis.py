@@ -1,7 +1,7 @@
 """THE analyzers, shared by indexing and querying: Chinese via jieba, English with stemming.
 
-Positions are word ordinals; at index time the dictionary sub-words of a long word (jieba's
-search mode) share their parent's position, so phrase queries work and a query for 许可 still
+Positions are word ordinals; at index time the dictionary sub-words of a long word share
+their parent's position, so phrase queries work and a query for 许可 still
 finds 许可证. ASCII words, one-letter words and numbers are kept (R visa, Category A, 2022).
 """
 
@@ -123,9 +123,9 @@ class ChineseTokenizer(Tokenizer):
             yield t
             n = len(word)
             if subwords and n > 2 and _is_cjk(word):
-                for size in (2, 3):
-                    if size >= n:
-                        break
+                # Every dictionary word inside it (jieba's search mode stops at three characters,
+                # which hides 国际医疗 inside 国际医疗部).
+                for size in range(2, min(n, 5)):
                     for i in range(n - size + 1):
                         gram = word[i:i + size]
                         if freq.get(gram):
