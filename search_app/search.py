@@ -111,13 +111,17 @@ def _doc(hit) -> dict:
     return json.loads(hit["doc"])
 
 
+def _term_text(term) -> str:
+    return term.decode("utf-8", "replace") if isinstance(term, bytes) else str(term)
+
+
 def _matched_terms(hit) -> list[str]:
     """The query words a hit matched, as text (field names dropped, order kept)."""
     out: list[str] = []
     for field, term in hit.matched_terms() if hit.results.has_matched_terms() else ():
-        if field in ("regions", "doc_number"):
+        if field in ("regions", "doc_number", "related_numbers"):
             continue  # boosts and exact numbers, not words of the text
-        word = term.decode("utf-8", "replace") if isinstance(term, bytes) else str(term)
+        word = _term_text(term)
         if word not in out:
             out.append(word)
     return out
@@ -128,8 +132,7 @@ def _explain(hit, f: dict, u, score: float) -> dict:
     per_field: dict[str, list[str]] = {}
     if hit.results.has_matched_terms():
         for field, term in hit.matched_terms():
-            word = term.decode("utf-8", "replace") if isinstance(term, bytes) else str(term)
-            per_field.setdefault(field, []).append(word)
+            per_field.setdefault(field, []).append(_term_text(term))
     boosts = {}
     if set(f["region"]) & set(u.regions):
         boosts["community named in the query"] = sorted(set(f["region"]) & set(u.regions))
@@ -146,7 +149,7 @@ def _coverage(hit, concept_terms: list[set[str]]) -> float:
     a hit matched, squared, blended in (a hit matching every concept keeps its score)."""
     if len(concept_terms) < 2 or not hit.results.has_matched_terms():
         return 1.0
-    matched = {t.decode("utf-8", "replace") if isinstance(t, bytes) else str(t) for _, t in hit.matched_terms()}
+    matched = {_term_text(t) for _, t in hit.matched_terms()}
     share = sum(1 for terms in concept_terms if terms & matched) / len(concept_terms)
     return COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * share * share
 
