@@ -14,7 +14,14 @@ from whoosh import index
 
 from .dedupe import canonical_rank, collapse
 from .documents import DocumentStore
-from .schema import build_schema, current_generation, open_index, set_current, to_fields
+from .schema import (
+    IndexDamaged,
+    build_schema,
+    current_generation,
+    open_index,
+    set_current,
+    to_fields,
+)
 
 log = logging.getLogger(__name__)
 SEQ_FILE = "store-seq"
@@ -117,7 +124,11 @@ def incremental_build(store: DocumentStore, index_root: Path) -> BuildReport:
     changes = list(store.changes_since(last))
     report = BuildReport("incremental", generation=gen.name)
     if changes:
-        ix = open_index(index_root)
+        try:
+            ix = open_index(index_root)
+        except IndexDamaged as exc:
+            log.warning("%s; rebuilding from the document store", exc)
+            return full_build(store, index_root)
         writer = ix.writer(limitmb=128)
         try:
             for _, doc_id, doc in changes:

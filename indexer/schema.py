@@ -116,9 +116,24 @@ def set_current(index_root: Path, gen: Path) -> None:
     os.replace(tmp, index_root / CURRENT)
 
 
+class IndexDamaged(RuntimeError):
+    """The current index generation cannot be read."""
+
+
 def open_index(index_root: Path) -> index.Index:
     """Open the current generation with THE schema (so any process can read it)."""
     gen = current_generation(index_root)
-    if gen is None or not index.exists_in(str(gen)):
-        raise IndexMissing(f"no search index in {index_root}; run `policy-index index`")
-    return index.open_dir(str(gen), schema=build_schema())
+    missing = IndexMissing(f"no search index in {index_root}; run `policy-index index`")
+    if gen is None:
+        raise missing
+    try:
+        if not index.exists_in(str(gen)):
+            raise missing
+        ix = index.open_dir(str(gen), schema=build_schema())
+        ix.searcher().close()  # reads the segment files: a damaged one fails here, not mid-request
+    except IndexMissing:
+        raise
+    except Exception as exc:  # noqa: BLE001  (Whoosh raises many kinds of errors on damaged files)
+        raise IndexDamaged(f"the search index {gen} is damaged ({type(exc).__name__}); rebuild it with "
+                           f"`policy-index index --full --data {index_root.parent}`") from exc
+    return ix

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from indexer.schema import IndexDamaged, IndexMissing
+
 from .openapi import openapi_document
 from .query import QueryError, parse_params
 
@@ -78,7 +80,9 @@ def openapi():
 @bp.get("/healthz")
 def healthz():
     svc = _service()
-    if not svc.index.ready():
-        return jsonify({"status": "unavailable", "error": "search index is not built"}), 503
+    try:
+        svc.index.searcher()
+    except (IndexMissing, IndexDamaged) as exc:
+        return jsonify({"status": "unavailable", "error": str(exc)}), 503
     s = svc.index.searcher()
     return jsonify({"status": "ok", "documents": s.doc_count(), "index": svc.index._key[0]})

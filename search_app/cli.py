@@ -14,10 +14,11 @@ from indexer import pipeline, settings
 from indexer.build import IndexBusy
 from indexer.crawl import SourceError, load_sources, source_from_arg
 from indexer.documents import DocumentStore, StoreError
-from indexer.schema import IndexMissing
+from indexer.schema import IndexDamaged, IndexMissing
 from indexer.taxonomy import TaxonomyError
 
-USER_ERRORS = (SourceError, StoreError, IndexMissing, IndexBusy, TaxonomyError, settings.SettingError)
+USER_ERRORS = (SourceError, StoreError, IndexMissing, IndexDamaged, IndexBusy, TaxonomyError,
+               settings.SettingError)
 
 
 def _data_option(f):

@@ -7,7 +7,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.schema import IndexMissing
+from indexer.schema import IndexDamaged, IndexMissing
 
 from .query import QueryError
 
@@ -31,6 +31,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(IndexMissing)
     def _no_index(exc: IndexMissing):
+        return respond(503, str(exc))
+
+    @app.errorhandler(IndexDamaged)
+    def _damaged(exc: IndexDamaged):
+        log.error("%s", exc)
         return respond(503, str(exc))
 
     @app.errorhandler(HTTPException)
