@@ -266,17 +266,7 @@ class DocumentStore:
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM documents WHERE deleted = 0").fetchone()[0])
 
-    def urls_of_source(self, source: str) -> set[str]:
-        return {r[0] for r in self.db.execute(
-            "SELECT url FROM documents WHERE source = ? AND deleted = 0", (source,))}
 
-    def failures(self, source: str | None = None) -> list[tuple[str, str]]:
-        q = "SELECT url, reason FROM fetch_log WHERE outcome = 'failed'"
-        args: tuple = ()
-        if source:
-            q += " AND source = ?"
-            args = (source,)
-        return [(u, r) for u, r in self.db.execute(q + " ORDER BY url", args)]
 
     def check(self) -> str | None:
         """None when the store is sound, else what is wrong."""

@@ -22,12 +22,6 @@ def clean_space(s: str) -> str:
     return re.sub(r"[\s\u3000\u00a0\u2002-\u200b\ufeff]+", " ", s).strip()
 
 
-def halfwidth(s: str) -> str:
-    """Full-width ASCII letters, digits and punctuation to half-width; CJK brackets kept."""
-    return "".join(
-        chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E and c not in "［］（）" else c for c in s
-    )
-
 
 def normalize_doc_number(raw: str | None) -> str | None:
     """京政发[2022] 12 号 / （２０２２）第12号 / 京政发2022第12号 -> 京政发〔2022〕12号."""
@@ -123,10 +117,6 @@ def clean_agency(value: str | None) -> str | None:
     parts = [p for p in parts if not any(o in p for o in P.MEDIA_OUTLETS)]
     return "、".join(parts) or None
 
-
-def agencies(value: str | None) -> list[str]:
-    """The individual issuers of a (joint) agency string."""
-    return [p for p in (value or "").split("、") if p]
 
 
 def clean_title(raw: str | None) -> str | None:

@@ -33,7 +33,6 @@ EN_FIELD_LABELS: dict[str, str] = {
 LABEL_VALUE_RE = re.compile(
     r"^\s*[\[【［]\s*(?P<label>[^\]】］]{1,14})\s*[\]】］]\s*[:：]?\s*(?P<value>.*)$", re.S
 )
-EN_LABEL_VALUE_RE = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z .]{2,25}?)\s*:\s*(?P<value>.+)$", re.S)
 
 # 发文字号: issuer abbreviation, a bracketed (or bare) four-digit year, a serial number.
 BRACKETS = "〔〕[]［］【】()（）〈〉<>「」﹝﹞"
@@ -69,7 +68,6 @@ EXPIRED_NOTICE_RE = re.compile(
     r"|(no longer in (force|effect))",
     re.I,
 )
-REPLACED_LINK_TEXT_RE = re.compile(r"(现行|替代|取代|新版|superseded by|replaced by|current version)", re.I)
 
 # Title suffixes added by sites: "…_国务院部门文件_中国政府网", "… - 北京市人民政府".
 TITLE_SEPARATORS_RE = re.compile(r"\s*(?:_|\||｜)\s*|\s+[-–—－]\s+")

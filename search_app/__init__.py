@@ -72,6 +72,3 @@ def _rate_limit(app: Flask, api_bp) -> None:
     limiter.shared_limit(limit, scope="api", exempt_when=lambda: request.path == "/healthz")(api_bp)
     app.extensions["policy_index_limiter"] = limiter
 
-
-def service_of(app: Flask) -> SearchService:
-    return app.extensions["policy_index"]

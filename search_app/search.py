@@ -12,7 +12,7 @@ from whoosh.query import And, Every, Or, Query, Term
 from indexer import settings
 from indexer.analysis import english_terms, fold
 from indexer.documents import PolicyDocument
-from indexer.schema import IndexDamaged, IndexMissing, current_generation, open_index
+from indexer.schema import IndexMissing, current_generation, open_index
 from indexer.taxonomy import WIDER_SCOPES, Taxonomy
 
 from . import lexicon
@@ -76,12 +76,6 @@ class SearchIndex:
             self._cache[name] = compute()
         return self._cache[name]
 
-    def ready(self) -> bool:
-        try:
-            self.searcher()
-        except (IndexMissing, IndexDamaged, OSError):
-            return False
-        return True
 
 
 def region_scopes(region: str) -> list[str]:
