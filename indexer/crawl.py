@@ -24,7 +24,7 @@ from .classify import classify
 from .documents import DocumentStore, doc_id
 from .encoding import decode_html, looks_binary
 from .fetch import Fetcher
-from .normalize import ExtractionError, NotADocument, normalize
+from .normalize import ExtractionError, NotADocument, normalize_soup
 from .taxonomy import Taxonomy
 
 log = logging.getLogger(__name__)
@@ -158,29 +158,37 @@ class Crawler:
         return report
 
     def _store_page(self, source: Source, url: str, data: bytes, content_type: str | None,
-                    report: CrawlReport, read: Reader) -> tuple[str | None, str, str | None]:
-        """Normalize and store one page: (its HTML for link discovery or None, outcome, reason)."""
+                    report: CrawlReport, read: Reader, base: str | None = None
+                    ) -> tuple[list[str] | None, str, str | None]:
+        """Normalize and store one page: (the links to follow from it, or None when the bytes are
+        not a page; the outcome; its reason). The page is parsed once for both."""
         if looks_binary(data):
             reason = "binary content where HTML was expected"
             self._fail(source, url, reason, report)
             return None, "failed", reason
         html, _ = decode_html(data, content_type)
+        soup = BeautifulSoup(html, "lxml")
+        links = page_links(soup, base or url)  # before normalizing, which strips navigation away
         try:
-            doc = normalize(html, url)
+            doc = normalize_soup(soup, url)
         except NotADocument:
             report.listings += 1
-            return html, "skipped", "listing page"
+            return links, "skipped", "listing page"
         except ExtractionError as exc:
             reason = f"extraction failed: {exc}"
             self._fail(source, url, reason, report)
-            return html, "failed", reason
+            return links, "failed", reason
         doc.source = source.name
         doc.sample = doc.sample or source.sample
         read_attachments(doc.attachments, read)
         classify(doc, self.tax, source.region_hints(url))
         outcome = self.store.put(doc)
         setattr(report, outcome, getattr(report, outcome) + 1)
-        return html, ("unchanged" if outcome == "unchanged" else "stored"), None
+        return links, ("unchanged" if outcome == "unchanged" else "stored"), None
+
+    def _same_as_stored(self, prev: dict | None, url: str, body_hash: str) -> bool:
+        """The bytes are those the stored document of url was read from: nothing to re-read."""
+        return bool(prev) and prev["body_hash"] == body_hash and self.store.has(doc_id(url))
 
     def _fail(self, source: Source, url: str, reason: str, report: CrawlReport,
               status: int | None = None) -> None:
@@ -205,8 +213,7 @@ class Crawler:
                 continue
             report.fetched += 1
             body_hash = hashlib.sha1(data).hexdigest()
-            prev = self.store.fetch_state(url)
-            if prev and prev["body_hash"] == body_hash and self.store.get(doc_id(url)) is not None:
+            if self._same_as_stored(self.store.fetch_state(url), url, body_hash):
                 report.unchanged += 1
                 self.store.log_fetch(url, source.name, "unchanged", "same content")
                 continue
@@ -281,7 +288,7 @@ class Crawler:
             return []
         report.fetched += 1
         body_hash = hashlib.sha1(res.body).hexdigest()
-        if known and prev["body_hash"] == body_hash and store.get(doc_id(url)) is not None:
+        if known and self._same_as_stored(prev, url, body_hash):
             report.unchanged += 1
             store.log_fetch(url, source.name, "unchanged", "same content", res.status,
                             res.etag, res.last_modified, body_hash)
@@ -290,10 +297,10 @@ class Crawler:
         if ctype and ctype not in HTML_TYPES:
             store.log_fetch(url, source.name, "skipped", f"content type {ctype}", res.status)
             return []
-        html, outcome, reason = self._store_page(source, canonical_url(res.url), res.body,
-                                                 res.content_type, report,
-                                                 functools.partial(_read_remote, fetcher))
-        links = _links(html, res.url) if html is not None else []
+        links, outcome, reason = self._store_page(source, canonical_url(res.url), res.body,
+                                                  res.content_type, report,
+                                                  functools.partial(_read_remote, fetcher), base=res.url)
+        links = links or []
         if outcome != "failed":
             store.log_fetch(url, source.name, outcome, reason, res.status, res.etag,
                             res.last_modified, body_hash, links)
@@ -341,8 +348,8 @@ def _read_local(source: Source, root: Path, url: str) -> tuple[bytes | None, str
     return path.read_bytes(), None
 
 
-def _links(html: str, base: str) -> list[str]:
-    soup = BeautifulSoup(html, "lxml")
+def page_links(soup: BeautifulSoup, base: str) -> list[str]:
+    """Canonical URLs of the pages a page links to (files and scripts left out)."""
     out = []
     for a in soup.find_all("a", href=True):
         href = a["href"].strip()

@@ -229,6 +229,9 @@ class DocumentStore:
         ).fetchone()
         return PolicyDocument(**json.loads(row[0])) if row else None
 
+    def has(self, doc_id_: str) -> bool:
+        return self.db.execute("SELECT 1 FROM documents WHERE id = ? AND deleted = 0", (doc_id_,)).fetchone() is not None
+
     def iter_documents(self) -> Iterator[PolicyDocument]:
         for (body,) in self.db.execute("SELECT body FROM documents WHERE deleted = 0 ORDER BY url"):
             yield PolicyDocument(**json.loads(body))

@@ -50,7 +50,11 @@ def link_density(el: Tag) -> tuple[float, int]:
 
 def normalize(html: str, url: str) -> PolicyDocument:
     """Extract one policy document from a page's HTML."""
-    soup = BeautifulSoup(html, "lxml")
+    return normalize_soup(BeautifulSoup(html, "lxml"), url)
+
+
+def normalize_soup(soup: BeautifulSoup, url: str) -> PolicyDocument:
+    """normalize() on a page already parsed (the soup is consumed: boilerplate is removed from it)."""
     root = soup.html or soup
     meta = _meta_tags(soup)
     prov: dict[str, str] = {}
