@@ -10,9 +10,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .analysis import fold
-from .documents import PolicyDocument
+
+if TYPE_CHECKING:  # documents imports this module to key its rows
+    from .documents import PolicyDocument
 
 NEAR = 0.9            # share of paragraphs two near-identical texts have in common
 MIN_PARAGRAPH = 30    # shorter paragraphs (headings, dates) say nothing about identity

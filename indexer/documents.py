@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .dedupe import dup_key, text_key
+
 # The contract's document fields, in the order `dump` prints them.
 CONTRACT_FIELDS = ("id", "url", "title", "doc_number", "agency", "publish_date", "lang", "status",
                    "regions", "scenarios", "text")
@@ -152,7 +154,6 @@ class DocumentStore:
                 self.db.execute("COMMIT")
                 return "unchanged"
             body = json.dumps(doc.to_dict(), ensure_ascii=False)
-            from .dedupe import dup_key, text_key  # here: dedupe imports this module
             self.db.execute(
                 "INSERT INTO documents (id, url, source, body, content_hash, seq, deleted, fetched_at,"
                 " dup_key, text_digest) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
@@ -256,7 +257,6 @@ class DocumentStore:
 
     def copies_of(self, doc: PolicyDocument) -> list[PolicyDocument]:
         """Stored documents sharing doc's 发文字号 key or its exact folded text."""
-        from .dedupe import dup_key, text_key
         rows = self.db.execute(
             "SELECT body FROM documents WHERE deleted = 0 AND (dup_key = ? OR text_digest = ?)",
             (dup_key(doc), text_key(doc)),
