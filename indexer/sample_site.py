@@ -88,7 +88,7 @@ class Site:
     def path(d: SampleDoc) -> str:
         return f"{d.group}/{d.slug}.html"
 
-    def href(self, frm: SampleDoc, slug: str) -> str:
+    def href(self, slug: str) -> str:
         return "../" + self.path(self.by_slug[slug])
 
     def expired_notice(self, d: SampleDoc) -> str:
@@ -97,8 +97,8 @@ class Site:
         new = self.by_slug[d.replaced_by]
         if d.lang == "en":
             return (f'<p class="notice">This document has been superseded. Current version: '
-                    f'<a href="{self.href(d, new.slug)}">{escape(new.title)}</a></p>')
-        return (f'<p class="notice">本文件已废止，现行文件：<a href="{self.href(d, new.slug)}">'
+                    f'<a href="{self.href(new.slug)}">{escape(new.title)}</a></p>')
+        return (f'<p class="notice">本文件已废止，现行文件：<a href="{self.href(new.slug)}">'
                 f'《{escape(new.title)}》</a></p>')
 
     def related(self, d: SampleDoc) -> str:
@@ -107,7 +107,7 @@ class Site:
             label = {"interpretation": "政策解读", "guide": "办事指南", "translation": "English version"}[o.kind]
             if o.kind == "guide" and o.lang == "en":
                 label = "English guide"
-            items.append(f'<li>{label}：<a href="{self.href(d, o.slug)}">{escape(o.title)}</a></li>')
+            items.append(f'<li>{label}：<a href="{self.href(o.slug)}">{escape(o.title)}</a></li>')
         return f'<div class="related"><h3>相关链接</h3><ul>{"".join(items)}</ul></div>' if items else ""
 
     def original(self, d: SampleDoc) -> str:
@@ -116,9 +116,9 @@ class Site:
         o = self.by_slug[d.explains]
         if d.lang == "en":
             label = "Chinese original" if d.kind == "translation" else "Related policy"
-            return (f'<p class="original">{label}: <a href="{self.href(d, o.slug)}">'
+            return (f'<p class="original">{label}: <a href="{self.href(o.slug)}">'
                     f'{escape(o.title)}</a></p>')
-        return f'<p class="original">相关文件：<a href="{self.href(d, o.slug)}">《{escape(o.title)}》</a></p>'
+        return f'<p class="original">相关文件：<a href="{self.href(o.slug)}">《{escape(o.title)}》</a></p>'
 
     def english(self, d: SampleDoc) -> str:
         parts = []

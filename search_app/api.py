@@ -36,7 +36,7 @@ def packages():
     return jsonify({"packages": _service().package_counts()})
 
 
-def package_payload(region: str, scenario: str, lang: str = "zh") -> dict:
+def package_payload(region: str, scenario: str) -> dict:
     """One package with its policies, for the API and the package page alike."""
     svc = _service()
     tax = svc.tax

@@ -122,5 +122,5 @@ def community(region: str):
 
 @bp.get("/packages/<region>/<scenario>")
 def package(region: str, scenario: str):
-    data = package_payload(region, scenario, getattr(g, "ui_lang", "zh"))
+    data = package_payload(region, scenario)
     return render_template("package.html", pkg=data, region=_service().tax.regions[region])
