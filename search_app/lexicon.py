@@ -19,6 +19,7 @@ DICT_DIR = settings.POLICIES_DIR / "dict"
 class Lexicon:
     glossary: dict[str, tuple[str, ...]]   # english phrase (lower case) -> chinese terms
     synonyms: dict[str, tuple[str, ...]]   # what people type -> official terms
+    english: dict[str, tuple[str, ...]]    # chinese main term -> the english phrases that mean it
     _glossary_re: re.Pattern | None
     _synonym_keys: tuple[str, ...]
 
@@ -77,5 +78,10 @@ def load(dict_dir: str = str(DICT_DIR)) -> Lexicon:
     if glossary:
         alts = "|".join(re.escape(k) for k in sorted(glossary, key=len, reverse=True))
         pattern = re.compile(r"(?<![a-z0-9])(" + alts + r")(?![a-z0-9])", re.I)
-    return Lexicon(glossary, {k: tuple(dict.fromkeys(v)) for k, v in synonyms.items()}, pattern,
+    english: dict[str, list[str]] = {}
+    for key, terms in glossary.items():
+        if terms:
+            english.setdefault(terms[0], []).append(key)
+    return Lexicon(glossary, {k: tuple(dict.fromkeys(v)) for k, v in synonyms.items()},
+                   {k: tuple(v) for k, v in english.items()}, pattern,
                    tuple(sorted(synonyms, key=len, reverse=True)))

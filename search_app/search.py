@@ -27,6 +27,9 @@ EXPIRED_FACTOR = 0.5     # an expired policy ranks below an in-force one of simi
 REGION_FACTOR = 2.5      # a policy of the community named in the query or chosen as filter
 OTHER_COMMUNITY_FACTOR = 0.5   # ... and a policy of another community, when one was named
 COMMUNITY_ONLY_FACTOR = 0.6
+TITLE_FACTOR = 1.3            # every concept of the query in the title
+TITLE_FIELDS = ("title", "title_en")
+READER_LANGUAGE_FACTOR = 1.5   # a document in the language the user reads (an English query: English first)
 COVERAGE_FLOOR = 0.3           # what a hit matching none of several concepts keeps (it matched something)   # no community named: one community's policy after everyone's
 RERANK_WINDOW = 100
 FACETS = ("region", "scenario", "agency", "year", "status", "lang")
@@ -109,16 +112,29 @@ def _term_text(term) -> str:
     return term.decode("utf-8", "replace") if isinstance(term, bytes) else str(term)
 
 
-def _matched_terms(hit) -> list[str]:
-    """The query words a hit matched, as text (field names dropped, order kept)."""
+def _shown_terms(u) -> dict[str, str]:
+    """Index term -> the words to show for it: what the user typed and its expansions as such,
+    the stems of an English phrase searched for a Chinese word as that phrase."""
+    shown = {e: phrase for c in u.concepts for phrase in c.english for e in english_terms(phrase)}
+    shown.update((w, w) for w in u.terms)
+    shown.update((e, w) for w in u.words if w.isascii() for e in english_terms(w)[:1])
+    return shown
+
+
+def _matched_terms(hit, shown: dict[str, str]) -> list[str]:
+    """The query words a hit matched, as the user would name them (field names dropped, order
+    kept; a compound's parts only when nothing else matched)."""
     out: list[str] = []
+    found: list[str] = []
     for field, term in hit.matched_terms() if hit.results.has_matched_terms() else ():
         if field in ("regions", "doc_number", "related_numbers"):
             continue  # boosts and exact numbers, not words of the text
         word = _term_text(term)
-        if word not in out:
-            out.append(word)
-    return out
+        if word not in found:
+            found.append(word)
+        if word in shown and shown[word] not in out:
+            out.append(shown[word])
+    return out or found
 
 
 def _explain(hit, f: dict, u, score: float) -> dict:
@@ -132,6 +148,8 @@ def _explain(hit, f: dict, u, score: float) -> dict:
         boosts["community named in the query"] = sorted(set(f["region"]) & set(u.regions))
     if f["status"] == "expired":
         boosts["expired: score multiplied by"] = EXPIRED_FACTOR
+    if u.latin_only and f["lang"] == "en":
+        boosts["English document for an English query: score multiplied by"] = READER_LANGUAGE_FACTOR
     if "doc_number" in per_field:
         boosts["document number matched exactly"] = True
     return {"score": round(score, 3), "bm25f": round(float(hit.score or 0.0), 3), "matched": per_field,
@@ -140,18 +158,30 @@ def _explain(hit, f: dict, u, score: float) -> dict:
 
 def _coverage(hit, concept_terms: list[set[str]]) -> float:
     """Documents that answer more of the question rank higher: the share of the query's concepts
-    a hit matched, squared, blended in (a hit matching every concept keeps its score)."""
-    if len(concept_terms) < 2 or not hit.results.has_matched_terms():
+    a hit matched, squared, blended in (a hit matching every concept keeps its score); a title
+    that names every concept is about the question, not one that mentions it in passing."""
+    if not concept_terms or not hit.results.has_matched_terms():
         return 1.0
-    matched = {_term_text(t) for _, t in hit.matched_terms()}
+    matched, in_title = set(), set()
+    for fieldname, t in hit.matched_terms():
+        text = _term_text(t)
+        matched.add(text)
+        if fieldname in TITLE_FIELDS:
+            in_title.add(text)
     share = sum(1 for terms in concept_terms if terms & matched) / len(concept_terms)
-    return COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * share * share
+    factor = COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * share * share
+    if all(terms & in_title for terms in concept_terms):
+        factor *= TITLE_FACTOR
+    return factor
 
 
-def _rank_factor(f: dict, wanted: set[str], tax: Taxonomy) -> float:
+def _rank_factor(f: dict, wanted: set[str], tax: Taxonomy, reader_lang: str | None = None) -> float:
     """Multipliers on relevance: expired below in force; the community the user named first;
-    with no community named, policies for everyone before those of one community."""
+    with no community named, policies for everyone before those of one community; documents in
+    the reader's language before translations of the same content."""
     factor = EXPIRED_FACTOR if f["status"] == "expired" else 1.0
+    if reader_lang and f["lang"] == reader_lang:
+        factor *= READER_LANGUAGE_FACTOR
     regions = set(f["region"])
     if wanted:
         if regions & wanted:
@@ -207,10 +237,12 @@ class SearchService:
             wanted = set(u.regions) | ({p.region} if p.region in self.tax.communities else set())
             concept_terms = [set(c.all_terms()) | {e for w in c.all_terms() if w.isascii()
                                                    for e in english_terms(w)[:1]} for c in u.concepts]
-            hits = [(h, f, sc * _rank_factor(f, wanted, self.tax) * _coverage(h, concept_terms))
+            reader = "en" if u.latin_only else None
+            hits = [(h, f, sc * _rank_factor(f, wanted, self.tax, reader) * _coverage(h, concept_terms))
                     for h, f, sc in hits]
             hits.sort(key=lambda x: (-x[2], _negdate(x[1]["date"])))
-        terms_of = {f["id"]: _matched_terms(h) for h, f, _ in hits[:RERANK_WINDOW]}
+        shown = _shown_terms(u)
+        terms_of = {f["id"]: _matched_terms(h, shown) for h, f, _ in hits[:RERANK_WINDOW]}
         items = []
         for h, f, sc in hits[p.offset:p.offset + p.per_page]:
             item = self._item(_doc(h), sc, u)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from whoosh.query import And, AndMaybe, Or, Phrase, Query, Term
 
-from indexer.analysis import bigrams, english_terms, fold, query_words
+from indexer.analysis import DEFAULT_USER_DICT, bigrams, english_terms, fold, jieba_tokenizer, query_words
 from indexer.fields import normalize_doc_number
 from indexer.schema import EN_FIELDS, FIELD_BOOSTS, ZH_FIELDS
 from indexer.taxonomy import Taxonomy
@@ -25,12 +25,22 @@ STOP_EN = frozenset(
     "how do does did i me my we our you your what where when which who whom is are was were the to "
     "of for in on at and or can could should would get need needs want with about an there any this "
     "that please tell find help apply".split())
+# "R签证", "Z字签证", "M签": a visa named by its letter in a Chinese sentence is the English phrase.
+_LETTER_VISA = re.compile(r"(?<![a-z])([a-z])字?签证?(?![\u4e00-\u9fff]*签)", re.I)
+# What people ask about a thing rather than the thing (申请条件, 办理流程, requirements): when the
+# query names a topic too, these words only boost, since a policy on the topic may word them otherwise.
+ASPECT_WORDS = frozenset(
+    "申请 申办 申领 办理 条件 资格 材料 流程 程序 手续 要求 标准 规定 政策 指南 多久 时间 时限 地点 费用 "
+    "apply application requirement requirements condition conditions document documents procedure process "
+    "rule rules policy policies guide".split())
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _PHRASE_RE = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」')
 DOC_NUMBER_BOOST = 1000.0  # a pasted 发文字号 names one document: it comes first
 PHRASE_BOOST = 2.0
 EXPANSION_WEIGHT = 0.6      # an official term found for a colloquial one ranks below the exact words
 TRANSLATION_WEIGHT = 1.0    # the Chinese terms of an English phrase are what Chinese documents say
+ENGLISH_WEIGHT = 0.8        # another English phrase for the same thing ("kids school" -> "children school")
+PARTS_WEIGHT = 0.5          # a long compound's parts found apart (子女入学 -> 随迁子女…入学)
 PROXIMITY_SLOP = 3
 
 
@@ -42,6 +52,7 @@ class Concept:
     words: list[str]
     expansions: list[str] = field(default_factory=list)
     source: str = "word"   # word | phrase | glossary | synonym
+    english: list[str] = field(default_factory=list)   # English phrases for it, searched in English text
 
     def all_terms(self) -> list[str]:
         out = list(self.words)
@@ -64,6 +75,12 @@ class Understood:
         return not (self.concepts or self.doc_number or self.regions)
 
     @property
+    def latin_only(self) -> bool:
+        """Typed in a Latin script with no Chinese: the reader reads English."""
+        return any(ch.isalpha() and ch.isascii() for ch in self.text) and not any(
+            "\u4e00" <= ch <= "\u9fff" for ch in self.text)
+
+    @property
     def words(self) -> list[str]:
         return [w for c in self.concepts for w in c.words]
 
@@ -79,8 +96,8 @@ class Understood:
 
     def explain(self) -> dict:
         return {"doc_number": self.doc_number, "regions_boosted": self.regions, "dropped": self.dropped,
-                "concepts": [{"typed": c.typed, "words": c.words, "expansions": c.expansions, "source": c.source}
-                             for c in self.concepts]}
+                "concepts": [{"typed": c.typed, "words": c.words, "expansions": c.expansions, "source": c.source,
+                              "english": c.english} for c in self.concepts]}
 
 
 def _blank(text: str, spans: list[tuple[int, int, str]]) -> str:
@@ -103,6 +120,7 @@ def understand(q: str, tax: Taxonomy | None = None) -> Understood:
         if words:
             u.concepts.append(Concept(inner, words, source="phrase"))
     rest = _PHRASE_RE.sub(" ", rest)
+    rest = _LETTER_VISA.sub(lambda m: f" {m.group(1).lower()} visa ", rest)
     ascii_count = sum(1 for w in query_words(rest) if w.isascii() and w.isalpha())
     found = lex.english_phrases(rest)
     for _, _, key in found:
@@ -135,6 +153,9 @@ def understand(q: str, tax: Taxonomy | None = None) -> Understood:
             if region not in u.regions:
                 u.regions.append(region)
         u.concepts.append(Concept(w, [w]))
+    for c in u.concepts:
+        main = c.expansions[0] if c.expansions else c.typed
+        c.english = [k for k in lex.english.get(main, ()) if k != c.typed.lower()][:4]
     return u
 
 
@@ -177,6 +198,31 @@ def phrase_query(words: list[str], slop: int = 1, boost: float = PHRASE_BOOST) -
     return Or(parts)
 
 
+def english_query(phrase: str, weight: float) -> Query | None:
+    """An English phrase in the English fields only, every word required."""
+    stems = english_terms(phrase)
+    if not stems:
+        return None
+    parts = [Or([Term(f, s, boost=FIELD_BOOSTS[f] * weight) for f in EN_FIELDS]) for s in stems]
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
+def compound_parts(word: str) -> list[str]:
+    """A long Chinese dictionary word split into the dictionary words it is made of, longest
+    first from the left (子女入学 -> 子女 入学); [] when it does not split cleanly."""
+    if len(word) < 4 or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+        return []
+    freq = jieba_tokenizer(DEFAULT_USER_DICT).FREQ
+    parts, i = [], 0
+    while i < len(word):
+        size = next((n for n in range(min(len(word) - i, len(word) - 1), 1, -1) if freq.get(word[i:i + n])), 0)
+        if not size:
+            return []
+        parts.append(word[i:i + size])
+        i += size
+    return parts if len(parts) > 1 else []
+
+
 def concept_query(c: Concept) -> Query:
     if c.source == "phrase" and len(c.words) > 1:
         exact = phrase_query(c.words)
@@ -184,6 +230,9 @@ def concept_query(c: Concept) -> Query:
         exact = words_query(c.words)
     weight = TRANSLATION_WEIGHT if c.source == "glossary" else EXPANSION_WEIGHT
     alternatives = [words_query(query_words(e), weight) for e in c.expansions if query_words(e)]
+    if len(c.words) == 1 and (parts := compound_parts(c.words[0])):
+        alternatives.append(words_query(parts, PARTS_WEIGHT))
+    alternatives.extend(q for e in c.english if (q := english_query(e, ENGLISH_WEIGHT)) is not None)
     return Or([exact, *alternatives]) if alternatives else exact
 
 
@@ -194,8 +243,10 @@ def build_queries(u: Understood) -> tuple[Query | None, Query | None]:
     region_words = u.region_words if any(not set(c.words) <= u.region_words for c in u.concepts) else set()
     # (a concept found by name, like "wangjing" -> 望京, is optional in the same way)
     required = [c for c in u.concepts if not (c.source == "word" and set(c.words) <= region_words)]
-    # A lone Chinese character (领, 办, 费) says little and would veto documents: it only boosts.
-    optional = [c for c in required if c.source == "word" and len(c.typed) == 1 and not c.typed.isascii()]
+    # A lone Chinese character (领, 办, 费) says little and would veto documents: it only boosts;
+    # so do the aspect words of a question about a topic (R签证 申请条件).
+    optional = [c for c in required if c.source == "word" and (
+        (len(c.typed) == 1 and not c.typed.isascii()) or c.typed in ASPECT_WORDS)]
     if len(optional) < len(required):
         required = [c for c in required if c not in optional]
     else:
