@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 EXPIRED_FACTOR = 0.5     # an expired policy ranks below an in-force one of similar relevance
 REGION_FACTOR = 2.5      # a policy of the community named in the query or chosen as filter
 OTHER_COMMUNITY_FACTOR = 0.5   # ... and a policy of another community, when one was named
+SCOPE_FACTOR = 1.2             # a citywide (or national) policy when 北京 (全国) was named
 COMMUNITY_ONLY_FACTOR = 0.6
 TITLE_FACTOR = 1.3            # every concept of the query in the title
 TITLE_FIELDS = ("title", "title_en")
@@ -183,13 +184,17 @@ def _rank_factor(f: dict, wanted: set[str], tax: Taxonomy, reader_lang: str | No
     if reader_lang and f["lang"] == reader_lang:
         factor *= READER_LANGUAGE_FACTOR
     regions = set(f["region"])
-    if wanted:
-        if regions & wanted:
+    communities = wanted & set(tax.communities)
+    if communities:
+        if regions & communities:
             factor *= REGION_FACTOR
         elif not regions & set(WIDER_SCOPES):
             factor *= OTHER_COMMUNITY_FACTOR
-    elif regions and regions <= set(tax.communities):
-        factor *= COMMUNITY_ONLY_FACTOR
+    else:
+        if regions and regions <= set(tax.communities):
+            factor *= COMMUNITY_ONLY_FACTOR
+        if regions & wanted:   # 北京 or 全国 named: every community is in Beijing, a light boost
+            factor *= SCOPE_FACTOR
     return factor
 
 

@@ -33,6 +33,7 @@ ASPECT_WORDS = frozenset(
     "申请 申办 申领 办理 条件 资格 材料 流程 程序 手续 要求 标准 规定 政策 指南 多久 时间 时限 地点 费用 "
     "apply application requirement requirements condition conditions document documents procedure process "
     "rule rules policy policies guide".split())
+_YEAR_WITH_NIAN = re.compile(r"((?:19|20)\d\d)\s*年(?=\s*第?\s*\d{1,5}\s*号)")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _PHRASE_RE = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」')
 DOC_NUMBER_BOOST = 1000.0  # a pasted 发文字号 names one document: it comes first
@@ -110,7 +111,8 @@ def _blank(text: str, spans: list[tuple[int, int, str]]) -> str:
 def understand(q: str, tax: Taxonomy | None = None) -> Understood:
     text = fold(unicodedata.normalize("NFKC", q)).strip()
     u = Understood(text=text)
-    u.doc_number = normalize_doc_number(text)
+    # 怀政办发2024年11号: people write the year with 年 where the document has brackets
+    u.doc_number = normalize_doc_number(text) or normalize_doc_number(_YEAR_WITH_NIAN.sub(r"[\1]", text))
     lex = lexicon.load()
     aliases = _aliases(tax)
     rest = text
