@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 
 from whoosh.query import And, AndMaybe, Or, Phrase, Query, Term
 
-from indexer.analysis import DEFAULT_USER_DICT, bigrams, english_terms, fold, jieba_tokenizer, query_words
+from indexer.analysis import (
+    DEFAULT_USER_DICT,
+    bigrams,
+    english_terms,
+    fold,
+    jieba_tokenizer,
+    query_words,
+)
 from indexer.fields import normalize_doc_number
 from indexer.schema import EN_FIELDS, FIELD_BOOSTS, ZH_FIELDS
 from indexer.taxonomy import Taxonomy
