@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,13 +13,23 @@ POLICIES_DIR = PROJECT_ROOT / "policies"
 SAMPLE_BASE_URL = "https://sample.policy-index.example/"
 
 
+def boolean(raw: str) -> bool:
+    """A yes/no setting from the environment: 1/0, true/false, yes/no, on/off."""
+    value = str(raw).strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
     env: str
     default: object
     help: str
-    type: type = str
+    type: Callable[[str], object] = str
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -60,7 +71,23 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("rate_limit_storage", "POLICY_INDEX_RATE_LIMIT_STORAGE", "memory://",
             "Where rate-limit counters live (memory:// is per worker; redis://… shares them)."),
     Setting("secret_key", "POLICY_INDEX_SECRET_KEY", "",
-            "Flask secret key for the language cookie session; random per start when empty."),
+            "Flask secret key signing the operator session cookie; random per start when empty "
+            "(operators must then log in again after a restart)."),
+    Setting("query_log", "POLICY_INDEX_QUERY_LOG", True,
+            "Record every public search (query, filters, result count, time taken; nothing about who "
+            "asked) in the store for the operator report.", boolean),
+    Setting("query_log_days", "POLICY_INDEX_QUERY_LOG_DAYS", 90,
+            "Days a query-log entry is kept; older entries are purged.", int),
+    Setting("operator_user", "POLICY_INDEX_OPERATOR_USER", "",
+            "User name for the operator pages under /operator/; with no user and hash they answer 404."),
+    Setting("operator_password_hash", "POLICY_INDEX_OPERATOR_PASSWORD_HASH", "",
+            "Operator password as a werkzeug hash (make one with `policy-index operator-hash`), never the "
+            "password itself."),
+    Setting("operator_login_limit", "POLICY_INDEX_OPERATOR_LOGIN_LIMIT", "5 per minute;30 per hour",
+            "Login attempts one client may make (Flask-Limiter syntax)."),
+    Setting("session_cookie_secure", "POLICY_INDEX_SESSION_COOKIE_SECURE", "auto",
+            "Mark the operator session cookie Secure: true, false, or auto (Secure except over plain "
+            "http to 127.0.0.1/localhost, as `policy-index serve` runs)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

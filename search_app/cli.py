@@ -17,6 +17,7 @@ from indexer.documents import DocumentStore, StoreError
 from indexer.schema import IndexDamaged, IndexMissing
 from indexer.taxonomy import TaxonomyError
 
+MIN_OPERATOR_PASSWORD = 12
 USER_ERRORS = (SourceError, StoreError, IndexMissing, IndexDamaged, IndexBusy, TaxonomyError,
                settings.SettingError)
 
@@ -154,6 +155,78 @@ def serve(host, port, paths):
     click.echo(f"Serving policy-index on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     from werkzeug.serving import run_simple
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@main.command()
+@click.option("--days", type=click.IntRange(1, 3660), default=None,
+              help="Report the last DAYS days (default 7).")
+@click.option("--since", default=None, metavar="YYYY-MM-DD", help="First day of the period.")
+@click.option("--until", default=None, metavar="YYYY-MM-DD", help="Last day of the period (inclusive).")
+@click.option("--top", type=click.IntRange(1, 1000), default=20, show_default=True, help="Rows per list.")
+@click.option("--zero", is_flag=True, help="Only the queries that found nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@_data_option
+def queries(days, since, until, top, zero, as_json, paths):
+    """Report the top queries and the top zero-result queries of a period; purges expired entries."""
+    import sqlite3
+
+    from indexer.querylog import PeriodError, QueryLog, period
+
+    if not paths.store.exists():
+        raise StoreError(f"no document store in {paths.root}; nothing has been searched there")
+    try:
+        p = period(days, since, until)
+    except PeriodError as exc:
+        raise click.ClickException(str(exc)) from None
+    keep = int(settings.get("query_log_days"))
+    if keep < 1:
+        raise settings.SettingError("query_log_days must be at least 1")
+    try:
+        with QueryLog(paths.store, keep_days=keep) as qlog:
+            purged = qlog.purge()
+            report = qlog.report(p, limit=top)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot read the query log in {paths.store}: {exc}") from None
+    if purged:
+        click.echo(f"purged {purged} entries older than {keep} days", err=True)
+    if zero:
+        report.pop("top_queries")
+    if as_json:
+        click.echo(json.dumps({**report, "purged": purged}, ensure_ascii=False))
+        return
+    t = report["totals"]
+    click.echo(f"{p.label} ({p.since} to {p.until}): {t['searches']} searches, "
+               f"{t['distinct_queries']} different queries, {t['zero_result_searches']} found nothing")
+    if not zero:
+        click.echo("\nTop queries:\n  searches  found nothing  avg results  query")
+        for row in report["top_queries"]:
+            click.echo(f"  {row['searches']:>8}  {row['zero']:>13}  {row['avg_results']:>11}  {row['query']}")
+        if not report["top_queries"]:
+            click.echo("  (none)")
+    click.echo("\nTop queries that found nothing:\n  searches  query")
+    for row in report["top_zero_result"]:
+        click.echo(f"  {row['searches']:>8}  {row['query']}")
+    if not report["top_zero_result"]:
+        click.echo("  (none)")
+
+
+@main.command("operator-hash")
+@click.option("--stdin", "from_stdin", is_flag=True,
+              help="Read the password from the first line of standard input instead of a prompt.")
+@_data_option
+def operator_hash(from_stdin, paths):  # --data is accepted like every command's; nothing is read
+    """Print a hash of an operator password for the operator_password_hash setting."""
+    from werkzeug.security import generate_password_hash
+
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Operator password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_OPERATOR_PASSWORD:
+        raise click.ClickException(f"the password must be at least {MIN_OPERATOR_PASSWORD} characters long")
+    click.echo(generate_password_hash(password))
+    click.echo("Set it (in single quotes: it contains $) as POLICY_INDEX_OPERATOR_PASSWORD_HASH, with "
+               "POLICY_INDEX_OPERATOR_USER and POLICY_INDEX_SECRET_KEY.", err=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,203 @@
+"""Operator pages under /operator/: a login from configured credentials and the query-log report.
+
+Closed (404) unless operator_user and operator_password_hash are both set. The password is only
+ever compared with check_password_hash; the session cookie is signed, HttpOnly, SameSite=Lax and
+Secure (see CookieSecureSessionInterface); every form carries a CSRF token (Flask-WTF)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import sqlite3
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.security import check_password_hash
+
+from indexer import settings
+from indexer.querylog import PERIOD_DAYS, PeriodError, period
+
+from .query import QueryError
+from .searchlog import query_log
+
+log = logging.getLogger(__name__)
+bp = Blueprint("operator", __name__, url_prefix="/operator")
+SESSION_HOURS = 8
+MAX_TOP = 100
+HASH_METHODS = ("scrypt", "pbkdf2")
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
+# ---- configuration ----------------------------------------------------------------------------
+
+def _cookie_secure(value: object) -> bool | str:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("", "auto"):
+        return "auto"
+    try:
+        return settings.boolean(text)
+    except ValueError:
+        raise settings.SettingError(f"session_cookie_secure must be auto, true or false, got {text[:20]!r}") from None
+
+
+class CookieSecureSessionInterface(SecureCookieSessionInterface):
+    """SESSION_COOKIE_SECURE may be "auto": Secure, except for a plain-http request to a loopback
+    host (the `policy-index serve` default), where a browser would not send a Secure cookie back.
+    Behind a TLS proxy the host is public, so the cookie stays Secure."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        mode = app.config["SESSION_COOKIE_SECURE"]
+        if mode != "auto":
+            return bool(mode)
+        if not has_request_context() or request.is_secure:
+            return True
+        host = urlsplit("//" + request.host).hostname or ""
+        return not (host in _LOOPBACK or host.startswith("127."))
+
+
+def _valid_hash(value: str) -> bool:
+    method = value.split("$", 1)[0].split(":", 1)[0]
+    return method in HASH_METHODS and value.count("$") == 2
+
+
+def init_app(app: Flask, limiter, csrf_exempt=()) -> None:
+    user = str(app.config.get("OPERATOR_USER", settings.get("operator_user"))).strip()
+    pw_hash = str(app.config.get("OPERATOR_PASSWORD_HASH", settings.get("operator_password_hash"))).strip()
+    enabled = bool(user and pw_hash)
+    if pw_hash and not _valid_hash(pw_hash):
+        log.error("operator_password_hash is not a werkzeug password hash (make one with "
+                  "`policy-index operator-hash`); the operator pages stay closed")
+        enabled = False
+    app.config.update(OPERATOR_USER=user, OPERATOR_PASSWORD_HASH=pw_hash, OPERATOR_ENABLED=enabled,
+                      PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
+                      SESSION_COOKIE_SECURE=_cookie_secure(app.config["SESSION_COOKIE_SECURE"]))
+    if enabled and app.config.get("SECRET_KEY_IS_RANDOM"):
+        log.warning("no secret_key configured: using a random one, so operator sessions end when the "
+                    "service restarts (and differ between workers unless the app is preloaded)")
+    app.session_interface = CookieSecureSessionInterface()
+    app.before_request(_closed_without_credentials)  # before CSRF: a closed page answers 404, not 400
+    csrf = CSRFProtect(app)
+    for bp_ in csrf_exempt:
+        csrf.exempt(bp_)
+    app.register_blueprint(bp)
+    limit = str(app.config.get("OPERATOR_LOGIN_LIMIT", settings.get("operator_login_limit")))
+    if limit:  # only attempts that fail count against the limit
+        app.view_functions["operator.login"] = limiter.limit(
+            limit, methods=["POST"], deduct_when=lambda resp: resp.status_code >= 400,
+        )(app.view_functions["operator.login"])
+
+
+def _fingerprint(pw_hash: str) -> str:
+    """Tied to the configured hash, so changing the password ends every session."""
+    return hashlib.sha256(pw_hash.encode()).hexdigest()[:16]
+
+
+def logged_in() -> bool:
+    cfg = current_app.config
+    return (cfg["OPERATOR_ENABLED"] and session.get("operator") == cfg["OPERATOR_USER"]
+            and session.get("operator_key") == _fingerprint(cfg["OPERATOR_PASSWORD_HASH"]))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path inside /operator/ is followed after login (no open redirect)."""
+    if target and target.startswith("/operator/") and "//" not in target and "\\" not in target:
+        return target
+    return url_for("operator.queries")
+
+
+def _closed_without_credentials():
+    if request.blueprint == bp.name and not current_app.config["OPERATOR_ENABLED"]:
+        abort(404)
+
+
+@bp.after_request
+def _private(resp):
+    resp.headers["Cache-Control"] = "no-store"
+    resp.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return resp
+
+
+# ---- login ------------------------------------------------------------------------------------
+
+def _check(user: str, password: str) -> bool:
+    cfg = current_app.config
+    # The hash is always checked, so a wrong user name takes as long as a wrong password.
+    password_ok = check_password_hash(cfg["OPERATOR_PASSWORD_HASH"], password)
+    user_ok = hmac.compare_digest(user.encode(), cfg["OPERATOR_USER"].encode())
+    if not user_ok:
+        log.warning("failed operator login: unknown user name")
+    elif not password_ok:
+        log.warning("failed operator login: wrong password")
+    return user_ok and password_ok
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    nxt = request.values.get("next", "")
+    if request.method == "GET":
+        if logged_in():
+            return redirect(_safe_next(nxt))
+        return render_template("operator_login.html", next=nxt, failed=False)
+    user = request.form.get("user", "")[:200]
+    password = request.form.get("password", "")[:1000]
+    if not (user and password and _check(user, password)):
+        return render_template("operator_login.html", next=nxt, failed=True, user=user), 401
+    session.clear()
+    session.permanent = True
+    session["operator"] = current_app.config["OPERATOR_USER"]
+    session["operator_key"] = _fingerprint(current_app.config["OPERATOR_PASSWORD_HASH"])
+    log.info("operator logged in")
+    return redirect(_safe_next(nxt))
+
+
+@bp.post("/logout")
+def logout():
+    session.clear()
+    return redirect(url_for("operator.login"))
+
+
+# ---- the report -------------------------------------------------------------------------------
+
+@bp.get("/")
+def index():
+    return redirect(url_for("operator.queries"))
+
+
+@bp.get("/queries")
+def queries():
+    if not logged_in():
+        return redirect(url_for("operator.login", next=request.full_path.rstrip("?")))
+    args = request.args
+    try:
+        p = period(args.get("days"), args.get("since"), args.get("until"))
+    except PeriodError as exc:
+        raise QueryError(str(exc)) from None
+    top = args.get("top", "20").strip()
+    if not (top.isascii() and top.isdigit() and 1 <= int(top) <= MAX_TOP):
+        raise QueryError(f"top must be a whole number between 1 and {MAX_TOP}")
+    try:
+        report = query_log().report(p, limit=int(top))
+    except sqlite3.Error as exc:
+        log.error("query log unreadable: %s", exc)
+        abort(503, description=_("The query log cannot be read just now."))
+    days = None if args.get("since") or args.get("until") else int(args.get("days") or 7)
+    return render_template("operator_queries.html", report=report, days=days, top=int(top),
+                           choices=PERIOD_DAYS, enabled=current_app.config["QUERY_LOG"])

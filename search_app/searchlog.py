@@ -1,0 +1,55 @@
+"""Public searches (the search page and GET /api/search) run through run(), which records them in the query log."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from flask import Flask, current_app, g, request, session
+
+from indexer import settings
+from indexer.querylog import QueryLog
+
+from .query import SearchParams
+from .results import SearchResponse
+
+log = logging.getLogger(__name__)
+EXTENSION = "policy_index_querylog"
+
+
+def init_app(app: Flask) -> None:
+    """Open the query log of the app's data folder lazily: the connection is made by the first
+    search, so a preloaded gunicorn master never hands an SQLite connection across fork()."""
+    enabled = app.config.get("QUERY_LOG", settings.get("query_log"))
+    if isinstance(enabled, str):
+        enabled = settings.boolean(enabled)
+    days = int(app.config.get("QUERY_LOG_DAYS", settings.get("query_log_days")))
+    if days < 1:
+        raise settings.SettingError("query_log_days must be at least 1")
+    app.config["QUERY_LOG"] = bool(enabled)
+    app.config["QUERY_LOG_DAYS"] = days
+    app.extensions[EXTENSION] = QueryLog(settings.DataPaths(Path(app.config["DATA_DIR"])).store,
+                                         keep_days=days)
+
+
+def query_log(app: Flask | None = None) -> QueryLog:
+    return (app or current_app).extensions[EXTENSION]
+
+
+def _by_operator() -> bool:
+    """A logged-in operator checking a query from the report is not a member of the public.
+    The session is only opened when its cookie came, so public responses never vary on it."""
+    return current_app.config["SESSION_COOKIE_NAME"] in request.cookies and bool(session.get("operator"))
+
+
+def run(params: SearchParams, via: str) -> SearchResponse:
+    """Search, then record the search (query, filters, count, time; nothing about who asked)."""
+    t0 = time.perf_counter()
+    resp = current_app.extensions["policy_index"].search(params)
+    took_ms = (time.perf_counter() - t0) * 1000
+    if current_app.config["QUERY_LOG"] and not _by_operator():
+        query_log().record(params.q, params.filters, resp.total, took_ms,
+                           ui_lang=getattr(g, "ui_lang", None) if via == "page" else None,
+                           via=via, page=params.page)
+    return resp
