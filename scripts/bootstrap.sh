@@ -17,3 +17,14 @@ if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ] || [ pyproject.toml -nt "$sta
   fi
   touch "$stamp"
 fi
+# The interface translations: compile each .po whose .mo is missing or older (the .mo is not committed).
+for po in search_app/translations/*/LC_MESSAGES/messages.po; do
+  [ -e "$po" ] || continue
+  if [ ! -f "${po%.po}.mo" ] || [ "$po" -nt "${po%.po}.mo" ]; then
+    if ! out=$(.venv/bin/pybabel compile -d search_app/translations 2>&1); then
+      echo "$out" >&2
+      exit 1
+    fi
+    break
+  fi
+done

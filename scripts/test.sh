@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# One command for the whole suite: install into .venv with the test extras, lint, run pytest.
+# One command for the whole suite: install into .venv with the test extras (and Debian's chromium
+# for the browser tests), lint, run pytest.
 # Arguments go to pytest (e.g. -k crawl).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh test
+scripts/ensure_chromium.sh   # Debian's chromium + CJK fonts for tests/test_browser.py
 .venv/bin/ruff check indexer search_app scripts tests
 exec .venv/bin/python -m pytest "$@"

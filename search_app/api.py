@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 
 from indexer.schema import IndexDamaged, IndexMissing
 
+from . import searchlog
 from .openapi import openapi_document
 from .query import QueryError, parse_params
 
@@ -20,7 +21,7 @@ def _service():
 def search():
     svc = _service()
     params = parse_params(request.args, svc.tax)
-    return jsonify(svc.search(params).to_dict())
+    return jsonify(searchlog.run(params, via="api").to_dict())
 
 
 @bp.get("/api/policies/<doc_id>")

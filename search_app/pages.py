@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     g,
@@ -12,13 +16,20 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import gettext as _
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from indexer import settings
+from indexer.documents import PolicyDocument
 from indexer.documents import doc_id as id_of
 
+from . import searchlog
+from . import sheet as sheet_mod
 from .api import package_payload
-from .query import parse_params
+from .highlight import find_spans, mark
+from .query import QueryError, parse_params
+from .understand import understand
 
 bp = Blueprint("pages", __name__)
 DOC_LANG_PARAM = "doclang"  # on pages `lang` chooses the interface language
@@ -54,9 +65,10 @@ def _helpers():
 
     def lang_switch_url():
         other = "en" if lang == "zh" else "zh"
-        args = request.args.to_dict()
-        args["lang"] = other
-        return url_for(request.endpoint or "pages.home", **(request.view_args or {}), **args)
+        args = request.args.to_dict(flat=False)  # keeps repeated parameters (the sheet's ids)
+        args["lang"] = [other]
+        endpoint = request.endpoint if request.endpoint and request.url_rule else "pages.home"
+        return url_for(endpoint, **(request.view_args or {}), **args)
 
     return {"tax": tax, "ui_lang": lang, "region_label": region_label, "scenario_label": scenario_label,
             "url_with": url_with, "lang_switch_url": lang_switch_url}
@@ -73,8 +85,58 @@ def home():
 def search():
     svc = _service()
     params = parse_params(request.args, svc.tax, lang_param=DOC_LANG_PARAM)
-    resp = svc.search(params)
-    return render_template("search.html", r=resp, p=params)
+    params = dataclasses.replace(params, reader=g.ui_lang)   # English pages: English documents first
+    resp = searchlog.run(params, via="page")
+    doc_info = {}
+    for d in svc.documents([item.id for item in resp.results]):
+        doc_info[d.id] = {"summary_en": d.summary_en, "replaced_by": _replaced_by(d),
+                          "translation": _linked(d, "translation"), "original": _linked(d, "original")}
+    active = [(param, name, request.args[param]) for name, param in FACET_PARAMS.items()
+              if request.args.get(param)]
+    return render_template("search.html", r=resp, p=params, doc_info=doc_info, active_filters=active,
+                           help_regions=_help_regions(params) if not resp.results else [])
+
+
+FACET_PARAMS = {"region": "region", "scenario": "scenario", "year": "year", "status": "status",
+                "lang": DOC_LANG_PARAM, "agency": "agency"}
+
+
+def _help_regions(params) -> list[str]:
+    """The communities a query that found nothing was about: the region filter, else the
+    communities its words name (望京, 亦庄 ...); their service stations are offered."""
+    tax = _service().tax
+    if params.region in tax.communities:
+        return [params.region]
+    return [r for r in understand(params.q, tax).regions if r in tax.communities] if params.q else []
+
+
+def _link_target(url: str) -> tuple[str, str | None, PolicyDocument | None]:
+    """(href, title, document) for a link of a document: our policy page when we hold the target."""
+    target = _service().document(id_of(url))
+    if target is not None:
+        return url_for("pages.policy", doc_id=target.id), target.title, target
+    return url, None, None
+
+
+def _linked(doc: PolicyDocument, rel: str) -> dict | None:
+    """The first link of kind rel (translation, original ...) that leads to a document we hold."""
+    for link in doc.links:
+        if link.get("rel") == rel:
+            href, title, target = _link_target(link["url"])
+            if target is not None:
+                return {"href": href, "title": title}
+    return None
+
+
+def _replaced_by(doc: PolicyDocument) -> dict | None:
+    """The document that replaced an expired one, as {href, title}; None when there is none."""
+    if doc.status != "expired":
+        return None
+    for link in doc.links:
+        if link.get("rel") == "replaced_by":
+            href, title, _doc = _link_target(link["url"])
+            return {"href": href, "title": title or (link.get("text") or link["url"]).strip("《》 ")}
+    return None
 
 
 @bp.get("/policies/<doc_id>")
@@ -82,13 +144,31 @@ def policy(doc_id: str):
     svc = _service()
     doc = svc.document(doc_id) if len(doc_id) <= 64 else None
     if doc is None:
-        abort(404, description=f"没有找到这份政策 / No policy with id {doc_id[:64]}")
+        abort(404, description=_("No policy with the id %(id)s.", id=doc_id[:64]))
     related = []
     for link in doc.links:
-        target = svc.document(id_of(link["url"]))
-        related.append({"rel": link["rel"], "url": link["url"], "text": link["text"],
-                        "doc": target})
-    return render_template("policy.html", d=doc, related=related, source_url=_source_url(doc.url))
+        href, title, target = _link_target(link["url"])
+        related.append({"rel": link.get("rel"), "href": href, "doc": target,
+                        "title": title or (link.get("text") or link["url"]).strip("《》 ")})
+    known = {r["doc"].id for r in related if r["doc"]}
+    for number in doc.related_numbers:  # the policies an interpretation or guide explains, by 发文字号
+        stored = svc.index.searcher().document(doc_number=number)
+        if stored and stored["id"] not in known and stored["id"] != doc.id:
+            target = svc.document(stored["id"])
+            if target:
+                known.add(target.id)
+                related.append({"rel": "policy", "href": url_for("pages.policy", doc_id=target.id),
+                                "doc": target, "title": target.title})
+    q = (request.args.get("q") or "").strip()[:int(settings.get("max_query_chars"))]
+    terms = understand(q, svc.tax).terms if q else []
+    paragraphs, marks = [], 0
+    for para in doc.text.split("\n"):
+        spans = find_spans(para, terms) if terms else []
+        marks += len(spans)
+        paragraphs.append(Markup(mark(para, spans)))
+    return render_template("policy.html", d=doc, related=related, source_url=_source_url(doc.url),
+                           replaced_by=_replaced_by(doc), q=q, paragraphs=paragraphs, marks=marks,
+                           translation=_linked(doc, "translation"), original=_linked(doc, "original"))
 
 
 def _source_url(url: str) -> str:
@@ -111,7 +191,7 @@ def community(region: str):
     svc = _service()
     tax = svc.tax
     if region not in tax.communities:
-        abort(404, description=f"没有这个人才社区 / No talent community called {region[:40]}")
+        abort(404, description=_("There is no talent community called %(name)s.", name=region[:40]))
     scenes = []
     for scenario in tax.scenarios:
         ids = svc.package_ids(region, scenario)
@@ -123,4 +203,68 @@ def community(region: str):
 @bp.get("/packages/<region>/<scenario>")
 def package(region: str, scenario: str):
     data = package_payload(region, scenario)
-    return render_template("package.html", pkg=data, region=_service().tax.regions[region])
+    return render_template("package.html", pkg=data, region=_service().tax.regions[region],
+                           sheet_max=sheet_mod.MAX_IDS)
+
+
+# ---- the answer sheet: chosen policies with short bilingual summaries and citations --------------
+
+def _sheet_entries() -> tuple[list[sheet_mod.SheetEntry], list[str]]:
+    """The entries for the ?id= of the request and the ids that were not found.
+    Raises SheetError when no id or too many were given."""
+    svc = _service()
+    ids = sheet_mod.check_ids(request.args.getlist("id"))
+    entries, missing = [], []
+    for i in ids:
+        doc = svc.document(i) if sheet_mod.ID_RX.match(i) else None
+        if doc is None:
+            missing.append(i[:64])
+        else:
+            entries.append(sheet_mod.entry(doc, lambda url: svc.document(id_of(url))))
+    return entries, missing
+
+
+def _sheet_error_message(exc: sheet_mod.SheetError) -> str:
+    n = len({i.strip() for i in request.args.getlist("id") if i.strip()})
+    if n > sheet_mod.MAX_IDS:
+        return _("You chose %(n)s policies; an answer sheet holds at most %(max)s. Please choose fewer.",
+                 n=n, max=sheet_mod.MAX_IDS)
+    return str(exc)
+
+
+@bp.get("/sheet")
+def sheet():
+    if not [i for i in request.args.getlist("id") if i.strip()]:
+        return render_template("sheet.html", entries=[], missing=[], text="", max_ids=sheet_mod.MAX_IDS)
+    try:
+        entries, missing = _sheet_entries()
+    except sheet_mod.SheetError as exc:
+        raise QueryError(_sheet_error_message(exc)) from None
+    if not entries:
+        abort(404, description=_("None of the chosen policies was found: %(ids)s", ids=", ".join(missing)))
+    text = sheet_mod.plain_text(entries, _page_url, dt.date.today().isoformat(), missing)
+    return render_template("sheet.html", entries=entries, missing=missing, text=text,
+                           max_ids=sheet_mod.MAX_IDS, today=dt.date.today().isoformat())
+
+
+@bp.get("/sheet.txt")
+def sheet_txt():
+    try:
+        entries, missing = _sheet_entries()
+    except sheet_mod.SheetError as exc:
+        return _plain(_sheet_error_message(exc) if request.args.getlist("id") else
+                      "no policy chosen: add ?id=… for each policy (at most "
+                      f"{sheet_mod.MAX_IDS})", 400)
+    if not entries:
+        return _plain("no policy found with the id(s): " + ", ".join(missing), 404)
+    return _plain(sheet_mod.plain_text(entries, _page_url, dt.date.today().isoformat(), missing), 200)
+
+
+def _page_url(doc_id: str) -> str:
+    return url_for("pages.policy", doc_id=doc_id, _external=True)
+
+
+def _plain(body: str, status: int) -> Response:
+    resp = Response(body if body.endswith("\n") else body + "\n", status, mimetype="text/plain")
+    resp.headers["Content-Disposition"] = 'inline; filename="answer-sheet.txt"'
+    return resp

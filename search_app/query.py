@@ -26,10 +26,12 @@ class SearchParams:
     agency: str | None = None
     status: str | None = None
     lang: str | None = None
+    year: str | None = None
     page: int = 1
     per_page: int = 10
     sort: str = "relevance"
     explain: bool = False
+    reader: str | None = None   # the reader's interface language: documents in it rank first
     filters: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -86,11 +88,14 @@ def parse_params(args: Mapping, tax: Taxonomy, lang_param: str = "lang") -> Sear
         raise QueryError("parameter 'agency' is too long")
     status = _choice(args, "status", STATUSES)
     lang = _choice(args, lang_param, LANGS)
+    year = _one(args, "year")
+    if year is not None and not (len(year) == 4 and year.isascii() and year.isdigit()):
+        raise QueryError(f"parameter 'year' must be a year like 2023, got {year[:20]!r}")
     sort = _choice(args, "sort", SORTS) or "relevance"
     per_page = _int(args, "per_page", 10, 1, int(settings.get("max_per_page")))
     page = _int(args, "page", 1, 1, MAX_PAGE)
     explain = _choice(args, "explain", ("0", "1", "true", "false")) in ("1", "true")
     filters = {k: v for k, v in (("region", region), ("scenario", scenario), ("agency", agency),
-                                 ("status", status), ("lang", lang)) if v}
+                                 ("status", status), ("lang", lang), ("year", year)) if v}
     return SearchParams(q=q, region=region, scenario=scenario, agency=agency, status=status,
-                        lang=lang, page=page, per_page=per_page, sort=sort, explain=explain, filters=filters)
+                        lang=lang, year=year, page=page, per_page=per_page, sort=sort, explain=explain, filters=filters)

@@ -26,6 +26,14 @@ def _no_proxies(monkeypatch):
         monkeypatch.delenv(var, raising=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    # The .mo files are build products (scripts/bootstrap.sh compiles them); a bare `pytest` in a
+    # fresh checkout compiles them here, through Babel's API, before any app is created.
+    from search_app.i18n import compile_catalogs
+    compile_catalogs()
+
+
 @pytest.fixture(scope="session")
 def tax():
     return taxonomy_mod.get()

@@ -77,6 +77,14 @@ def test_agency_filter_and_facet(client):
     assert all(agency in r["agency"].split("、") for r in filtered["results"])
 
 
+@pytest.mark.parametrize("qs", ["q=人才公寓&agency=没有这个机关", "q=人才公寓&year=1999", "q=visa&region=huairou&year=1999",
+                                "q=&agency=没有这个机关"])
+def test_a_filter_that_matches_nothing_counts_nothing(client, qs):
+    body = client.get("/api/search?" + qs).get_json()
+    assert body["total"] == 0 and body["results"] == []
+    assert all(not counts for counts in body["facets"].values()), body["facets"]
+
+
 def test_english_and_doc_number_queries(client):
     body = client.get("/api/search?q=work permit").get_json()
     assert body["total"] > 0
@@ -159,7 +167,8 @@ def test_openapi_and_health(client):
     spec = client.get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.") and "/api/search" in spec["paths"]
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert params == {"q", "region", "scenario", "agency", "status", "lang", "page", "per_page", "sort", "explain"}
+    assert params == {"q", "region", "scenario", "agency", "status", "lang", "year", "page", "per_page", "sort",
+                      "explain"}
     health = client.get("/healthz").get_json()
     assert health["status"] == "ok" and health["documents"] >= 30
 
