@@ -27,7 +27,7 @@ def extract_text(data: bytes, kind: str) -> str:
 
 def _pdf(data: bytes) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     if not data.lstrip()[:5] == b"%PDF-":
         raise AttachmentError("not a PDF file")
@@ -40,25 +40,30 @@ def _pdf(data: bytes) -> str:
             total += len(text)
             if total > MAX_CHARS:
                 break
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+    # PyPdfError is every pypdf error, LimitReachedError included (a PDF bomb's stream)
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
         raise AttachmentError(f"unreadable PDF: {type(exc).__name__}: {exc}"[:200]) from exc
     return "\n".join(parts)[:MAX_CHARS]
 
 
 def _docx(data: bytes) -> str:
     import docx
+    from docx.exceptions import PythonDocxError
+    from docx.opc.exceptions import OpcError
+    from lxml.etree import LxmlError
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             if sum(i.file_size for i in zf.infolist()) > MAX_UNZIPPED:
                 raise AttachmentError("DOCX inflates beyond the size limit")
         document = docx.Document(io.BytesIO(data))
+        lines = [p.text for p in document.paragraphs if p.text.strip()]
+        for table in document.tables:
+            for row in table.rows:
+                lines.append(" ".join(c.text.strip() for c in row.cells if c.text.strip()))
     except AttachmentError:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    # LxmlError: a part that is not well-formed XML; OpcError/PythonDocxError: not a Word package
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, LxmlError, OpcError, PythonDocxError) as exc:
         raise AttachmentError(f"unreadable DOCX: {type(exc).__name__}: {exc}"[:200]) from exc
-    lines = [p.text for p in document.paragraphs if p.text.strip()]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" ".join(c.text.strip() for c in row.cells if c.text.strip()))
     return "\n".join(lines)[:MAX_CHARS]

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import yaml
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from tqdm import tqdm
 from w3lib.url import canonicalize_url, url_query_cleaner
 
@@ -21,7 +21,7 @@ from . import patterns as P
 from . import settings
 from .attachments import AttachmentError, extract_text
 from .classify import classify
-from .documents import DocumentStore, doc_id
+from .documents import DocumentStore, PolicyDocument, doc_id
 from .encoding import decode_html, looks_binary
 from .fetch import Fetcher
 from .normalize import ExtractionError, NotADocument, normalize_soup
@@ -168,6 +168,11 @@ class Crawler:
             return None, "failed", reason
         html, _ = decode_html(data, content_type)
         soup = BeautifulSoup(html, "lxml")
+        too_complex = _too_complex(soup)
+        if too_complex:
+            reason = f"page too complex to extract ({too_complex})"
+            self._fail(source, url, reason, report)
+            return None, "failed", reason
         links = page_links(soup, base or url)  # before normalizing, which strips navigation away
         try:
             doc = normalize_soup(soup, url)
@@ -182,6 +187,12 @@ class Crawler:
         doc.sample = doc.sample or source.sample
         read_attachments(doc.attachments, read)
         classify(doc, self.tax, source.region_hints(url))
+        stored = self.store.get(doc.id)
+        if stored is not None and lost_substance(stored, doc):
+            reason = (f"the page no longer looks like the stored policy (no 发文字号, {len(doc.text)} of "
+                      f"{len(stored.text)} characters); the stored version is kept")
+            self._fail(source, url, reason, report)
+            return links, "failed", reason
         outcome = self.store.put(doc)
         setattr(report, outcome, getattr(report, outcome) + 1)
         return links, ("unchanged" if outcome == "unchanged" else "stored"), None
@@ -308,6 +319,33 @@ class Crawler:
 
 
 Reader = Callable[[str], tuple[bytes | None, str | None]]
+# A policy page has hundreds of elements, a busy portal page a few thousand. The extractor's cost grows
+# faster than linearly with them (10,000 table cells take seconds, 30,000 over a minute), so a page far
+# past these bounds (a hostile or broken one) is refused rather than left to hold the crawl.
+MAX_ELEMENTS = 20_000
+MAX_DEPTH = 256
+
+
+def _too_complex(soup: BeautifulSoup) -> str | None:
+    """Why the parsed page is past MAX_ELEMENTS or MAX_DEPTH, else None (iterative: no recursion)."""
+    count, stack = 0, [(soup, 0)]
+    while stack:
+        node, depth = stack.pop()
+        for child in node.contents:
+            if isinstance(child, Tag):
+                count += 1
+                if count > MAX_ELEMENTS:
+                    return f"more than {MAX_ELEMENTS} elements"
+                if depth >= MAX_DEPTH:
+                    return f"elements nested more than {MAX_DEPTH} deep"
+                stack.append((child, depth + 1))
+    return None
+
+
+def lost_substance(stored: PolicyDocument, new: PolicyDocument) -> bool:
+    """A maintenance, error or login page served with 200 where a policy was: it lost the policy's
+    发文字号 and most of its text. Such a page must not overwrite what was stored."""
+    return bool(stored.doc_number) and not new.doc_number and len(new.text) * 4 < len(stored.text)
 
 
 def read_attachments(attachments: list[dict], read: Reader) -> None:
@@ -324,6 +362,10 @@ def read_attachments(attachments: list[dict], read: Reader) -> None:
             text = extract_text(data, att["type"])
         except AttachmentError as exc:
             att["error"] = str(exc)
+            continue
+        except Exception as exc:  # noqa: BLE001  (a parser's bug on hostile bytes must not end the crawl)
+            log.exception("%s: unexpected error reading the attachment", att["url"])
+            att["error"] = f"unreadable attachment: {type(exc).__name__}"
             continue
         att["text"] = text
         att["chars"] = len(text)

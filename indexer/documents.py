@@ -114,6 +114,56 @@ class StoreError(RuntimeError):
     """The document store cannot be opened or is damaged."""
 
 
+def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
+    # SQLITE_CORRUPT and SQLITE_NOTADB arrive as the base DatabaseError, and bytes scribbled over a
+    # text cell as a decoding error; busy, locked, read-only and I/O trouble stay what they are.
+    return type(exc) is sqlite3.DatabaseError or str(exc).startswith("Could not decode to UTF-8")
+
+
+def damaged(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
+    """The one message for a damaged store: which file, and the commands that rebuild it."""
+    root = Path(path).parent
+    return StoreError(f"the document store {path} is damaged ({exc}); move it aside and rebuild it with "
+                      f"`policy-index crawl --data {root}` then `policy-index index --full --data {root}`")
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor that reports a damaged file as StoreError wherever SQLite finds the damage."""
+
+    def _guard(self, step, *args):
+        try:
+            return step(*args)
+        except sqlite3.DatabaseError as exc:
+            if _is_corruption(exc):
+                raise damaged(self.connection.path, exc) from exc
+            raise
+
+    def execute(self, sql, params=()):
+        return self._guard(super().execute, sql, params)
+
+    def executescript(self, script):
+        return self._guard(super().executescript, script)
+
+    def fetchone(self):
+        return self._guard(super().fetchone)
+
+    def fetchall(self):
+        return self._guard(super().fetchall)
+
+    def __next__(self):
+        return self._guard(super().__next__)
+
+
+class _Connection(sqlite3.Connection):
+    path: Path
+
+    def execute(self, sql, params=()):
+        return self.cursor(_Cursor).execute(sql, params)
+
+    def executescript(self, script):
+        return self.cursor(_Cursor).executescript(script)
+
+
 class DocumentStore:
     """SQLite-backed store. Every write is its own transaction, so a crash loses nothing stored."""
 
@@ -121,7 +171,8 @@ class DocumentStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+            self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, factory=_Connection)
+            self.db.path = self.path
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
@@ -224,18 +275,24 @@ class DocumentStore:
     def frontier_clear(self, source: str) -> None:
         self.db.execute("DELETE FROM frontier WHERE source = ?", (source,))
 
+    def _document(self, body: str) -> PolicyDocument:
+        try:
+            return PolicyDocument(**json.loads(body))
+        except (ValueError, TypeError) as exc:  # a row that SQLite reads but that is not ours any more
+            raise damaged(self.path, sqlite3.DatabaseError(f"unreadable document: {exc}"[:200])) from exc
+
     def get(self, doc_id_: str) -> PolicyDocument | None:
         row = self.db.execute(
             "SELECT body FROM documents WHERE id = ? AND deleted = 0", (doc_id_,)
         ).fetchone()
-        return PolicyDocument(**json.loads(row[0])) if row else None
+        return self._document(row[0]) if row else None
 
     def has(self, doc_id_: str) -> bool:
         return self.db.execute("SELECT 1 FROM documents WHERE id = ? AND deleted = 0", (doc_id_,)).fetchone() is not None
 
     def iter_documents(self) -> Iterator[PolicyDocument]:
         for (body,) in self.db.execute("SELECT body FROM documents WHERE deleted = 0 ORDER BY url"):
-            yield PolicyDocument(**json.loads(body))
+            yield self._document(body)
 
     def changes_since(self, seq: int) -> Iterator[tuple[int, str, PolicyDocument | None]]:
         """(seq, id, document or None when deleted) for every change after seq, oldest first."""
@@ -243,7 +300,7 @@ class DocumentStore:
             "SELECT seq, id, body, deleted FROM documents WHERE seq > ? ORDER BY seq", (seq,)
         ).fetchall()
         for s, i, body, deleted in rows:
-            yield s, i, (None if deleted else PolicyDocument(**json.loads(body)))
+            yield s, i, (None if deleted else self._document(body))
 
     def related_numbers(self, doc: PolicyDocument) -> list[str]:
         """发文字号 of the policies doc explains or translates (found through its links)."""
@@ -261,7 +318,7 @@ class DocumentStore:
             "SELECT body FROM documents WHERE deleted = 0 AND (dup_key = ? OR text_digest = ?)",
             (dup_key(doc), text_key(doc)),
         ).fetchall()
-        return [PolicyDocument(**json.loads(b)) for (b,) in rows]
+        return [self._document(b) for (b,) in rows]
 
     def max_seq(self) -> int:
         return self._next_seq() - 1

@@ -2,15 +2,66 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 import urllib.robotparser
+import zlib
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 log = logging.getLogger(__name__)
+
+
+class _Deadline:
+    """One whole-response deadline shared by every socket read: the timeout of a single read
+    cannot stop a server that trickles its status line, headers or body a byte at a time."""
+
+    def __init__(self) -> None:
+        self.at = float("inf")
+
+    def left(self) -> float:
+        return self.at - time.monotonic()
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream, deadline: _Deadline):
+        self._stream, self._deadline = stream, deadline
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        left = self._deadline.left()
+        if left <= 0:
+            raise httpcore.ReadTimeout("response deadline passed")
+        return self._stream.read(max_bytes, left if timeout is None else min(timeout, left))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, timeout)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, timeout), self._deadline)
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self, deadline: _Deadline):
+        self._backend, self._deadline = httpcore.SyncBackend(), deadline
+
+    def connect_tcp(self, *args, **kwargs) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._backend.connect_tcp(*args, **kwargs), self._deadline)
+
+    def connect_unix_socket(self, *args, **kwargs) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._backend.connect_unix_socket(*args, **kwargs), self._deadline)
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
 
 
 @dataclass
@@ -34,6 +85,43 @@ class FetchResult:
         return self.error is None
 
 
+INFLATE_STEP = 65536  # most bytes inflated at once: a compression bomb stops at the size cap, not
+                     # after httpx has inflated a whole network read (~1000x its size) into memory
+
+
+def _inflate(raw, wbits: int):
+    """Decompress a stream of gzip/deflate chunks, at most INFLATE_STEP bytes per piece."""
+    d = zlib.decompressobj(wbits)
+    for chunk in raw:
+        data = chunk
+        while data and not d.eof:
+            yield d.decompress(data, INFLATE_STEP)
+            data = d.unconsumed_tail
+        if d.eof:
+            return
+
+
+def _decoded(r: httpx.Response):
+    """The body's decoded bytes in bounded pieces. We ask for gzip or deflate only and inflate them
+    ourselves; another encoding a server sends anyway is left to httpx."""
+    encoding = r.headers.get("content-encoding", "").strip().lower()
+    if encoding in ("", "identity"):
+        return r.iter_raw()
+    if encoding in ("gzip", "x-gzip"):
+        return _inflate(r.iter_raw(), 16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return _inflate_deflate(r.iter_raw())
+    return r.iter_bytes()
+
+
+def _inflate_deflate(raw):
+    # "deflate" is zlib-wrapped by the standard but raw from some servers; the first two bytes say which
+    raw = iter(raw)
+    first = next(raw, b"")
+    wrapped = len(first) >= 2 and first[0] & 0x0F == 8 and ((first[0] << 8) | first[1]) % 31 == 0
+    yield from _inflate(itertools.chain([first], raw), zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+
+
 class Fetcher:
     """Polite HTTP fetching for one crawl. Every limit comes from the caller's settings."""
 
@@ -48,9 +136,16 @@ class Fetcher:
         self.retries = retries
         self._last: dict[str, float] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._deadline = _Deadline()
+        transport = httpx.HTTPTransport(trust_env=False)
+        # httpx has no hook for the network backend; its pool is swapped for one reading through
+        # the deadline (the same pool httpx would build, with httpcore's public constructor).
+        transport._pool = httpcore.ConnectionPool(network_backend=_DeadlineBackend(self._deadline))
         self.client = httpx.Client(
+            transport=transport,
             follow_redirects=False, timeout=httpx.Timeout(timeout), trust_env=False,
-            headers={"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.5"},
+            headers={"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.5",
+                     "Accept-Encoding": "gzip, deflate"},  # the encodings _decoded() inflates within bounds
         )
 
     def close(self) -> None:
@@ -151,13 +246,27 @@ class Fetcher:
     def _stream(self, url: str, headers: dict | None, max_bytes: int) -> FetchResult:
         started = time.monotonic()
         deadline = started + self.timeout * 3  # a server trickling bytes cannot hold us forever
+        self._deadline.at = deadline
+        try:
+            return self._read(url, headers, max_bytes, deadline)
+        except httpx.TimeoutException:
+            if time.monotonic() < deadline - 0.05:
+                raise  # one read timed out: the caller retries
+            # the whole response took too long: a server that trickles is not asked again
+            return FetchResult(url, error=f"response too slow (over {self.timeout * 3:g}s)")
+        except zlib.error as exc:
+            return FetchResult(url, error=f"cannot decode the compressed body: {exc}"[:300])
+        finally:
+            self._deadline.at = float("inf")
+
+    def _read(self, url: str, headers: dict | None, max_bytes: int, deadline: float) -> FetchResult:
         with self.client.stream("GET", url, headers=headers) as r:
             if r.status_code in (301, 302, 303, 307, 308):
                 return FetchResult(url, status=r.status_code, location=r.headers.get("location", ""))
             if r.status_code == 304:
                 return FetchResult(url, status=304)
             chunks, size, truncated = [], 0, False
-            for chunk in r.iter_bytes():
+            for chunk in _decoded(r):
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > max_bytes:

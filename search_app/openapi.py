@@ -6,6 +6,10 @@ from indexer import __version__
 
 from .query import LANGS, SORTS, STATUSES
 
+# What query.py refuses in text parameters, declared so that clients (and fuzzers) know.
+NO_CONTROLS = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]*$"
+NO_NUL = "^[^\\x00]*$"
+
 
 def _param(name: str, desc: str, schema: dict, required: bool = False) -> dict:
     return {"name": name, "in": "query", "required": required, "description": desc, "schema": schema}
@@ -17,13 +21,15 @@ def openapi_document() -> dict:
     error = {"description": "Bad request or unknown id",
              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     search_params = [
-        _param("q", "Query in Chinese or English; empty lists everything", {"type": "string", "maxLength": 200}),
+        _param("q", "Query in Chinese or English; empty lists everything; no control characters but tab and newlines",
+               {"type": "string", "maxLength": 200, "pattern": NO_CONTROLS}),
         _param("region", "Community or scope; includes citywide and national policies",
                {"type": "string", "enum": list(tax.regions)}),
         _param("scenario", "Scene of community life", {"type": "string", "enum": list(tax.scenarios)}),
-        _param("agency", "Exact issuing agency", {"type": "string", "maxLength": 100}),
+        _param("agency", "Exact issuing agency", {"type": "string", "maxLength": 100, "pattern": NO_NUL}),
         _param("status", "Validity", {"type": "string", "enum": list(STATUSES)}),
         _param("lang", "Document language", {"type": "string", "enum": list(LANGS)}),
+        _param("year", "Year of publication", {"type": "string", "pattern": "^[0-9]{4}$"}),
         _param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}),
         _param("per_page", "Results per page", {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}),
         _param("sort", "Ordering", {"type": "string", "enum": list(SORTS), "default": "relevance"}),
@@ -56,7 +62,7 @@ def openapi_document() -> dict:
                     {"name": "scenario", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": ok("Package")}},
             "/api/suggest": {"get": {"summary": "Suggestions while typing", "parameters": [
-                _param("q", "What has been typed so far", {"type": "string", "maxLength": 100})],
+                _param("q", "What has been typed so far", {"type": "string", "maxLength": 100, "pattern": NO_NUL})],
                 "responses": ok("Suggestions")}},
             "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OK"}}}},
             "/healthz": {"get": {"summary": "Liveness and readiness", "responses": {

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections import OrderedDict
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh.query import And, Every, Or, Query, Term
@@ -55,31 +57,73 @@ class SearchIndex:
         toc = max((p.name for p in gen.glob("_MAIN_*.toc")), default="")
         return (gen.name, toc)
 
-    def searcher(self):
-        """A searcher of the current index for this thread (reused until the index changes)."""
+    def _refresh(self) -> None:
+        """Point this thread at the current index version (its older searcher is closed)."""
         key = self._current_key()
-        if key != self._key:
-            with self._lock:
-                if key != self._key:
-                    self._ix = open_index(self.index_root)
-                    self._key = key
-                    self._cache = {}
+        with self._lock:
+            if key != self._key:
+                self._ix = open_index(self.index_root)
+                self._key = key
+                self._cache = {}
+            ix, key, cache = self._ix, self._key, self._cache
         local = self._local
-        if getattr(local, "key", None) != self._key:
+        if getattr(local, "key", None) != key:
             old = getattr(local, "searcher", None)
+            local.searcher, local.key, local.cache = ix.searcher(), key, cache
             if old is not None:
                 old.close()
-            local.searcher = self._ix.searcher()
-            local.key = self._key
-        return local.searcher
+
+    def searcher(self):
+        """A searcher of the current index for this thread (reused until the index changes; inside
+        pinned(), the version the pin began with)."""
+        if not getattr(self._local, "pins", 0):
+            self._refresh()
+        return self._local.searcher
+
+    @contextmanager
+    def pinned(self):
+        """One index version for everything inside: a search reads hits, facets and stored documents
+        one after another, and a build committing in between must not close the searcher it reads."""
+        local = self._local
+        if not getattr(local, "pins", 0):
+            self._refresh()
+        local.pins = getattr(local, "pins", 0) + 1
+        try:
+            yield local.searcher
+        finally:
+            local.pins -= 1
 
     def cached(self, name: str, compute):
-        """A value derived from the current index, computed once per index version."""
+        """A value derived from this thread's index version, computed once per version."""
         self.searcher()
-        if name not in self._cache:
-            self._cache[name] = compute()
-        return self._cache[name]
+        cache = self._local.cache
+        if name not in cache:
+            cache[name] = compute()
+        return cache[name]
 
+
+class ResponseCache:
+    """A small thread-safe LRU of search answers (answers are never modified after they are made)."""
+
+    SIZE = 256
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._items: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.SIZE:
+                self._items.popitem(last=False)
 
 
 def region_scopes(region: str) -> list[str]:
@@ -102,7 +146,16 @@ def _filter_query(p: SearchParams) -> Query | None:
         parts.append(Term("status", p.status))
     if p.lang:
         parts.append(Term("lang", p.lang))
+    if p.year:
+        parts.append(Term("year", p.year))
     return And(parts) if parts else None
+
+
+def _docnums(results) -> set[int]:
+    """Every document a search matched, filter applied. Whoosh's FilterCollector.all_ids() tests its
+    allow-set for truth, so a filter matching nothing lets every match of the query through; a search
+    with no top hit matched nothing."""
+    return results.docs() if results.scored_length() else set()
 
 
 def _doc(hit) -> dict:
@@ -116,30 +169,30 @@ def _term_text(term) -> str:
 def _shown_terms(u) -> dict[str, str]:
     """Index term -> the words to show for it: what the user typed and its expansions as such,
     the stems of an English phrase searched for a Chinese word as that phrase."""
-    shown = {e: phrase for c in u.concepts for phrase in c.english for e in english_terms(phrase)}
-    shown.update((w, w) for w in u.terms)
+    shown = {w: w for w in u.terms}   # in query order: the order matched words are shown in
+    for e, phrase in ((e, p) for c in u.concepts for p in c.english for e in english_terms(p)):
+        shown.setdefault(e, phrase)
     shown.update((e, w) for w in u.words if w.isascii() for e in english_terms(w)[:1])
     return shown
 
 
 def _matched_terms(hit, shown: dict[str, str]) -> list[str]:
-    """The query words a hit matched, as the user would name them (field names dropped, order
-    kept; a compound's parts only when nothing else matched)."""
-    out: list[str] = []
-    found: list[str] = []
+    """The query words a hit matched, as the user would name them, in the query's order (field
+    names dropped; a compound's parts only when nothing else matched)."""
+    found: set[str] = set()
     for field, term in hit.matched_terms() if hit.results.has_matched_terms() else ():
-        if field in ("regions", "doc_number", "related_numbers"):
-            continue  # boosts and exact numbers, not words of the text
-        word = _term_text(term)
-        if word not in found:
-            found.append(word)
-        if word in shown and shown[word] not in out:
-            out.append(shown[word])
-    return out or found
+        if field not in ("regions", "doc_number", "related_numbers"):  # boosts and exact numbers
+            found.add(_term_text(term))
+    out: list[str] = []
+    for term, name in shown.items():
+        if term in found and name not in out:
+            out.append(name)
+    return out or sorted(found)
 
 
-def _explain(hit, f: dict, u, score: float) -> dict:
-    """Why a result ranked where it did: words matched per field and the boosts applied."""
+def _explain(hit, f: dict, u, score: float, scored: bool, reader: str | None) -> dict:
+    """Why a result ranked where it did: words matched per field and the boosts applied (no scores
+    when the order is by date, where Whoosh's hit.score is the sort key, not a relevance)."""
     per_field: dict[str, list[str]] = {}
     if hit.results.has_matched_terms():
         for field, term in hit.matched_terms():
@@ -149,11 +202,12 @@ def _explain(hit, f: dict, u, score: float) -> dict:
         boosts["community named in the query"] = sorted(set(f["region"]) & set(u.regions))
     if f["status"] == "expired":
         boosts["expired: score multiplied by"] = EXPIRED_FACTOR
-    if u.latin_only and f["lang"] == "en":
-        boosts["English document for an English query: score multiplied by"] = READER_LANGUAGE_FACTOR
+    if f["lang"] == ("en" if u.latin_only else reader):
+        boosts["document in the reader's language: score multiplied by"] = READER_LANGUAGE_FACTOR
     if "doc_number" in per_field:
         boosts["document number matched exactly"] = True
-    return {"score": round(score, 3), "bm25f": round(float(hit.score or 0.0), 3), "matched": per_field,
+    return {"score": round(score, 3) if scored else None,
+            "bm25f": round(float(hit.score or 0.0), 3) if scored else None, "matched": per_field,
             "boosts": boosts}
 
 
@@ -211,6 +265,20 @@ class SearchService:
         self.tax = tax
 
     def search(self, p: SearchParams) -> SearchResponse:
+        """The answer to p; repeated searches come from a bounded cache of the current index version
+        (a new generation or commit empties it, as does a reloaded lexicon or a changed setting)."""
+        with self.index.pinned():
+            cache = self.index.cached("responses", ResponseCache)
+            key = (p, id(self.tax), int(settings.get("and_min_hits")))
+            lex = lexicon.load()
+            hit = cache.get(key)
+            if hit is not None and hit[0] is lex:
+                return hit[1]
+            resp = self._search(p)
+            cache.put(key, (lex, resp))
+            return resp
+
+    def _search(self, p: SearchParams) -> SearchResponse:
         u = understand(p.q, self.tax)
         s = self.index.searcher()
         strict, loose = build_queries(u)
@@ -228,12 +296,12 @@ class SearchService:
         fallback = fallback_query(u) if strict is not None else None
         exact_found = u.doc_number and s.document_number(doc_number=u.doc_number) is not None
         for query, label in ((fallback, "characters"), (loose, "any")):
-            if query is None or exact_found or len(results.docs()) >= min_hits:
+            if query is None or exact_found or len(_docnums(results)) >= min_hits:
                 continue
             more = s.search(Or([strict, query]), **kwargs)
-            if len(more.docs()) > len(results.docs()):
+            if len(_docnums(more)) > len(_docnums(results)):
                 results, matched = more, label
-        total = len(results.docs())
+        total = len(_docnums(results))
         scored = p.sort == "relevance" and strict is not None
         table = self.facet_table()
         # Rank on the facet column (no document bodies are read for the rerank window).
@@ -242,7 +310,7 @@ class SearchService:
             wanted = set(u.regions) | ({p.region} if p.region in self.tax.communities else set())
             concept_terms = [set(c.all_terms()) | {e for w in c.all_terms() if w.isascii()
                                                    for e in english_terms(w)[:1]} for c in u.concepts]
-            reader = "en" if u.latin_only else None
+            reader = "en" if u.latin_only else p.reader   # an English query reads English
             hits = [(h, f, sc * _rank_factor(f, wanted, self.tax, reader) * _coverage(h, concept_terms))
                     for h, f, sc in hits]
             hits.sort(key=lambda x: (-x[2], _negdate(x[1]["date"])))
@@ -252,7 +320,7 @@ class SearchService:
         for h, f, sc in hits[p.offset:p.offset + p.per_page]:
             item = self._item(_doc(h), sc, u)
             if p.explain:
-                item.explain = _explain(h, f, u, sc)
+                item.explain = _explain(h, f, u, sc, scored, p.reader)
             items.append(item)
         package_input = [{"id": f["id"], "score": sc, "regions": f["region"], "scenarios": f["scenario"],
                           "status": f["status"], "terms": terms_of.get(f["id"], [])}
@@ -261,7 +329,7 @@ class SearchService:
             packages = pk.group(package_input, self.tax, p.region) if not u.empty else []
         else:
             packages = pk.nearest(u, self.tax, self.package_ids, p.region)
-        facets = self._facets(results.docs())
+        facets = self._facets(_docnums(results))
         suggestion = self._suggest_correction(u, s) if u.words else None
         return SearchResponse(params=p, terms=u.terms, total=total, results=items, packages=packages,
                               facets=facets, suggestion=suggestion, matched=matched,
@@ -327,12 +395,13 @@ class SearchService:
 
     # ---- documents and packages ---------------------------------------------------------
     def document(self, doc_id: str) -> PolicyDocument | None:
-        s = self.index.searcher()
-        stored = s.document(id=doc_id)
+        with self.index.pinned() as s:
+            stored = s.document(id=doc_id)
         return PolicyDocument(**json.loads(stored["doc"])) if stored else None
 
     def documents(self, ids: list[str]) -> list[PolicyDocument]:
-        return [d for d in (self.document(i) for i in ids) if d]
+        with self.index.pinned():
+            return [d for d in (self.document(i) for i in ids) if d]
 
     def _package_members(self) -> dict[str, list[tuple[str, str]]]:
         """Every package key -> [(publish_date, id)] of its in-force policies, newest first."""

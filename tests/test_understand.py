@@ -58,7 +58,7 @@ def test_chinese_query_finds_the_english_translation(client):
 def test_english_query_puts_english_documents_near_the_top(client):
     body = client.get("/api/search", query_string={"q": "kids school", "per_page": 5, "explain": 1}).get_json()
     english = [r for r in body["results"] if r["lang"] == "en"]
-    assert english and "English document for an English query: score multiplied by" in english[0]["explain"]["boosts"]
+    assert english and "document in the reader's language: score multiplied by" in english[0]["explain"]["boosts"]
 
 
 def test_naming_beijing_does_not_bury_national_policies(client):
