@@ -108,7 +108,7 @@ class ChineseTokenizer(Tokenizer):
         pos = start_pos
         subwords = mode == "index"
         for word, start, end in tok.tokenize(text, HMM=True):
-            if not any(c.isalnum() for c in word):
+            if not _HAS_ALNUM(word):
                 continue
             word = word.lower()
             t.text = word
@@ -121,23 +121,39 @@ class ChineseTokenizer(Tokenizer):
             if chars:
                 t.startchar, t.endchar = start_char + start, start_char + end
             yield t
-            n = len(word)
-            if subwords and n > 2 and _is_cjk(word):
-                # Every dictionary word inside it (jieba's search mode stops at three characters,
-                # which hides 国际医疗 inside 国际医疗部).
-                for size in range(2, min(n, 5)):
-                    for i in range(n - size + 1):
-                        gram = word[i:i + size]
-                        if freq.get(gram):
-                            t.text = gram
-                            t.boost = 1.0
-                            if positions:
-                                t.pos = pos
-                            if chars:
-                                t.startchar = start_char + start + i
-                                t.endchar = t.startchar + size
-                            yield t
+            if subwords and len(word) > 2:
+                for i, gram in _subwords(word, freq):
+                    t.text = gram
+                    t.boost = 1.0
+                    if positions:
+                        t.pos = pos
+                    if chars:
+                        t.startchar = start_char + start + i
+                        t.endchar = t.startchar + len(gram)
+                    yield t
             pos += 1
+
+
+_HAS_ALNUM = re.compile(r"[^\W_]").search
+_SUBWORDS: dict[int, dict[str, tuple[tuple[int, str], ...]]] = {}
+
+
+def _subwords(word: str, freq: dict) -> tuple[tuple[int, str], ...]:
+    """(offset, sub-word) of every dictionary word of two to four characters inside a longer Chinese
+    word (jieba's search mode stops at three characters, which hides 国际医疗 inside 国际医疗部).
+    Cached per word: indexing meets the same words over and over."""
+    cache = _SUBWORDS.setdefault(id(freq), {})  # one cache per dictionary
+    found = cache.get(word)
+    if found is None:
+        found = ()
+        n = len(word)
+        if _is_cjk(word):
+            found = tuple((i, word[i:i + size]) for size in range(2, min(n, 5)) for i in range(n - size + 1)
+                          if freq.get(word[i:i + size]))
+        if len(cache) > 200_000:  # bounded: a pathological text cannot grow it without end
+            cache.clear()
+        cache[word] = found
+    return found
 
 
 def chinese_analyzer(dict_path: str | None = DEFAULT_USER_DICT) -> Analyzer:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import logging
+import os
 import shutil
+import signal
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +28,7 @@ from .schema import (
 
 log = logging.getLogger(__name__)
 SEQ_FILE = "store-seq"
-KEEP_GENERATIONS = 2
+BUILD_PROCS = min(2, os.cpu_count() or 1)
 
 
 class IndexBusy(RuntimeError):
@@ -45,6 +48,25 @@ class BuildReport:
                 f"in {self.seconds:.2f}s ({self.generation})")
 
 
+_held_locks: list = []  # writer-lock files this process holds
+
+
+def _after_fork_in_child() -> None:
+    """A forked index sub-writer (procs > 1) must neither keep the writer lock nor outlive a killed
+    build: it drops its copy of the lock and asks Linux to kill it when its parent dies."""
+    if not _held_locks:
+        return
+    for fh in _held_locks:
+        with suppress(OSError):
+            os.close(fh.fileno())
+    _held_locks.clear()
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 @contextmanager
 def build_lock(lock_path: Path, wait: float = 0.0):
     """Hold the one writer lock of a data folder; IndexBusy when it stays taken past wait seconds."""
@@ -59,9 +81,11 @@ def build_lock(lock_path: Path, wait: float = 0.0):
                 if time.monotonic() >= deadline:
                     raise IndexBusy(f"another `policy-index index` is running (lock {lock_path})") from None
                 time.sleep(0.2)
+        _held_locks.append(fh)
         try:
             yield
         finally:
+            _held_locks.remove(fh)
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
@@ -90,12 +114,17 @@ def full_build(store: DocumentStore, index_root: Path) -> BuildReport:
     """Write every stored document into a fresh generation, then swap readers over to it."""
     started = time.perf_counter()
     seq = store.max_seq()
+    previous = current_generation(index_root)
     gen = _new_generation(index_root)
-    ix = index.create_in(str(gen), build_schema())
-    canonical = collapse(store.iter_documents())  # one pass over fingerprints only
-    writer = ix.writer(limitmb=256)
+    writer = None
     n = 0
     try:
+        ix = index.create_in(str(gen), build_schema())
+        canonical = collapse(store.iter_documents())  # one pass over fingerprints only
+        # One sub-writer per core, each writing its own segment (no merge at commit): analysis and
+        # posting writes run in parallel (see docs/PERFORMANCE.md).
+        writer = ix.writer(procs=BUILD_PROCS, multisegment=True, limitmb=256) if BUILD_PROCS > 1 else \
+            ix.writer(limitmb=256)
         for doc in store.iter_documents():
             if doc.id not in canonical:
                 continue  # a copy of a policy published elsewhere: indexed as its canonical's alternate
@@ -105,12 +134,13 @@ def full_build(store: DocumentStore, index_root: Path) -> BuildReport:
             n += 1
         writer.commit()
     except BaseException:
-        writer.cancel()
+        if writer is not None:
+            writer.cancel()
         shutil.rmtree(gen, ignore_errors=True)
         raise
     _write_seq(gen, seq)
     set_current(index_root, gen)
-    _prune(index_root, gen)
+    _prune(index_root, keep={gen, previous})
     return BuildReport("full", added=n, seconds=time.perf_counter() - started, generation=gen.name)
 
 
@@ -165,8 +195,9 @@ def build(store: DocumentStore, index_root: Path, lock_path: Path, full: bool = 
         return incremental_build(store, index_root)
 
 
-def _prune(index_root: Path, keep: Path) -> None:
-    gens = sorted(p for p in index_root.glob("gen-*") if p.is_dir())
-    for old in gens[:-KEEP_GENERATIONS]:
-        if old != keep:
+def _prune(index_root: Path, keep: set[Path | None]) -> None:
+    """Remove every generation but the new one and the one readers may still be on: older ones, and
+    any a killed build left half-written (the writer lock is held, so no other build is running)."""
+    for old in index_root.glob("gen-*"):
+        if old.is_dir() and old not in keep:
             shutil.rmtree(old, ignore_errors=True)
