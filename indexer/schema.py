@@ -9,6 +9,7 @@ from pathlib import Path
 from whoosh import index
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import BOOLEAN, COLUMN, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 
 from .analysis import bigram_analyzer, chinese_analyzer, english_analyzer, spelling_analyzer
 from .documents import PolicyDocument
@@ -129,7 +130,9 @@ def open_index(index_root: Path) -> index.Index:
     try:
         if not index.exists_in(str(gen)):
             raise missing
-        ix = index.open_dir(str(gen), schema=build_schema())
+        # No mmap: Whoosh copies each mmapped segment file into a BytesIO per searcher (the whole
+        # index again for every thread); plain file reads share the OS page cache instead.
+        ix = FileStorage(str(gen), supports_mmap=False).open_index(schema=build_schema())
         ix.searcher().close()  # reads the segment files: a damaged one fails here, not mid-request
     except IndexMissing:
         raise

@@ -66,6 +66,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Longest query accepted; longer ones get HTTP 400.", int),
     Setting("max_per_page", "POLICY_INDEX_MAX_PER_PAGE", 50,
             "Largest per_page accepted by the API.", int),
+    Setting("response_cache", "POLICY_INDEX_RESPONSE_CACHE", 256,
+            "Search answers each worker keeps per index version for repeated searches (0: none).", int),
     Setting("api_rate_limit", "POLICY_INDEX_API_RATE_LIMIT", "120 per minute;2000 per hour",
             "Requests one client may make to /api/ (Flask-Limiter syntax; empty turns it off)."),
     Setting("rate_limit_storage", "POLICY_INDEX_RATE_LIMIT_STORAGE", "memory://",

@@ -256,11 +256,13 @@ def search_paths(naive: bool) -> list[str]:
 class Gunicorn:
     """gunicorn -c gunicorn.conf.py scripts/bench_wsgi:app on a free 127.0.0.1 port."""
 
-    def __init__(self, data: Path, which: str, log: Path):
+    def __init__(self, data: Path, which: str, log: Path, response_cache: bool = True):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, POLICY_INDEX_DATA=str(data), POLICY_INDEX_BIND=f"127.0.0.1:{self.port}",
                    POLICY_INDEX_BENCH_APP=which, POLICY_INDEX_QUERY_LOG="0", PYTHONPATH=str(ROOT / "scripts"))
+        if not response_cache:
+            env["POLICY_INDEX_RESPONSE_CACHE"] = "0"   # every request searched afresh
         self.log = open(log, "w")  # noqa: SIM115  (closed in stop())
         self.started = time.perf_counter()
         self.proc = subprocess.Popen([str(Path(PY).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
@@ -311,16 +313,17 @@ def bench_http(data: Path, duration: int, cache: Path, warmup: int) -> dict:
     rows: dict[str, dict] = {}
     mem: dict[str, dict] = {}
     loads = []
-    for which in ("naive", "app"):
-        g = Gunicorn(data, which, cache / f"gunicorn-{which}.log")
+    for which in ("naive", "app", "uncached"):
+        g = Gunicorn(data, "app" if which == "uncached" else which, cache / f"gunicorn-{which}.log",
+                     response_cache=which != "uncached")
         try:
             paths = search_paths(naive=which == "naive")
             cold = g.wait_first_answer(paths[0])
             # Warm-up under the same load, not measured: every worker and thread has opened its searcher
             # and built its caches (each worker has its own), as a service in use has.
             wrk(g.base, paths, warmup, cache)
-            targets = [("naive", paths)] if which == "naive" else [("constant", ["/_bench/constant"]),
-                                                                   ("project", paths)]
+            targets = {"naive": [("naive", paths)], "uncached": [("uncached", paths)],
+                       "app": [("constant", ["/_bench/constant"]), ("project", paths)]}[which]
             for name, ps in targets:
                 loads.append(os.getloadavg()[0])
                 rows[name] = wrk(g.base, ps, duration, cache)
@@ -328,7 +331,8 @@ def bench_http(data: Path, duration: int, cache: Path, warmup: int) -> dict:
                 r = rows[name]
                 print(f"  {name:8} {r['rps']:8.1f} req/s  p50 {r['p50']:7.2f}  p95 {r['p95']:7.2f}  "
                       f"p99 {r['p99']:7.2f} ms  errors {r['errors']} non-2xx {r['non2xx']}", flush=True)
-            mem[which] = g.memory()
+            if which != "uncached":
+                mem[which] = g.memory()
         finally:
             g.stop()
     rows["project"]["vs_naive"] = rows["project"]["rps"] / rows["naive"]["rps"]
@@ -384,7 +388,10 @@ def render(results: dict) -> str:
         for n, r in http:
             rows = r["rows"]
             for name, label in (("constant", "constant JSON (ceiling)"), ("naive", "naive Flask + Whoosh query"),
-                                ("project", "/api/search, query mix")):
+                                ("project", "/api/search, query mix"),
+                                ("uncached", "/api/search, query mix, response cache off")):
+                if name not in rows:
+                    continue
                 x = rows[name]
                 lines.append(f"| {int(n):,} | {label} | {x['rps']:.0f} | {x['p50']:.1f} | {x['p95']:.1f} | "
                              f"{x['p99']:.1f} | {x['errors'] + x['non2xx']} | "

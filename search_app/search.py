@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import weakref
 from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh.query import And, Every, Or, Query, Term
+from whoosh.reading import TermNotFound
 
 from indexer import settings
 from indexer.analysis import english_terms, fold
@@ -49,6 +51,10 @@ class SearchIndex:
         self._key: tuple | None = None
         self._local = threading.local()
         self._cache: dict[str, object] = {}
+        # Every open searcher, whatever thread opened it: closed when this object goes (an app
+        # discarded, a test finished), since a thread's own searcher is closed only when it moves on.
+        self._open: set = set()
+        weakref.finalize(self, _close_all, self._open, self._lock)
 
     def _current_key(self) -> tuple:
         gen = current_generation(self.index_root)
@@ -70,6 +76,9 @@ class SearchIndex:
         if getattr(local, "key", None) != key:
             old = getattr(local, "searcher", None)
             local.searcher, local.key, local.cache = ix.searcher(), key, cache
+            with self._lock:
+                self._open.add(local.searcher)
+                self._open.discard(old)
             if old is not None:
                 old.close()
 
@@ -102,12 +111,18 @@ class SearchIndex:
         return cache[name]
 
 
+def _close_all(searchers: set, lock) -> None:
+    with lock:
+        for s in searchers:
+            s.close()
+        searchers.clear()
+
+
 class ResponseCache:
     """A small thread-safe LRU of search answers (answers are never modified after they are made)."""
 
-    SIZE = 256
-
-    def __init__(self):
+    def __init__(self, size: int):
+        self.size = size
         self._lock = threading.Lock()
         self._items: OrderedDict = OrderedDict()
 
@@ -122,7 +137,7 @@ class ResponseCache:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
-            while len(self._items) > self.SIZE:
+            while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
 
@@ -176,13 +191,34 @@ def _shown_terms(u) -> dict[str, str]:
     return shown
 
 
-def _matched_terms(hit, shown: dict[str, str]) -> list[str]:
+def _window_terms(s, query: Query | None, docnums: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """(field, term) of the query's terms that each of docnums contains. Whoosh's terms=True records
+    this for every match of a search, checking every term at every match; the rerank needs it only
+    for its window, where a skip_to per term and document is far cheaper."""
+    found: dict[int, list[tuple[str, str]]] = {n: [] for n in docnums}
+    if query is None or not docnums:
+        return found
+    order = sorted(found)
+    for field, text in sorted(set(query.iter_all_terms(phrases=True))):
+        try:
+            m = s.postings(field, text)
+        except TermNotFound:
+            continue
+        for n in order:
+            if not m.is_active():
+                break
+            if m.id() < n:
+                m.skip_to(n)
+            if m.is_active() and m.id() == n:
+                found[n].append((field, _term_text(text)))
+    return found
+
+
+def _matched_terms(pairs: list[tuple[str, str]], shown: dict[str, str]) -> list[str]:
     """The query words a hit matched, as the user would name them, in the query's order (field
     names dropped; a compound's parts only when nothing else matched)."""
-    found: set[str] = set()
-    for field, term in hit.matched_terms() if hit.results.has_matched_terms() else ():
-        if field not in ("regions", "doc_number", "related_numbers"):  # boosts and exact numbers
-            found.add(_term_text(term))
+    found = {text for field, text in pairs
+             if field not in ("regions", "doc_number", "related_numbers")}  # boosts and exact numbers
     out: list[str] = []
     for term, name in shown.items():
         if term in found and name not in out:
@@ -190,13 +226,13 @@ def _matched_terms(hit, shown: dict[str, str]) -> list[str]:
     return out or sorted(found)
 
 
-def _explain(hit, f: dict, u, score: float, scored: bool, reader: str | None) -> dict:
+def _explain(hit, pairs: list[tuple[str, str]], f: dict, u, score: float, scored: bool,
+             reader: str | None) -> dict:
     """Why a result ranked where it did: words matched per field and the boosts applied (no scores
     when the order is by date, where Whoosh's hit.score is the sort key, not a relevance)."""
     per_field: dict[str, list[str]] = {}
-    if hit.results.has_matched_terms():
-        for field, term in hit.matched_terms():
-            per_field.setdefault(field, []).append(_term_text(term))
+    for field, text in pairs:
+        per_field.setdefault(field, []).append(text)
     boosts = {}
     if set(f["region"]) & set(u.regions):
         boosts["community named in the query"] = sorted(set(f["region"]) & set(u.regions))
@@ -211,15 +247,14 @@ def _explain(hit, f: dict, u, score: float, scored: bool, reader: str | None) ->
             "boosts": boosts}
 
 
-def _coverage(hit, concept_terms: list[set[str]]) -> float:
+def _coverage(pairs: list[tuple[str, str]], concept_terms: list[set[str]]) -> float:
     """Documents that answer more of the question rank higher: the share of the query's concepts
     a hit matched, squared, blended in (a hit matching every concept keeps its score); a title
     that names every concept is about the question, not one that mentions it in passing."""
-    if not concept_terms or not hit.results.has_matched_terms():
+    if not concept_terms:
         return 1.0
     matched, in_title = set(), set()
-    for fieldname, t in hit.matched_terms():
-        text = _term_text(t)
+    for fieldname, text in pairs:
         matched.add(text)
         if fieldname in TITLE_FIELDS:
             in_title.add(text)
@@ -268,7 +303,7 @@ class SearchService:
         """The answer to p; repeated searches come from a bounded cache of the current index version
         (a new generation or commit empties it, as does a reloaded lexicon or a changed setting)."""
         with self.index.pinned():
-            cache = self.index.cached("responses", ResponseCache)
+            cache = self.index.cached("responses", lambda: ResponseCache(int(settings.get("response_cache"))))
             key = (p, id(self.tax), int(settings.get("and_min_hits")))
             lex = lexicon.load()
             hit = cache.get(key)
@@ -284,13 +319,15 @@ class SearchService:
         strict, loose = build_queries(u)
         filt = _filter_query(p)
         window = max(p.offset + p.per_page, RERANK_WINDOW if p.sort == "relevance" else 0)
-        kwargs = {"filter": filt, "limit": window, "terms": True}
+        # Every match scored and kept (limit=None): the count and the facets need them all, and
+        # Whoosh would otherwise run the query a second time for them (Results.docs()).
+        kwargs = {"filter": filt, "limit": None}
         if p.sort == "date" or strict is None:
-            kwargs.update(sortedby="publish_date", reverse=True)
-        matched = "all"
+            kwargs.update(sortedby="publish_date", reverse=True, limit=window)
+        matched, used = "all", strict
         results = s.search(strict if strict is not None else Every(), **kwargs)
         # Too little with every word: first the same characters in sequence (a compound segmented
-        # differently), then any of the words. len(results) can ignore the filter; docs() cannot.
+        # differently), then any of the words (counted by _docnums: len(results) can ignore the filter).
         # The wider query keeps the strict one inside it, so what matched every word stays on top.
         min_hits = int(settings.get("and_min_hits"))
         fallback = fallback_query(u) if strict is not None else None
@@ -298,29 +335,31 @@ class SearchService:
         for query, label in ((fallback, "characters"), (loose, "any")):
             if query is None or exact_found or len(_docnums(results)) >= min_hits:
                 continue
-            more = s.search(Or([strict, query]), **kwargs)
+            wider = Or([strict, query])
+            more = s.search(wider, **kwargs)
             if len(_docnums(more)) > len(_docnums(results)):
-                results, matched = more, label
+                results, matched, used = more, label, wider
         total = len(_docnums(results))
         scored = p.sort == "relevance" and strict is not None
         table = self.facet_table()
         # Rank on the facet column (no document bodies are read for the rerank window).
-        hits = [(h, table[h.docnum], float(h.score or 0.0) if scored else 0.0) for h in results]
+        hits = [(h, table[h.docnum], float(h.score or 0.0) if scored else 0.0) for h in results[:window]]
+        pairs = _window_terms(s, used, [h.docnum for h, _, _ in hits])
         if scored:
             wanted = set(u.regions) | ({p.region} if p.region in self.tax.communities else set())
             concept_terms = [set(c.all_terms()) | {e for w in c.all_terms() if w.isascii()
                                                    for e in english_terms(w)[:1]} for c in u.concepts]
             reader = "en" if u.latin_only else p.reader   # an English query reads English
-            hits = [(h, f, sc * _rank_factor(f, wanted, self.tax, reader) * _coverage(h, concept_terms))
+            hits = [(h, f, sc * _rank_factor(f, wanted, self.tax, reader) * _coverage(pairs[h.docnum], concept_terms))
                     for h, f, sc in hits]
             hits.sort(key=lambda x: (-x[2], _negdate(x[1]["date"])))
         shown = _shown_terms(u)
-        terms_of = {f["id"]: _matched_terms(h, shown) for h, f, _ in hits[:RERANK_WINDOW]}
+        terms_of = {f["id"]: _matched_terms(pairs[h.docnum], shown) for h, f, _ in hits[:RERANK_WINDOW]}
         items = []
         for h, f, sc in hits[p.offset:p.offset + p.per_page]:
             item = self._item(_doc(h), sc, u)
             if p.explain:
-                item.explain = _explain(h, f, u, sc, scored, p.reader)
+                item.explain = _explain(h, pairs[h.docnum], f, u, sc, scored, p.reader)
             items.append(item)
         package_input = [{"id": f["id"], "score": sc, "regions": f["region"], "scenarios": f["scenario"],
                           "status": f["status"], "terms": terms_of.get(f["id"], [])}
@@ -334,6 +373,12 @@ class SearchService:
         return SearchResponse(params=p, terms=u.terms, total=total, results=items, packages=packages,
                               facets=facets, suggestion=suggestion, matched=matched,
                               explain=u.explain() if p.explain else None)
+
+    def warm(self) -> None:
+        """Open the current index and build what every search reads (a worker calls this at start)."""
+        with self.index.pinned():
+            self.facet_table()
+            self.package_members()
 
     def facet_table(self) -> list[dict | None]:
         """Facet values per document number of the current index (None for deleted documents)."""
