@@ -14,11 +14,16 @@ from test_crawl import policy_page
 
 def tiny_pdf(text: str) -> bytes:
     """A one-page PDF showing text in Helvetica, written by hand."""
-    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    return pdf_page(f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode())
+
+
+def pdf_page(stream: bytes, stream_filter: str | None = None) -> bytes:
+    """A one-page PDF with the given content stream (already encoded with stream_filter, if any)."""
+    extra = b" /Filter /%s" % stream_filter.encode() if stream_filter else b""
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
             b" /Resources << /Font << /F1 5 0 R >> >> >>",
-            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+            b"<< /Length %d%s >>\nstream\n" % (len(stream), extra) + stream + b"\nendstream",
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
     out, offsets = b"%PDF-1.4\n", []
     for i, obj in enumerate(objs, 1):

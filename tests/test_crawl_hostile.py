@@ -14,7 +14,7 @@ import time
 import zipfile
 
 import pytest
-from test_attachments import tiny_docx
+from test_attachments import pdf_page, tiny_docx
 
 from indexer import pipeline, settings
 from indexer.attachments import AttachmentError, extract_text
@@ -255,19 +255,7 @@ def _pdf_bomb() -> bytes:
     """A one-page PDF whose content stream is ~200 KB that inflates to 200 MB."""
     import zlib
 
-    stream = zlib.compress(b"BT /F1 12 Tf 72 720 Td (x) Tj ET\n" + b" " * 200_000_000, 9)
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-            b" /Resources << /Font << /F1 5 0 R >> >> >>",
-            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offsets = b"%PDF-1.4\n", []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return pdf_page(zlib.compress(b"BT /F1 12 Tf 72 720 Td (x) Tj ET\n" + b" " * 200_000_000, 9), "FlateDecode")
 
 
 PDF_BOMB = _pdf_bomb()
