@@ -5,15 +5,18 @@ from __future__ import annotations
 import ctypes
 import fcntl
 import logging
+import marshal
 import os
 import shutil
 import signal
+import struct
 import time
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
-from whoosh import index
+from whoosh import index, writing
 
 from .dedupe import canonical_rank, collapse
 from .documents import DocumentStore
@@ -65,6 +68,47 @@ def _after_fork_in_child() -> None:
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+class MarshalPostingPool(writing.PostingPool):
+    """Whoosh's posting pool with cheaper sorted runs. When a writer's postings outgrow `limitmb`,
+    Whoosh sorts them and writes a run to disk with one `pickle.dump` per posting, then reads every
+    posting back with one `pickle.load` to merge the runs: a third of a 10k-document build. Here a
+    run is written as blocks of postings, one `marshal` call per block (postings are tuples of
+    str, bytes, int, float and bytes or None, which marshal keeps exactly)."""
+
+    BLOCK = 16384
+    _HEAD = struct.Struct("<I")
+
+    def add(self, item: tuple) -> None:
+        # Whoosh's size estimate for a posting, without its per-posting type assertions.
+        self.fieldnames.add(item[0])
+        self.currentsize += 150 + len(item[0]) + 2 * len(item[1]) + len(item[4] or b"")
+        if self.currentsize > self.limit:
+            self.save()
+        self.current.append(item)
+
+    def _write_run(self, f, items) -> None:
+        it = iter(items)
+        while block := list(islice(it, self.BLOCK)):
+            data = marshal.dumps(block)
+            f.write(self._HEAD.pack(len(data)))
+            f.write(data)
+        f.close()
+
+    def _read_run(self, path: str):
+        f = self._open_run(path)
+        try:
+            while head := f.read(self._HEAD.size):
+                yield from marshal.loads(f.read(self._HEAD.unpack(head)[0]))
+        finally:
+            f.close()
+            self._remove_run(path)
+
+
+# Whoosh (pinned at 3.54.0 in setup.cfg) names PostingPool directly in SegmentWriter.__init__, the
+# writer its sub-writer processes create as well: replacing the name is the one way in.
+writing.PostingPool = MarshalPostingPool
 
 
 @contextmanager

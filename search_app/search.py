@@ -10,8 +10,11 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 
+from whoosh import scoring
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.query import And, Every, Or, Query, Term
 from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
 
 from indexer import settings
 from indexer.analysis import english_terms, fold
@@ -39,6 +42,44 @@ COVERAGE_FLOOR = 0.3           # what a hit matching none of several concepts ke
 RERANK_WINDOW = 100
 FACETS = ("region", "scenario", "agency", "year", "status", "lang")
 MAX_FACET_VALUES = 30
+
+
+class Weighting(scoring.BM25F):
+    """Whoosh's BM25F, reading each matched document's field length from a list decoded once per
+    segment and field. Whoosh reads it from the segment file for every document it scores (a seek
+    and a read behind five calls): a quarter of an uncached search (docs/PERFORMANCE.md)."""
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        scorer = super().scorer(searcher, fieldname, text, qf=qf)
+        if isinstance(scorer, scoring.WeightLengthScorer):
+            lengths = _field_lengths(searcher.reader(), fieldname)
+            if lengths is not None:
+                scorer.dfl = lengths.__getitem__
+        return scorer
+
+
+# A length byte as Whoosh decodes it; 0 (no length stored) scores as Whoosh's default of 1.
+_LENGTH_OF_BYTE = [byte_to_length(b) or 1 for b in range(256)]
+_LENGTHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # segment reader -> {field: lengths}
+
+
+def _field_lengths(reader, fieldname: str) -> list[int] | None:
+    """Every document's length of fieldname in one segment (a segment reader belongs to one thread's
+    searcher, so no lock). None when the segment is not Whoosh 3's format: Whoosh reads it then."""
+    per_field = _LENGTHS.get(reader)
+    if per_field is None:
+        per_field = _LENGTHS[reader] = {}
+    if fieldname not in per_field:
+        try:
+            column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+            raw = column._dbfile.get(column._basepos, column._count) if column is not None and column._count \
+                else b""
+        except AttributeError:
+            per_field[fieldname] = None
+        else:
+            n = reader.doc_count_all()
+            per_field[fieldname] = [_LENGTH_OF_BYTE[b] for b in raw[:n]] + [1] * (n - len(raw))
+    return per_field[fieldname]
 
 
 class SearchIndex:
@@ -75,7 +116,7 @@ class SearchIndex:
         local = self._local
         if getattr(local, "key", None) != key:
             old = getattr(local, "searcher", None)
-            local.searcher, local.key, local.cache = ix.searcher(), key, cache
+            local.searcher, local.key, local.cache = ix.searcher(weighting=Weighting()), key, cache
             with self._lock:
                 self._open.add(local.searcher)
                 self._open.discard(old)

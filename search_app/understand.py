@@ -282,8 +282,8 @@ def build_queries(u: Understood) -> tuple[Query | None, Query | None]:
 
 
 def fallback_query(u: Understood) -> Query | None:
-    """Character pairs in sequence for each Chinese concept: finds a compound the word
-    segmentation split differently in the query and in the document."""
+    """Character pairs in sequence for each Chinese concept, in titles: finds a fragment of a title
+    that the word segmentation cut differently in the query and in the title."""
     parts: list[Query] = []
     for c in u.concepts:
         pairs = bigrams(c.typed)

@@ -86,3 +86,33 @@ def test_damaged_index_is_reported_with_the_rebuild_command_and_rebuilt(small_da
     assert report.mode == "full" and report.added == 5
     assert client.get("/api/search?q=人才公寓").get_json()["total"] == 5
     gc.collect()  # close Whoosh's leaked handle while this test's warning filter applies
+
+
+def test_posting_runs_spilled_to_disk_read_back_exactly(tmp_path):
+    """A build whose postings outgrow the pool's memory (sorted runs on disk, merged at commit)
+    writes the same index as one that keeps them all in memory."""
+    from whoosh import index
+
+    from indexer.build import MarshalPostingPool
+    from indexer.schema import build_schema, to_fields
+
+    words = ["人才公寓", "子女入学", "外籍人才服务站", "R visa", "工作许可", "国际医疗", "居留许可", "创业补贴"]
+    docs = [make_doc(i, title=f"{words[i % 8]}办理指南{i}", title_en=f"Guide {i} {words[(i + 3) % 8]}",
+                     text="。".join(words[(i + k) % 8] * (k + 1) for k in range(12)) + f"第{i}条。")
+            for i in range(40)]
+    postings = []
+    for limitmb in (64, 0.02):   # everything in memory; a run every ~20 KB of postings
+        folder = tmp_path / str(limitmb)
+        folder.mkdir()
+        ix = index.create_in(str(folder), build_schema())
+        writer = ix.writer(limitmb=limitmb)
+        assert isinstance(writer.pool, MarshalPostingPool)
+        for d in docs:
+            writer.add_document(**to_fields(d))
+        runs = len(writer.pool.runs)
+        writer.commit()
+        with ix.reader() as r:
+            postings.append((runs, list(r.iter_postings())))
+    (runs_in_memory, in_memory), (runs_spilled, spilled) = postings
+    assert runs_in_memory == 0 and runs_spilled > 3
+    assert len(in_memory) > 1000 and spilled == in_memory
