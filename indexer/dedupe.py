@@ -39,9 +39,12 @@ def fingerprints(doc: PolicyDocument) -> tuple[str, frozenset[str]]:
     return _digest(_norm(doc.text)), paras
 
 
-def text_key(doc: PolicyDocument) -> str | None:
-    """Identical folded texts share this key (texts too short to identify a policy have none)."""
-    return f"{doc.lang}:{fingerprints(doc)[0]}" if len(doc.text) >= MIN_TEXT else None
+def text_key(doc: PolicyDocument, whole: str | None = None) -> str | None:
+    """Identical folded texts share this key (texts too short to identify a policy have none);
+    whole is the text's digest when the caller has it already."""
+    if len(doc.text) < MIN_TEXT:
+        return None
+    return f"{doc.lang}:{whole or _digest(_norm(doc.text))}"
 
 
 def dup_key(doc: PolicyDocument) -> str | None:
@@ -91,10 +94,10 @@ class Groups:
         key = dup_key(doc)
         if key:
             self._join_on("n:" + key, doc.id)
-        tkey = text_key(doc)
+        whole, paras = fingerprints(doc)   # folding a text is most of the cost: once a document
+        tkey = text_key(doc, whole)
         if tkey:
             self._join_on("t:" + tkey, doc.id)
-        _, paras = fingerprints(doc)
         if len(paras) < MIN_PARAGRAPHS:
             return  # too few paragraphs to judge a near copy by
         candidates: set[str] = set()

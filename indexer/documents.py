@@ -307,9 +307,11 @@ class DocumentStore:
         out = []
         for link in doc.links:
             if link.get("rel") in ("original", "policy"):
-                target = self.get(doc_id(link["url"]))
-                if target is not None and target.doc_number and target.doc_number not in out:
-                    out.append(target.doc_number)
+                # Only the number is read (SQLite picks it out of the JSON; no document is built).
+                row = self.db.execute("SELECT json_extract(body, '$.doc_number') FROM documents "
+                                      "WHERE id = ? AND deleted = 0", (doc_id(link["url"]),)).fetchone()
+                if row and row[0] and row[0] not in out:
+                    out.append(row[0])
         return out
 
     def copies_of(self, doc: PolicyDocument) -> list[PolicyDocument]:
