@@ -116,3 +116,18 @@ def test_posting_runs_spilled_to_disk_read_back_exactly(tmp_path):
     (runs_in_memory, in_memory), (runs_spilled, spilled) = postings
     assert runs_in_memory == 0 and runs_spilled > 3
     assert len(in_memory) > 1000 and spilled == in_memory
+
+
+def test_an_interpretation_carries_the_number_of_the_policy_it_links_to(small_data):
+    policy = make_doc(1, doc_number="京人社发〔2018〕45号")
+    other = make_doc(2, doc_number="京政发〔2020〕3号")
+    reading = make_doc(3, kind="interpretation", links=[
+        {"url": policy.url, "rel": "original"}, {"url": policy.url, "rel": "policy"},
+        {"url": other.url, "rel": "related"},                      # not what it explains
+        {"url": "https://test.example/doc/404.html", "rel": "policy"}])  # never stored
+    with DocumentStore(small_data.ensure().store) as store:
+        for d in (policy, other, reading):
+            store.put(d)
+        assert store.related_numbers(reading) == ["京人社发〔2018〕45号"]
+        store.delete(policy.id)
+        assert store.related_numbers(reading) == []
