@@ -292,7 +292,8 @@ class Gunicorn:
         while time.perf_counter() < deadline:
             if self.proc.poll() is not None:
                 raise SystemExit(f"gunicorn exited ({self.proc.returncode}); see {self.log.name}")
-            if _get(self.base + path) == 200:
+            # A cold query on a large corpus with the cache off can take seconds: wait for it.
+            if _get(self.base + path, timeout=max(2.0, deadline - time.perf_counter())) == 200:
                 return time.perf_counter() - self.started
             time.sleep(0.02)
         raise SystemExit(f"gunicorn gave no answer in {timeout}s; see {self.log.name}")
