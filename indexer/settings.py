@@ -68,6 +68,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest per_page accepted by the API.", int),
     Setting("response_cache", "POLICY_INDEX_RESPONSE_CACHE", 256,
             "Search answers each worker keeps per index version for repeated searches (0: none).", int),
+    Setting("postings_cache_mb", "POLICY_INDEX_POSTINGS_CACHE_MB", 32,
+            "Megabytes of decoded postings each worker keeps for the terms searched lately (0: none).", int),
     Setting("api_rate_limit", "POLICY_INDEX_API_RATE_LIMIT", "120 per minute;2000 per hour",
             "Requests one client may make to /api/ (Flask-Limiter syntax; empty turns it off)."),
     Setting("rate_limit_storage", "POLICY_INDEX_RATE_LIMIT_STORAGE", "memory://",

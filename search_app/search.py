@@ -7,15 +7,11 @@ import logging
 import threading
 import weakref
 from array import array
-from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 
-from whoosh import scoring
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+import numpy as np
 from whoosh.query import And, Every, Or, Query, Term
-from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
 
 from indexer import settings
 from indexer.analysis import english_terms, fold
@@ -25,7 +21,9 @@ from indexer.taxonomy import WIDER_SCOPES, Taxonomy
 
 from . import lexicon
 from . import packages as pk
+from .engine import Evaluator, Matches, Weighting
 from .highlight import snippet
+from .lru import LRU
 from .query import SearchParams
 from .results import ResultItem, SearchResponse
 from .understand import Understood, build_queries, fallback_query, understand
@@ -43,46 +41,6 @@ COVERAGE_FLOOR = 0.3           # what a hit matching none of several concepts ke
 RERANK_WINDOW = 100
 FACETS = ("region", "scenario", "agency", "year", "status", "lang")
 MAX_FACET_VALUES = 30
-
-
-class Weighting(scoring.BM25F):
-    """Whoosh's BM25F, reading each matched document's field length from a list decoded once per
-    segment and field. Whoosh reads it from the segment file for every document it scores (a seek
-    and a read behind five calls): a quarter of an uncached search (docs/PERFORMANCE.md)."""
-
-    def scorer(self, searcher, fieldname, text, qf=1):
-        scorer = super().scorer(searcher, fieldname, text, qf=qf)
-        if isinstance(scorer, scoring.WeightLengthScorer):
-            lengths = _field_lengths(searcher.reader(), fieldname)
-            if lengths is not None:
-                scorer.dfl = lengths.__getitem__
-        return scorer
-
-
-# A length byte as Whoosh decodes it; 0 (no length stored) scores as Whoosh's default of 1.
-_LENGTH_OF_BYTE = [byte_to_length(b) or 1 for b in range(256)]
-_LENGTHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # segment reader -> {field: lengths}
-
-
-def _field_lengths(reader, fieldname: str) -> array | None:
-    """Every document's length of fieldname in one segment (a segment reader belongs to one thread's
-    searcher, so no lock). None when the segment is not Whoosh 3's format: Whoosh reads it then."""
-    per_field = _LENGTHS.get(reader)
-    if per_field is None:
-        per_field = _LENGTHS[reader] = {}
-    if fieldname not in per_field:
-        try:
-            column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-            raw = column._dbfile.get(column._basepos, column._count) if column is not None and column._count \
-                else b""
-        except AttributeError:
-            per_field[fieldname] = None
-        else:
-            n = reader.doc_count_all()
-            lengths = array("i", map(_LENGTH_OF_BYTE.__getitem__, raw[:n]))  # 4 bytes a document
-            lengths.extend([1] * (n - len(lengths)))
-            per_field[fieldname] = lengths
-    return per_field[fieldname]
 
 
 class SearchIndex:
@@ -162,29 +120,6 @@ def _close_all(searchers: set, lock) -> None:
         searchers.clear()
 
 
-class ResponseCache:
-    """A small thread-safe LRU of search answers (answers are never modified after they are made)."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._lock = threading.Lock()
-        self._items: OrderedDict = OrderedDict()
-
-    def get(self, key):
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-
 def region_scopes(region: str) -> list[str]:
     """A region and the wider scopes whose policies apply in it: a community's residents are
     covered by citywide and national policy, Beijing's by national policy."""
@@ -210,15 +145,8 @@ def _filter_query(p: SearchParams) -> Query | None:
     return And(parts) if parts else None
 
 
-def _docnums(results) -> set[int]:
-    """Every document a search matched, filter applied. Whoosh's FilterCollector.all_ids() tests its
-    allow-set for truth, so a filter matching nothing lets every match of the query through; a search
-    with no top hit matched nothing."""
-    return results.docs() if results.scored_length() else set()
-
-
-def _doc(hit) -> dict:
-    return json.loads(hit["doc"])
+def _doc(s, docnum: int) -> dict:
+    return json.loads(s.stored_fields(docnum)["doc"])
 
 
 def _term_text(term) -> str:
@@ -235,25 +163,15 @@ def _shown_terms(u) -> dict[str, str]:
     return shown
 
 
-def _window_terms(s, query: Query | None, docnums: list[int]) -> dict[int, list[tuple[str, str]]]:
-    """(field, term) of the query's terms that each of docnums contains. Whoosh's terms=True records
-    this for every match of a search, checking every term at every match; the rerank needs it only
-    for its window, where a skip_to per term and document is far cheaper."""
+def _window_terms(ev: Evaluator, query: Query | None, docnums: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """(field, term) of the query's terms that each of docnums contains (the rerank window): looked
+    up in the postings the search decoded."""
     found: dict[int, list[tuple[str, str]]] = {n: [] for n in docnums}
     if query is None or not docnums:
         return found
-    order = sorted(found)
     for field, text in sorted(set(query.iter_all_terms(phrases=True))):
-        try:
-            m = s.postings(field, text)
-        except TermNotFound:
-            continue
-        for n in order:
-            if not m.is_active():
-                break
-            if m.id() < n:
-                m.skip_to(n)
-            if m.is_active() and m.id() == n:
+        for n, has in zip(docnums, ev.contains(field, text, docnums), strict=True):
+            if has:
                 found[n].append((field, _term_text(text)))
     return found
 
@@ -270,10 +188,10 @@ def _matched_terms(pairs: list[tuple[str, str]], shown: dict[str, str]) -> list[
     return out or sorted(found)
 
 
-def _explain(hit, pairs: list[tuple[str, str]], f: dict, u, score: float, scored: bool,
+def _explain(bm25f: float, pairs: list[tuple[str, str]], f: dict, u, score: float, scored: bool,
              reader: str | None) -> dict:
     """Why a result ranked where it did: words matched per field and the boosts applied (no scores
-    when the order is by date, where Whoosh's hit.score is the sort key, not a relevance)."""
+    when the order is by date)."""
     per_field: dict[str, list[str]] = {}
     for field, text in pairs:
         per_field.setdefault(field, []).append(text)
@@ -287,7 +205,7 @@ def _explain(hit, pairs: list[tuple[str, str]], f: dict, u, score: float, scored
     if "doc_number" in per_field:
         boosts["document number matched exactly"] = True
     return {"score": round(score, 3) if scored else None,
-            "bm25f": round(float(hit.score or 0.0), 3) if scored else None, "matched": per_field,
+            "bm25f": round(bm25f, 3) if scored else None, "matched": per_field,
             "boosts": boosts}
 
 
@@ -331,6 +249,10 @@ def _rank_factor(f: dict, wanted: set[str], tax: Taxonomy, reader_lang: str | No
     return factor
 
 
+def array_of() -> array:
+    return array("i")
+
+
 def _negdate(date: str) -> int:
     """Sort key putting newer documents first among equal scores."""
     return -int(date.replace("-", "") or 0)
@@ -347,7 +269,7 @@ class SearchService:
         """The answer to p; repeated searches come from a bounded cache of the current index version
         (a new generation or commit empties it, as does a reloaded lexicon or a changed setting)."""
         with self.index.pinned():
-            cache = self.index.cached("responses", lambda: ResponseCache(int(settings.get("response_cache"))))
+            cache = self.index.cached("responses", lambda: LRU(int(settings.get("response_cache"))))
             key = (p, id(self.tax), int(settings.get("and_min_hits")))
             lex = lexicon.load()
             hit = cache.get(key)
@@ -360,50 +282,50 @@ class SearchService:
     def _search(self, p: SearchParams) -> SearchResponse:
         u = understand(p.q, self.tax)
         s = self.index.searcher()
+        ev = Evaluator(s, self.index.cached("postings", lambda: LRU(
+            int(settings.get("postings_cache_mb")) * 2**20, weigh=lambda v: v[0].nbytes + v[1].nbytes)))
         strict, loose = build_queries(u)
         filt = _filter_query(p)
+        allowed = ev.mask(filt) if filt is not None else None
         window = max(p.offset + p.per_page, RERANK_WINDOW if p.sort == "relevance" else 0)
-        # Every match scored and kept (limit=None): the count and the facets need them all, and
-        # Whoosh would otherwise run the query a second time for them (Results.docs()).
-        kwargs = {"filter": filt, "limit": None}
-        if p.sort == "date" or strict is None:
-            kwargs.update(sortedby="publish_date", reverse=True, limit=window)
         matched, used = "all", strict
-        results = s.search(strict if strict is not None else Every(), **kwargs)
+        found = ev.search(strict if strict is not None else Every(), allowed)
         # Too little with every word: first the same characters in sequence (a compound segmented
-        # differently), then any of the words (counted by _docnums: len(results) can ignore the filter).
-        # The wider query keeps the strict one inside it, so what matched every word stays on top.
+        # differently), then any of the words. The wider query keeps the strict one inside it, so
+        # what matched every word stays on top.
         min_hits = int(settings.get("and_min_hits"))
         fallback = fallback_query(u) if strict is not None else None
         exact_found = u.doc_number and s.document_number(doc_number=u.doc_number) is not None
         for query, label in ((fallback, "characters"), (loose, "any")):
-            if query is None or exact_found or len(_docnums(results)) >= min_hits:
+            if query is None or exact_found or found.count >= min_hits:
                 continue
             wider = Or([strict, query])
-            more = s.search(wider, **kwargs)
-            if len(_docnums(more)) > len(_docnums(results)):
-                results, matched, used = more, label, wider
-        total = len(_docnums(results))
+            more = ev.search(wider, allowed)
+            if more.count > found.count:
+                found, matched, used = more, label, wider
+        total = found.count
         scored = p.sort == "relevance" and strict is not None
         table = self.facet_table()
         # Rank on the facet column (no document bodies are read for the rerank window).
-        hits = [(h, table[h.docnum], float(h.score or 0.0) if scored else 0.0) for h in results[:window]]
-        pairs = _window_terms(s, used, [h.docnum for h, _, _ in hits])
+        top = found.best(window) if scored else found.newest(window, self.date_keys())
+        bm25f = dict(top)
+        hits = [(n, table[n], sc) for n, sc in top]
+        pairs = _window_terms(ev, used, [n for n, _, _ in hits])
         if scored:
             wanted = set(u.regions) | ({p.region} if p.region in self.tax.communities else set())
             concept_terms = [set(c.all_terms()) | {e for w in c.all_terms() if w.isascii()
                                                    for e in english_terms(w)[:1]} for c in u.concepts]
             reader = "en" if u.latin_only else p.reader   # an English query reads English
-            hits = [(h, f, sc * _rank_factor(f, wanted, self.tax, reader) * _coverage(pairs[h.docnum], concept_terms))
-                    for h, f, sc in hits]
+            hits = [(n, f, sc * _rank_factor(f, wanted, self.tax, reader) * _coverage(pairs[n], concept_terms))
+                    for n, f, sc in hits]
             hits.sort(key=lambda x: (-x[2], _negdate(x[1]["date"])))
         shown = _shown_terms(u)
-        terms_of = {f["id"]: _matched_terms(pairs[h.docnum], shown) for h, f, _ in hits[:RERANK_WINDOW]}
+        terms_of = {f["id"]: _matched_terms(pairs[n], shown) for n, f, _ in hits[:RERANK_WINDOW]}
         items = []
-        for h, f, sc in hits[p.offset:p.offset + p.per_page]:
-            item = self._item(_doc(h), sc, u)
+        for n, f, sc in hits[p.offset:p.offset + p.per_page]:
+            item = self._item(_doc(s, n), sc, u)
             if p.explain:
-                item.explain = _explain(h, pairs[h.docnum], f, u, sc, scored, p.reader)
+                item.explain = _explain(bm25f[n], pairs[n], f, u, sc, scored, p.reader)
             items.append(item)
         package_input = [{"id": f["id"], "score": sc, "regions": f["region"], "scenarios": f["scenario"],
                           "status": f["status"], "terms": terms_of.get(f["id"], [])}
@@ -412,7 +334,7 @@ class SearchService:
             packages = pk.group(package_input, self.tax, p.region) if not u.empty else []
         else:
             packages = pk.nearest(u, self.tax, self.package_ids, p.region)
-        facets = self._facets(_docnums(results))
+        facets = self._facets(found)
         suggestion = self._suggest_correction(u, s) if u.words else None
         return SearchResponse(params=p, terms=u.terms, total=total, results=items, packages=packages,
                               facets=facets, suggestion=suggestion, matched=matched,
@@ -422,6 +344,8 @@ class SearchService:
         """Open the current index and build what every search reads (a worker calls this at start)."""
         with self.index.pinned():
             self.facet_table()
+            self.facet_columns()
+            self.date_keys()
             self.package_members()
 
     def facet_table(self) -> list[dict | None]:
@@ -433,21 +357,42 @@ class SearchService:
                     for n in range(reader.doc_count_all())]
         return self.index.cached("facet_table", build)
 
-    def _facets(self, docnums) -> dict[str, dict[str, int]]:
-        table = self.facet_table()
-        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        for n in docnums:
-            f = table[n]
-            if f is None:
-                continue
+    def facet_columns(self) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
+        """Per facet: its values, and (document number, value number) pairs of every live document."""
+        def build():
+            table = self.facet_table()
+            columns = {}
             for name in FACETS:
-                values = f[name] if isinstance(f[name], list) else [f[name]]
-                c = counts[name]
-                for v in values:
-                    if v:
-                        c[v] = c.get(v, 0) + 1
-        return {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_FACET_VALUES])
-                for name, c in counts.items()}
+                values: list[str] = []
+                number: dict[str, int] = {}
+                docs, codes = array_of(), array_of()
+                for n, f in enumerate(table):
+                    if f is None:
+                        continue
+                    for v in f[name] if isinstance(f[name], list) else (f[name],):
+                        if v:
+                            if v not in number:
+                                number[v] = len(values)
+                                values.append(v)
+                            docs.append(n)
+                            codes.append(number[v])
+                columns[name] = (values, np.frombuffer(docs, dtype=np.int32), np.frombuffer(codes, dtype=np.int32))
+            return columns
+        return self.index.cached("facet_columns", build)
+
+    def date_keys(self) -> np.ndarray:
+        """Publication date per document number as a number (20240131; 0 for none), for date order."""
+        return self.index.cached("date_keys", lambda: np.array(
+            [-_negdate(f["date"]) if f else 0 for f in self.facet_table()], dtype=np.int64))
+
+    def _facets(self, found: Matches) -> dict[str, dict[str, int]]:
+        out = {}
+        for name, (values, docs, codes) in self.facet_columns().items():
+            counts = np.bincount(codes[found.mask[docs]], minlength=len(values))
+            ranked = sorted(((values[i], int(counts[i])) for i in np.flatnonzero(counts).tolist()),
+                            key=lambda kv: (-kv[1], kv[0]))
+            out[name] = dict(ranked[:MAX_FACET_VALUES])
+        return out
 
     def _item(self, d: dict, score: float, u: Understood) -> ResultItem:
         return ResultItem(

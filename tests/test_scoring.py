@@ -4,7 +4,8 @@ from whoosh import scoring
 from whoosh.query import Or, Term
 
 from indexer.schema import open_index
-from search_app.search import SearchIndex, Weighting
+from search_app.engine import Weighting
+from search_app.search import SearchIndex
 
 
 def test_scores_equal_whoosh_bm25f_in_every_segment(sample_data):
