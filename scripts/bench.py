@@ -492,14 +492,16 @@ def main() -> None:
         if "index" in only or not (data / "index").exists():
             print(f"indexing, {n:,} documents (load average {os.getloadavg()[0]:.2f})", flush=True)
             res["index"] = bench_index(data, n) | {"load_avg": os.getloadavg()[0]}
+            saved.write_text(json.dumps(results, indent=1, ensure_ascii=False))   # kept if a later step fails
         if "search" in only:
             print(f"search, {n:,} documents", flush=True)
             load = os.getloadavg()[0]
             res["search"] = bench_search(data, args.rounds, args.uncached_rounds) | {"load_avg": load}
+            saved.write_text(json.dumps(results, indent=1, ensure_ascii=False))
         if "http" in only:
             print(f"HTTP, {n:,} documents", flush=True)
             res["http"] = bench_http(data, args.duration, args.cache, args.warmup)
-        saved.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+            saved.write_text(json.dumps(results, indent=1, ensure_ascii=False))
     table = render(results)
     print(table)
     write_doc(args.out, table)
