@@ -15,7 +15,7 @@ from indexer.taxonomy import get as taxonomy
 from search_app.engine import Evaluator, Matches, Weighting, _decode
 from search_app.lru import LRU
 from search_app.query import parse_params
-from search_app.search import _filter_query
+from search_app.search import FacetTable, _filter_query
 from search_app.understand import build_queries, fallback_query, understand
 
 USER_QUERIES = ["人才公寓 申请", "子女入学", "work permit", "R visa", "外国人永久居留", "人才公寓申請",
@@ -166,3 +166,14 @@ def test_lru_stays_within_its_size():
     assert cache.get("b") is None and cache.get("a") and cache.get("c") and cache.total == 8
     cache.put("d", "x" * 11)          # larger than the whole cache: not kept
     assert cache.get("d") is None and cache.total == 8
+
+
+def test_facet_table_gives_rows_back_and_shares_their_values():
+    rows = [{"id": f"d{n}", "title": f"标题{n}", "title_en": "", "region": ["wangjing", "beijing"],
+             "scenario": ["livable"], "agency": ["北京市住房和城乡建设委员会"], "year": "2024",
+             "status": "in_force", "lang": "zh", "date": "2024-05-01"} for n in range(3)]
+    table = FacetTable([rows[0], None, *rows[1:]])
+    assert len(table) == 4 and table[1] is None
+    assert [table[0], table[2], table[3]] == rows and table.id(3) == "d2"
+    assert [f["id"] if f else None for f in table] == ["d0", None, "d1", "d2"]
+    assert table._rows[0][3] is table._rows[3][3]      # one region tuple for every document holding it
