@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -60,9 +60,9 @@ class Taxonomy:
     scenarios: dict[str, Scenario]
     packages: dict[str, PackageInfo]
 
-    @property
-    def communities(self) -> list[str]:
-        return [s for s, r in self.regions.items() if r.kind == "community"]
+    @cached_property
+    def communities(self) -> tuple[str, ...]:
+        return tuple(s for s, r in self.regions.items() if r.kind == "community")
 
     def package(self, region: str, scenario: str) -> PackageInfo:
         key = f"{region}/{scenario}"

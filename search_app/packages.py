@@ -68,7 +68,7 @@ def group(hits: list[dict], tax: Taxonomy, only_region: str | None = None) -> li
             if p is None:
                 p = packages[info.key] = Package(info.key, region, scenario, info.title_zh, info.title_en)
             p.score += weight * h["score"]
-            if h["id"] not in p.policy_ids:
+            if h["id"] not in p.matched:   # the policies listed so far (a list would be searched)
                 p.policy_ids.append(h["id"])
                 p.matched[h["id"]] = list(h.get("terms") or [])
     ranked = sorted(packages.values(), key=lambda p: (-p.score, p.key))
