@@ -249,10 +249,6 @@ def _rank_factor(f: dict, wanted: set[str], tax: Taxonomy, reader_lang: str | No
     return factor
 
 
-def array_of() -> array:
-    return array("i")
-
-
 class FacetTable:
     """Each live document's facet values by document number, as dicts on request. Kept as a tuple per
     document whose values are shared between documents (a dict per document cost about 1.7 KB: 85 MB
@@ -404,7 +400,7 @@ class SearchService:
             for name in FACETS:
                 values: list[str] = []
                 number: dict[str, int] = {}
-                docs, codes = array_of(), array_of()
+                docs, codes = array("i"), array("i")
                 for n, f in enumerate(table):
                     if f is None:
                         continue
