@@ -231,6 +231,8 @@ class Evaluator:
                     i, tf = i[live], tf[live]
                 # 4 bytes each: Whoosh stores frequencies as 32-bit floats, so nothing is lost
                 found = (i.astype(np.int32), tf.astype(np.float32))
+                for a in found:
+                    a.setflags(write=False)    # shared by every search of this version: never changed
             self._postings[key] = found
             if self._cache is not None:
                 self._cache.put(key, found)
