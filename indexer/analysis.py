@@ -89,9 +89,19 @@ class ChineseTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash(self.dict_path)
 
-    def __call__(self, value: str, positions: bool = False, chars: bool = False,
-                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
-                 start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs):
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
             t.original = t.text = value
@@ -148,8 +158,12 @@ def _subwords(word: str, freq: dict) -> tuple[tuple[int, str], ...]:
         found = ()
         n = len(word)
         if _is_cjk(word):
-            found = tuple((i, word[i:i + size]) for size in range(2, min(n, 5)) for i in range(n - size + 1)
-                          if freq.get(word[i:i + size]))
+            found = tuple(
+                (i, word[i : i + size])
+                for size in range(2, min(n, 5))
+                for i in range(n - size + 1)
+                if freq.get(word[i : i + size])
+            )
         if len(cache) > 200_000:  # bounded: a pathological text cannot grow it without end
             cache.clear()
         cache[word] = found
@@ -175,16 +189,26 @@ class CjkBigramTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash("CjkBigramTokenizer")
 
-    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
-                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-                 mode: str = "", **kwargs):
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         text = fold(value)
         pos = start_pos
         for m in _CJK_RUN.finditer(text):
             run = m.group(0)
             for i in range(len(run) - 1):
-                t.text = run[i:i + 2]
+                t.text = run[i : i + 2]
                 t.boost = 1.0
                 t.stopped = False
                 if keeporiginal:

@@ -10,7 +10,7 @@ log = logging.getLogger(__name__)
 
 MAX_PAGES = 300
 MAX_CHARS = 300_000
-MAX_UNZIPPED = 60_000_000   # a DOCX that inflates beyond this is refused (zip bombs)
+MAX_UNZIPPED = 60_000_000  # a DOCX that inflates beyond this is refused (zip bombs)
 
 
 class AttachmentError(ValueError):
@@ -64,6 +64,14 @@ def _docx(data: bytes) -> str:
     except AttachmentError:
         raise
     # LxmlError: a part that is not well-formed XML; OpcError/PythonDocxError: not a Word package
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, LxmlError, OpcError, PythonDocxError) as exc:
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        OSError,
+        LxmlError,
+        OpcError,
+        PythonDocxError,
+    ) as exc:
         raise AttachmentError(f"unreadable DOCX: {type(exc).__name__}: {exc}"[:200]) from exc
     return "\n".join(lines)[:MAX_CHARS]

@@ -47,8 +47,10 @@ class BuildReport:
     generation: str = ""
 
     def line(self) -> str:
-        return (f"{self.mode} index build: {self.added} documents written, {self.deleted} removed "
-                f"in {self.seconds:.2f}s ({self.generation})")
+        return (
+            f"{self.mode} index build: {self.added} documents written, {self.deleted} removed "
+            f"in {self.seconds:.2f}s ({self.generation})"
+        )
 
 
 _held_locks: list = []  # writer-lock files this process holds
@@ -123,7 +125,9 @@ def build_lock(lock_path: Path, wait: float = 0.0):
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise IndexBusy(f"another `policy-index index` is running (lock {lock_path})") from None
+                    raise IndexBusy(
+                        f"another `policy-index index` is running (lock {lock_path})"
+                    ) from None
                 time.sleep(0.2)
         _held_locks.append(fh)
         try:
@@ -148,7 +152,11 @@ def _write_seq(gen: Path, seq: int) -> None:
 
 def _new_generation(index_root: Path) -> Path:
     index_root.mkdir(parents=True, exist_ok=True)
-    numbers = [int(p.name.split("-")[1]) for p in index_root.glob("gen-*") if p.name.split("-")[1].isdigit()]
+    numbers = [
+        int(p.name.split("-")[1])
+        for p in index_root.glob("gen-*")
+        if p.name.split("-")[1].isdigit()
+    ]
     gen = index_root / f"gen-{max(numbers, default=0) + 1:06d}"
     gen.mkdir()
     return gen
@@ -167,8 +175,11 @@ def full_build(store: DocumentStore, index_root: Path) -> BuildReport:
         canonical = collapse(store.iter_documents())  # one pass over fingerprints only
         # One sub-writer per core, each writing its own segment (no merge at commit): analysis and
         # posting writes run in parallel (see docs/PERFORMANCE.md).
-        writer = ix.writer(procs=BUILD_PROCS, multisegment=True, limitmb=256) if BUILD_PROCS > 1 else \
-            ix.writer(limitmb=256)
+        writer = (
+            ix.writer(procs=BUILD_PROCS, multisegment=True, limitmb=256)
+            if BUILD_PROCS > 1
+            else ix.writer(limitmb=256)
+        )
         for doc in store.iter_documents():
             if doc.id not in canonical:
                 continue  # a copy of a policy published elsewhere: indexed as its canonical's alternate
@@ -230,8 +241,9 @@ def incremental_build(store: DocumentStore, index_root: Path) -> BuildReport:
     return report
 
 
-def build(store: DocumentStore, index_root: Path, lock_path: Path, full: bool = False,
-          wait: float = 0.0) -> BuildReport:
+def build(
+    store: DocumentStore, index_root: Path, lock_path: Path, full: bool = False, wait: float = 0.0
+) -> BuildReport:
     """Build or update the index under the writer lock."""
     with build_lock(lock_path, wait):
         if full:

@@ -10,19 +10,46 @@ from pathlib import Path
 import yaml
 
 REGIONS = (
-    "wangjing", "zgc", "future-science-city", "new-shougang", "tongzhou",
-    "shunyi", "huairou", "bda", "beijing", "national",
+    "wangjing",
+    "zgc",
+    "future-science-city",
+    "new-shougang",
+    "tongzhou",
+    "shunyi",
+    "huairou",
+    "bda",
+    "beijing",
+    "national",
 )
 SCENARIOS = (
-    "livable", "neighbourhood", "education", "innovation", "health",
-    "transport", "green", "services", "governance",
+    "livable",
+    "neighbourhood",
+    "education",
+    "innovation",
+    "health",
+    "transport",
+    "green",
+    "services",
+    "governance",
 )
 TEMPLATES = ("gov-library", "bj-list", "bureau-gbk", "news", "en-guide", "guide")
 KINDS = ("policy", "interpretation", "guide", "translation")
 DOC_NUMBER_RE = re.compile(r"^[\u4e00-\u9fff]{1,12}〔(19|20)\d\d〕\d{1,4}号$")
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-REQUIRED = ("slug", "template", "kind", "lang", "title", "agency", "written_date",
-            "publish_date", "status", "regions", "scenarios", "body")
+REQUIRED = (
+    "slug",
+    "template",
+    "kind",
+    "lang",
+    "title",
+    "agency",
+    "written_date",
+    "publish_date",
+    "status",
+    "regions",
+    "scenarios",
+    "body",
+)
 
 
 @dataclass
@@ -96,7 +123,12 @@ def _problems(raw: dict) -> list[str]:
         out.append(f"body has {n} characters; want 400-3000")
     if not 600 <= n <= 5000 and raw["lang"] == "en":
         out.append(f"body has {n} characters; want 600-5000")
-    if raw["lang"] == "zh" and raw["kind"] != "policy" and "title_en" in raw and not raw["title_en"]:
+    if (
+        raw["lang"] == "zh"
+        and raw["kind"] != "policy"
+        and "title_en" in raw
+        and not raw["title_en"]
+    ):
         out.append("title_en is empty")
     return out
 

@@ -29,8 +29,28 @@ from .taxonomy import Taxonomy
 
 log = logging.getLogger(__name__)
 
-SKIP_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".css", ".js", ".ico", ".svg", ".zip", ".rar",
-                   ".mp4", ".mp3", ".exe", ".xls", ".xlsx", ".wps", ".ofd", ".pdf", ".doc", ".docx")
+SKIP_EXTENSIONS = (
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".css",
+    ".js",
+    ".ico",
+    ".svg",
+    ".zip",
+    ".rar",
+    ".mp4",
+    ".mp3",
+    ".exe",
+    ".xls",
+    ".xlsx",
+    ".wps",
+    ".ofd",
+    ".pdf",
+    ".doc",
+    ".docx",
+)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -59,7 +79,7 @@ class Source:
     def region_hints(self, url: str) -> list[str]:
         """Region slugs for a page of this source, by the page's path below the source's root."""
         base = self.base_url or (self.path.resolve().as_uri() + "/" if self.path else "")
-        path = url[len(base):] if base and url.startswith(base) else urlsplit(url).path.lstrip("/")
+        path = url[len(base) :] if base and url.startswith(base) else urlsplit(url).path.lstrip("/")
         for prefix, regions in self.regions_by_path.items():
             if path.startswith(prefix):
                 return list(regions)
@@ -79,9 +99,11 @@ class CrawlReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
     def line(self) -> str:
-        return (f"{self.source}: {'resumed, ' if self.resumed else ''}fetched {self.fetched}, new {self.new}, "
-                f"changed {self.changed}, unchanged {self.unchanged}, gone {self.gone}, "
-                f"listing pages {self.listings}, failed {len(self.failed)}")
+        return (
+            f"{self.source}: {'resumed, ' if self.resumed else ''}fetched {self.fetched}, new {self.new}, "
+            f"changed {self.changed}, unchanged {self.unchanged}, gone {self.gone}, "
+            f"listing pages {self.listings}, failed {len(self.failed)}"
+        )
 
 
 def canonical_url(url: str) -> str:
@@ -113,15 +135,26 @@ def load_sources(path: Path, root: Path | None = None) -> list[Source]:
         if s.get("enabled") is False:
             continue
         local = s.get("path")
-        out.append(Source(
-            name=s["name"], urls=list(s.get("start_urls") or []),
-            path=(root / local) if local else None, base_url=s.get("base_url"),
-            allowed_hosts=set(s.get("allowed_hosts") or {urlsplit(u).hostname for u in s.get("start_urls") or []}),
-            delay=s.get("delay"), max_pages=s.get("max_pages"), max_depth=s.get("max_depth"),
-            family=s.get("family", "generic"),
-            regions=list(s.get("regions") or []), regions_by_path=dict(s.get("regions_by_path") or {}),
-            sample=bool(s.get("sample")), title=s.get("title", ""),
-        ))
+        out.append(
+            Source(
+                name=s["name"],
+                urls=list(s.get("start_urls") or []),
+                path=(root / local) if local else None,
+                base_url=s.get("base_url"),
+                allowed_hosts=set(
+                    s.get("allowed_hosts")
+                    or {urlsplit(u).hostname for u in s.get("start_urls") or []}
+                ),
+                delay=s.get("delay"),
+                max_pages=s.get("max_pages"),
+                max_depth=s.get("max_depth"),
+                family=s.get("family", "generic"),
+                regions=list(s.get("regions") or []),
+                regions_by_path=dict(s.get("regions_by_path") or {}),
+                sample=bool(s.get("sample")),
+                title=s.get("title", ""),
+            )
+        )
     return out
 
 
@@ -141,8 +174,14 @@ def source_from_arg(arg: str) -> Source:
 class Crawler:
     """Runs sources into a store, one document per transaction."""
 
-    def __init__(self, store: DocumentStore, tax: Taxonomy, max_pages: int | None = None,
-                 delay: float | None = None, progress: bool | None = None):
+    def __init__(
+        self,
+        store: DocumentStore,
+        tax: Taxonomy,
+        max_pages: int | None = None,
+        delay: float | None = None,
+        progress: bool | None = None,
+    ):
         self.store = store
         self.tax = tax
         self.max_pages = max_pages
@@ -157,9 +196,16 @@ class Crawler:
             self._crawl_web(source, report)
         return report
 
-    def _store_page(self, source: Source, url: str, data: bytes, content_type: str | None,
-                    report: CrawlReport, read: Reader, base: str | None = None
-                    ) -> tuple[list[str] | None, str, str | None]:
+    def _store_page(
+        self,
+        source: Source,
+        url: str,
+        data: bytes,
+        content_type: str | None,
+        report: CrawlReport,
+        read: Reader,
+        base: str | None = None,
+    ) -> tuple[list[str] | None, str, str | None]:
         """Normalize and store one page: (the links to follow from it, or None when the bytes are
         not a page; the outcome; its reason). The page is parsed once for both."""
         if looks_binary(data):
@@ -189,8 +235,10 @@ class Crawler:
         classify(doc, self.tax, source.region_hints(url))
         stored = self.store.get(doc.id)
         if stored is not None and lost_substance(stored, doc):
-            reason = (f"the page no longer looks like the stored policy (no 发文字号, {len(doc.text)} of "
-                      f"{len(stored.text)} characters); the stored version is kept")
+            reason = (
+                f"the page no longer looks like the stored policy (no 发文字号, {len(doc.text)} of "
+                f"{len(stored.text)} characters); the stored version is kept"
+            )
             self._fail(source, url, reason, report)
             return links, "failed", reason
         outcome = self.store.put(doc)
@@ -201,8 +249,9 @@ class Crawler:
         """The bytes are those the stored document of url was read from: nothing to re-read."""
         return bool(prev) and prev["body_hash"] == body_hash and self.store.has(doc_id(url))
 
-    def _fail(self, source: Source, url: str, reason: str, report: CrawlReport,
-              status: int | None = None) -> None:
+    def _fail(
+        self, source: Source, url: str, reason: str, report: CrawlReport, status: int | None = None
+    ) -> None:
         log.warning("%s: %s", url, reason)
         report.failed.append((url, reason))
         self.store.log_fetch(url, source.name, "failed", reason, status)
@@ -211,8 +260,13 @@ class Crawler:
         root = source.path
         assert root is not None
         folder = root.parent if root.is_file() else root
-        files = [root] if root.is_file() else sorted(
-            p for p in root.rglob("*") if p.suffix.lower() in (".html", ".htm") and p.is_file())
+        files = (
+            [root]
+            if root.is_file()
+            else sorted(
+                p for p in root.rglob("*") if p.suffix.lower() in (".html", ".htm") and p.is_file()
+            )
+        )
         limit = self.max_pages or len(files)
         for p in tqdm(files[:limit], desc=source.name, unit="page", disable=not self.progress):
             rel = p.name if root.is_file() else p.relative_to(root).as_posix()
@@ -228,8 +282,9 @@ class Crawler:
                 report.unchanged += 1
                 self.store.log_fetch(url, source.name, "unchanged", "same content")
                 continue
-            _, outcome, reason = self._store_page(source, url, data, None, report,
-                                                  functools.partial(_read_local, source, folder))
+            _, outcome, reason = self._store_page(
+                source, url, data, None, report, functools.partial(_read_local, source, folder)
+            )
             if outcome != "failed":
                 self.store.log_fetch(url, source.name, outcome, reason, body_hash=body_hash)
 
@@ -237,14 +292,23 @@ class Crawler:
         """Breadth-first over allowed hosts. The frontier lives in the store, so a crawl that was
         interrupted resumes where it stopped; pages seen before are fetched conditionally."""
         fetcher = Fetcher(
-            allowed_hosts=source.allowed_hosts, user_agent=str(settings.get("user_agent")),
-            delay=float(self.delay if self.delay is not None else source.delay
-                        if source.delay is not None else settings.get("crawl_delay")),
-            timeout=float(settings.get("timeout")), max_bytes=int(settings.get("max_bytes")),
+            allowed_hosts=source.allowed_hosts,
+            user_agent=str(settings.get("user_agent")),
+            delay=float(
+                self.delay
+                if self.delay is not None
+                else source.delay
+                if source.delay is not None
+                else settings.get("crawl_delay")
+            ),
+            timeout=float(settings.get("timeout")),
+            max_bytes=int(settings.get("max_bytes")),
             max_redirects=int(settings.get("max_redirects")),
         )
         limit = self.max_pages or source.max_pages or int(settings.get("max_pages"))
-        max_depth = source.max_depth if source.max_depth is not None else int(settings.get("max_depth"))
+        max_depth = (
+            source.max_depth if source.max_depth is not None else int(settings.get("max_depth"))
+        )
         store = self.store
         pending = store.frontier_pending(source.name)
         if pending:
@@ -284,8 +348,11 @@ class Crawler:
         store = self.store
         prev = store.fetch_state(url)
         known = prev is not None and prev["outcome"] in ("stored", "unchanged", "skipped")
-        res = fetcher.fetch(url, etag=prev["etag"] if known else None,
-                            last_modified=prev["last_modified"] if known else None)
+        res = fetcher.fetch(
+            url,
+            etag=prev["etag"] if known else None,
+            last_modified=prev["last_modified"] if known else None,
+        )
         if res.not_modified and known:
             report.unchanged += 1
             store.log_fetch(url, source.name, "unchanged", "not modified (304)", 304)
@@ -301,20 +368,43 @@ class Crawler:
         body_hash = hashlib.sha1(res.body).hexdigest()
         if known and self._same_as_stored(prev, url, body_hash):
             report.unchanged += 1
-            store.log_fetch(url, source.name, "unchanged", "same content", res.status,
-                            res.etag, res.last_modified, body_hash)
+            store.log_fetch(
+                url,
+                source.name,
+                "unchanged",
+                "same content",
+                res.status,
+                res.etag,
+                res.last_modified,
+                body_hash,
+            )
             return prev["outlinks"]
         ctype = (res.content_type or "").split(";")[0].strip().lower()
         if ctype and ctype not in HTML_TYPES:
             store.log_fetch(url, source.name, "skipped", f"content type {ctype}", res.status)
             return []
-        links, outcome, reason = self._store_page(source, canonical_url(res.url), res.body,
-                                                  res.content_type, report,
-                                                  functools.partial(_read_remote, fetcher), base=res.url)
+        links, outcome, reason = self._store_page(
+            source,
+            canonical_url(res.url),
+            res.body,
+            res.content_type,
+            report,
+            functools.partial(_read_remote, fetcher),
+            base=res.url,
+        )
         links = links or []
         if outcome != "failed":
-            store.log_fetch(url, source.name, outcome, reason, res.status, res.etag,
-                            res.last_modified, body_hash, links)
+            store.log_fetch(
+                url,
+                source.name,
+                outcome,
+                reason,
+                res.status,
+                res.etag,
+                res.last_modified,
+                body_hash,
+                links,
+            )
         return links
 
 
@@ -382,7 +472,7 @@ def _read_local(source: Source, root: Path, url: str) -> tuple[bytes | None, str
     base = source.base_url or (root.resolve().as_uri() + "/")
     if not url.startswith(base):
         return None, "outside the source folder: not read"
-    path = (root / unquote(url[len(base):])).resolve()
+    path = (root / unquote(url[len(base) :])).resolve()
     if root.resolve() not in path.parents or not path.is_file():
         return None, "no such file in the source folder"
     if path.stat().st_size > int(settings.get("max_attachment_bytes")):

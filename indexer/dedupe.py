@@ -17,11 +17,11 @@ from .analysis import fold
 if TYPE_CHECKING:  # documents imports this module to key its rows
     from .documents import PolicyDocument
 
-NEAR = 0.9            # share of paragraphs two near-identical texts have in common
-MIN_PARAGRAPH = 30    # shorter paragraphs (headings, dates) say nothing about identity
-MIN_TEXT = 200        # shorter texts are too slight to call two pages the same policy
-MIN_PARAGRAPHS = 4    # near copies are judged only between texts of this many paragraphs
-COMMON = 25           # a paragraph found in more documents than this is boilerplate, not identity
+NEAR = 0.9  # share of paragraphs two near-identical texts have in common
+MIN_PARAGRAPH = 30  # shorter paragraphs (headings, dates) say nothing about identity
+MIN_TEXT = 200  # shorter texts are too slight to call two pages the same policy
+MIN_PARAGRAPHS = 4  # near copies are judged only between texts of this many paragraphs
+COMMON = 25  # a paragraph found in more documents than this is boilerplate, not identity
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
@@ -35,7 +35,9 @@ def _digest(text: str) -> str:
 
 def fingerprints(doc: PolicyDocument) -> tuple[str, frozenset[str]]:
     """(digest of the whole folded text, digests of its substantial paragraphs)."""
-    paras = frozenset(_digest(n) for n in (_norm(p) for p in doc.text.split("\n")) if len(n) >= MIN_PARAGRAPH)
+    paras = frozenset(
+        _digest(n) for n in (_norm(p) for p in doc.text.split("\n")) if len(n) >= MIN_PARAGRAPH
+    )
     return _digest(_norm(doc.text)), paras
 
 
@@ -53,8 +55,14 @@ def dup_key(doc: PolicyDocument) -> str | None:
 
 def canonical_rank(doc: PolicyDocument) -> tuple:
     """Which copy speaks for the group: the fullest metadata, then the shortest URL, then the id."""
-    return (-bool(doc.doc_number), -bool(doc.agency), -(doc.status != "unknown"),
-            -bool(doc.publish_date), len(doc.url), doc.id)
+    return (
+        -bool(doc.doc_number),
+        -bool(doc.agency),
+        -(doc.status != "unknown"),
+        -bool(doc.publish_date),
+        len(doc.url),
+        doc.id,
+    )
 
 
 class Groups:
@@ -90,11 +98,15 @@ class Groups:
 
     def add(self, doc: PolicyDocument) -> None:
         self.parent.setdefault(doc.id, doc.id)
-        self.rank[doc.id], self.lang[doc.id], self.url[doc.id] = canonical_rank(doc), doc.lang, doc.url
+        self.rank[doc.id], self.lang[doc.id], self.url[doc.id] = (
+            canonical_rank(doc),
+            doc.lang,
+            doc.url,
+        )
         key = dup_key(doc)
         if key:
             self._join_on("n:" + key, doc.id)
-        whole, paras = fingerprints(doc)   # folding a text is most of the cost: once a document
+        whole, paras = fingerprints(doc)  # folding a text is most of the cost: once a document
         tkey = text_key(doc, whole)
         if tkey:
             self._join_on("t:" + tkey, doc.id)
@@ -108,7 +120,9 @@ class Groups:
                 seen.append(doc.id)
         for other in candidates:
             theirs = self._paras[other]
-            if self.lang[other] == doc.lang and len(paras & theirs) >= NEAR * max(len(paras), len(theirs)):
+            if self.lang[other] == doc.lang and len(paras & theirs) >= NEAR * max(
+                len(paras), len(theirs)
+            ):
                 # theirs has MIN_PARAGRAPHS too: only such documents are registered below
                 self._union(other, doc.id)
         self._paras[doc.id] = paras

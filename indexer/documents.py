@@ -13,8 +13,19 @@ from pathlib import Path
 from .dedupe import dup_key, text_key
 
 # The contract's document fields, in the order `dump` prints them.
-CONTRACT_FIELDS = ("id", "url", "title", "doc_number", "agency", "publish_date", "lang", "status",
-                   "regions", "scenarios", "text")
+CONTRACT_FIELDS = (
+    "id",
+    "url",
+    "title",
+    "doc_number",
+    "agency",
+    "publish_date",
+    "lang",
+    "status",
+    "regions",
+    "scenarios",
+    "text",
+)
 
 
 def doc_id(url: str) -> str:
@@ -123,8 +134,10 @@ def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
 def damaged(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
     """The one message for a damaged store: which file, and the commands that rebuild it."""
     root = Path(path).parent
-    return StoreError(f"the document store {path} is damaged ({exc}); move it aside and rebuild it with "
-                      f"`policy-index crawl --data {root}` then `policy-index index --full --data {root}`")
+    return StoreError(
+        f"the document store {path} is damaged ({exc}); move it aside and rebuild it with "
+        f"`policy-index crawl --data {root}` then `policy-index index --full --data {root}`"
+    )
 
 
 class _Cursor(sqlite3.Cursor):
@@ -171,7 +184,9 @@ class DocumentStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, factory=_Connection)
+            self.db = sqlite3.connect(
+                str(self.path), timeout=30, isolation_level=None, factory=_Connection
+            )
             self.db.path = self.path
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
@@ -201,7 +216,9 @@ class DocumentStore:
                 "SELECT content_hash, deleted FROM documents WHERE id = ?", (doc.id,)
             ).fetchone()
             if row and row[0] == h and not row[1]:
-                self.db.execute("UPDATE documents SET fetched_at = ? WHERE id = ?", (time.time(), doc.id))
+                self.db.execute(
+                    "UPDATE documents SET fetched_at = ? WHERE id = ?", (time.time(), doc.id)
+                )
                 self.db.execute("COMMIT")
                 return "unchanged"
             body = json.dumps(doc.to_dict(), ensure_ascii=False)
@@ -212,8 +229,17 @@ class DocumentStore:
                 " body=excluded.body, content_hash=excluded.content_hash, seq=excluded.seq,"
                 " deleted=0, fetched_at=excluded.fetched_at, dup_key=excluded.dup_key,"
                 " text_digest=excluded.text_digest",
-                (doc.id, doc.url, doc.source, body, h, self._next_seq(), time.time(), dup_key(doc),
-                 text_key(doc)),
+                (
+                    doc.id,
+                    doc.url,
+                    doc.source,
+                    body,
+                    h,
+                    self._next_seq(),
+                    time.time(),
+                    dup_key(doc),
+                    text_key(doc),
+                ),
             )
             self.db.execute("COMMIT")
         except BaseException:
@@ -231,10 +257,18 @@ class DocumentStore:
         self.db.execute("COMMIT")
         return cur.rowcount > 0
 
-    def log_fetch(self, url: str, source: str | None, outcome: str, reason: str | None = None,
-                  http_status: int | None = None, etag: str | None = None,
-                  last_modified: str | None = None, body_hash: str | None = None,
-                  outlinks: list[str] | None = None) -> None:
+    def log_fetch(
+        self,
+        url: str,
+        source: str | None,
+        outcome: str,
+        reason: str | None = None,
+        http_status: int | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        body_hash: str | None = None,
+        outlinks: list[str] | None = None,
+    ) -> None:
         """Record what happened to url; validators and links are kept from before unless given."""
         self.db.execute(
             "INSERT INTO fetch_log (url, source, outcome, reason, http_status, at, etag, last_modified,"
@@ -243,31 +277,56 @@ class DocumentStore:
             " reason=excluded.reason, http_status=excluded.http_status, at=excluded.at,"
             " etag=COALESCE(excluded.etag, etag), last_modified=COALESCE(excluded.last_modified, last_modified),"
             " body_hash=COALESCE(excluded.body_hash, body_hash), outlinks=COALESCE(excluded.outlinks, outlinks)",
-            (url, source, outcome, reason, http_status, time.time(), etag, last_modified, body_hash,
-             json.dumps(outlinks) if outlinks is not None else None),
+            (
+                url,
+                source,
+                outcome,
+                reason,
+                http_status,
+                time.time(),
+                etag,
+                last_modified,
+                body_hash,
+                json.dumps(outlinks) if outlinks is not None else None,
+            ),
         )
 
     def fetch_state(self, url: str) -> dict | None:
         """What the last crawl learned about url (validators, body hash, links, outcome)."""
         row = self.db.execute(
-            "SELECT outcome, etag, last_modified, body_hash, outlinks FROM fetch_log WHERE url = ?", (url,)
+            "SELECT outcome, etag, last_modified, body_hash, outlinks FROM fetch_log WHERE url = ?",
+            (url,),
         ).fetchone()
         if not row:
             return None
-        return {"outcome": row[0], "etag": row[1], "last_modified": row[2], "body_hash": row[3],
-                "outlinks": json.loads(row[4]) if row[4] else []}
+        return {
+            "outcome": row[0],
+            "etag": row[1],
+            "last_modified": row[2],
+            "body_hash": row[3],
+            "outlinks": json.loads(row[4]) if row[4] else [],
+        }
 
     # ---- the crawl frontier, kept so an interrupted crawl resumes where it stopped ----------
     def frontier_pending(self, source: str) -> list[tuple[str, int]]:
-        return [(u, d) for u, d in self.db.execute(
-            "SELECT url, depth FROM frontier WHERE source = ? AND done = 0 ORDER BY rowid", (source,))]
+        return [
+            (u, d)
+            for u, d in self.db.execute(
+                "SELECT url, depth FROM frontier WHERE source = ? AND done = 0 ORDER BY rowid",
+                (source,),
+            )
+        ]
 
     def frontier_seen(self, source: str) -> set[str]:
-        return {u for (u,) in self.db.execute("SELECT url FROM frontier WHERE source = ?", (source,))}
+        return {
+            u for (u,) in self.db.execute("SELECT url FROM frontier WHERE source = ?", (source,))
+        }
 
     def frontier_add(self, source: str, url: str, depth: int) -> None:
-        self.db.execute("INSERT OR IGNORE INTO frontier (source, url, depth) VALUES (?, ?, ?)",
-                        (source, url, depth))
+        self.db.execute(
+            "INSERT OR IGNORE INTO frontier (source, url, depth) VALUES (?, ?, ?)",
+            (source, url, depth),
+        )
 
     def frontier_done(self, source: str, url: str) -> None:
         self.db.execute("UPDATE frontier SET done = 1 WHERE source = ? AND url = ?", (source, url))
@@ -278,8 +337,13 @@ class DocumentStore:
     def _document(self, body: str) -> PolicyDocument:
         try:
             return PolicyDocument(**json.loads(body))
-        except (ValueError, TypeError) as exc:  # a row that SQLite reads but that is not ours any more
-            raise damaged(self.path, sqlite3.DatabaseError(f"unreadable document: {exc}"[:200])) from exc
+        except (
+            ValueError,
+            TypeError,
+        ) as exc:  # a row that SQLite reads but that is not ours any more
+            raise damaged(
+                self.path, sqlite3.DatabaseError(f"unreadable document: {exc}"[:200])
+            ) from exc
 
     def get(self, doc_id_: str) -> PolicyDocument | None:
         row = self.db.execute(
@@ -288,7 +352,12 @@ class DocumentStore:
         return self._document(row[0]) if row else None
 
     def has(self, doc_id_: str) -> bool:
-        return self.db.execute("SELECT 1 FROM documents WHERE id = ? AND deleted = 0", (doc_id_,)).fetchone() is not None
+        return (
+            self.db.execute(
+                "SELECT 1 FROM documents WHERE id = ? AND deleted = 0", (doc_id_,)
+            ).fetchone()
+            is not None
+        )
 
     def iter_documents(self) -> Iterator[PolicyDocument]:
         for (body,) in self.db.execute("SELECT body FROM documents WHERE deleted = 0 ORDER BY url"):
@@ -308,8 +377,11 @@ class DocumentStore:
         for link in doc.links:
             if link.get("rel") in ("original", "policy"):
                 # Only the number is read (SQLite picks it out of the JSON; no document is built).
-                row = self.db.execute("SELECT json_extract(body, '$.doc_number') FROM documents "
-                                      "WHERE id = ? AND deleted = 0", (doc_id(link["url"]),)).fetchone()
+                row = self.db.execute(
+                    "SELECT json_extract(body, '$.doc_number') FROM documents "
+                    "WHERE id = ? AND deleted = 0",
+                    (doc_id(link["url"]),),
+                ).fetchone()
                 if row and row[0] and row[0] not in out:
                     out.append(row[0])
         return out
@@ -326,9 +398,9 @@ class DocumentStore:
         return self._next_seq() - 1
 
     def count(self) -> int:
-        return int(self.db.execute("SELECT COUNT(*) FROM documents WHERE deleted = 0").fetchone()[0])
-
-
+        return int(
+            self.db.execute("SELECT COUNT(*) FROM documents WHERE deleted = 0").fetchone()[0]
+        )
 
     def check(self) -> str | None:
         """None when the store is sound, else what is wrong."""

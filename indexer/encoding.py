@@ -8,13 +8,25 @@ import re
 from charset_normalizer import from_bytes
 
 _META_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-         (codecs.BOM_UTF16_BE, "utf-16-be"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 # Pages labelled with an older GB standard routinely contain characters only its successors
 # have (镕, 堃, 玥): gb18030 is a superset of both, so it never loses them.
-_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
-              "euc-cn": "gb18030", "hz-gb-2312": "gb18030", "iso-8859-1": "cp1252",
-              "latin-1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252"}
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "euc-cn": "gb18030",
+    "hz-gb-2312": "gb18030",
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "ascii": "cp1252",
+    "us-ascii": "cp1252",
+}
 
 
 def _codec(label: str | None) -> str | None:
@@ -40,7 +52,7 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]
     """Decode a page; returns (text, codec used). Never raises on bad bytes."""
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(name, errors="replace"), name
+            return data[len(bom) :].decode(name, errors="replace"), name
     candidates: list[str] = []
     for label in (header_charset(content_type), _meta_charset(data)):
         codec = _codec(label)

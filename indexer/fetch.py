@@ -44,7 +44,9 @@ class _DeadlineStream(httpcore.NetworkStream):
         self._stream.close()
 
     def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore.NetworkStream:
-        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, timeout), self._deadline)
+        return _DeadlineStream(
+            self._stream.start_tls(ssl_context, server_hostname, timeout), self._deadline
+        )
 
     def get_extra_info(self, info: str):
         return self._stream.get_extra_info(info)
@@ -66,13 +68,13 @@ class _DeadlineBackend(httpcore.NetworkBackend):
 
 @dataclass
 class FetchResult:
-    url: str                      # the URL finally answered (after allowed redirects)
+    url: str  # the URL finally answered (after allowed redirects)
     status: int | None = None
     content_type: str | None = None
     body: bytes = b""
-    error: str | None = None      # why nothing usable came back; None on success
+    error: str | None = None  # why nothing usable came back; None on success
     truncated: bool = False
-    location: str | None = None   # a redirect's target, resolved by Fetcher._get
+    location: str | None = None  # a redirect's target, resolved by Fetcher._get
     etag: str | None = None
     last_modified: str | None = None
 
@@ -86,7 +88,7 @@ class FetchResult:
 
 
 INFLATE_STEP = 65536  # most bytes inflated at once: a compression bomb stops at the size cap, not
-                     # after httpx has inflated a whole network read (~1000x its size) into memory
+# after httpx has inflated a whole network read (~1000x its size) into memory
 
 
 def _inflate(raw, wbits: int):
@@ -119,14 +121,24 @@ def _inflate_deflate(raw):
     raw = iter(raw)
     first = next(raw, b"")
     wrapped = len(first) >= 2 and first[0] & 0x0F == 8 and ((first[0] << 8) | first[1]) % 31 == 0
-    yield from _inflate(itertools.chain([first], raw), zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+    yield from _inflate(
+        itertools.chain([first], raw), zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS
+    )
 
 
 class Fetcher:
     """Polite HTTP fetching for one crawl. Every limit comes from the caller's settings."""
 
-    def __init__(self, allowed_hosts: set[str], user_agent: str, delay: float, timeout: float,
-                 max_bytes: int, max_redirects: int = 5, retries: int = 2):
+    def __init__(
+        self,
+        allowed_hosts: set[str],
+        user_agent: str,
+        delay: float,
+        timeout: float,
+        max_bytes: int,
+        max_redirects: int = 5,
+        retries: int = 2,
+    ):
         self.allowed_hosts = {h.lower() for h in allowed_hosts}
         self.user_agent = user_agent
         self.delay = delay
@@ -143,9 +155,14 @@ class Fetcher:
         transport._pool = httpcore.ConnectionPool(network_backend=_DeadlineBackend(self._deadline))
         self.client = httpx.Client(
             transport=transport,
-            follow_redirects=False, timeout=httpx.Timeout(timeout), trust_env=False,
-            headers={"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.5",
-                     "Accept-Encoding": "gzip, deflate"},  # the encodings _decoded() inflates within bounds
+            follow_redirects=False,
+            timeout=httpx.Timeout(timeout),
+            trust_env=False,
+            headers={
+                "User-Agent": user_agent,
+                "Accept": "text/html,application/xhtml+xml,*/*;q=0.5",
+                "Accept-Encoding": "gzip, deflate",
+            },  # the encodings _decoded() inflates within bounds
         )
 
     def close(self) -> None:
@@ -157,7 +174,10 @@ class Fetcher:
             parts.port  # noqa: B018  (raises on a malformed host or port)
         except ValueError:
             return False
-        return parts.scheme in ("http", "https") and (parts.hostname or "").lower() in self.allowed_hosts
+        return (
+            parts.scheme in ("http", "https")
+            and (parts.hostname or "").lower() in self.allowed_hosts
+        )
 
     def _wait(self, host: str, delay: float) -> None:
         last = self._last.get(host)
@@ -186,8 +206,13 @@ class Fetcher:
         rp = self.robots(url)
         return True if rp is None else rp.can_fetch(self.user_agent, url)
 
-    def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None,
-              max_bytes: int | None = None) -> FetchResult:
+    def fetch(
+        self,
+        url: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        max_bytes: int | None = None,
+    ) -> FetchResult:
         """GET url within every limit (conditionally, given validators); never raises for network trouble."""
         if not self.host_allowed(url):
             return FetchResult(url, error=f"host not allowed: {urlsplit(url).hostname}")
@@ -200,8 +225,13 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         return self._get(url, check_robots=True, headers=headers, max_bytes=max_bytes)
 
-    def _get(self, url: str, check_robots: bool, headers: dict | None = None,
-             max_bytes: int | None = None) -> FetchResult:
+    def _get(
+        self,
+        url: str,
+        check_robots: bool,
+        headers: dict | None = None,
+        max_bytes: int | None = None,
+    ) -> FetchResult:
         seen = {url}
         current = url
         for _ in range(self.max_redirects + 1):
@@ -211,7 +241,9 @@ class Fetcher:
                 return res
             target = urljoin(current, res.location or "").split("#")[0]
             if not self.host_allowed(target):
-                return FetchResult(url, status=res.status, error=f"redirect off the allowed hosts to {target}")
+                return FetchResult(
+                    url, status=res.status, error=f"redirect off the allowed hosts to {target}"
+                )
             if target in seen:
                 return FetchResult(url, status=res.status, error="redirect loop")
             if check_robots and not self.allowed_by_robots(target):
@@ -220,7 +252,9 @@ class Fetcher:
             current = target
         return FetchResult(url, error=f"more than {self.max_redirects} redirects")
 
-    def _get_once(self, url: str, headers: dict | None = None, max_bytes: int | None = None) -> FetchResult:
+    def _get_once(
+        self, url: str, headers: dict | None = None, max_bytes: int | None = None
+    ) -> FetchResult:
         host = (urlsplit(url).hostname or "").lower()
         rp = self._robots.get(f"{urlsplit(url).scheme}://{urlsplit(url).netloc}")
         crawl_delay = rp.crawl_delay(self.user_agent) if rp else None
@@ -236,11 +270,11 @@ class Fetcher:
             else:
                 if res.status is not None and res.status >= 500 and attempt < self.retries:
                     error = f"HTTP {res.status}"
-                    time.sleep(min(2.0, 0.2 * 2 ** attempt))
+                    time.sleep(min(2.0, 0.2 * 2**attempt))
                     continue
                 return res
             if attempt < self.retries:
-                time.sleep(min(2.0, 0.2 * 2 ** attempt))
+                time.sleep(min(2.0, 0.2 * 2**attempt))
         return FetchResult(url, error=error)
 
     def _stream(self, url: str, headers: dict | None, max_bytes: int) -> FetchResult:
@@ -262,7 +296,9 @@ class Fetcher:
     def _read(self, url: str, headers: dict | None, max_bytes: int, deadline: float) -> FetchResult:
         with self.client.stream("GET", url, headers=headers) as r:
             if r.status_code in (301, 302, 303, 307, 308):
-                return FetchResult(url, status=r.status_code, location=r.headers.get("location", ""))
+                return FetchResult(
+                    url, status=r.status_code, location=r.headers.get("location", "")
+                )
             if r.status_code == 304:
                 return FetchResult(url, status=304)
             chunks, size, truncated = [], 0, False
@@ -273,12 +309,21 @@ class Fetcher:
                     truncated = True
                     break
                 if time.monotonic() > deadline:
-                    return FetchResult(url, status=r.status_code,
-                                       error=f"response too slow (over {self.timeout * 3:g}s)")
+                    return FetchResult(
+                        url,
+                        status=r.status_code,
+                        error=f"response too slow (over {self.timeout * 3:g}s)",
+                    )
             body = b"".join(chunks)[:max_bytes]
-            res = FetchResult(url, status=r.status_code, content_type=r.headers.get("content-type"),
-                              body=body, truncated=truncated, etag=r.headers.get("etag"),
-                              last_modified=r.headers.get("last-modified"))
+            res = FetchResult(
+                url,
+                status=r.status_code,
+                content_type=r.headers.get("content-type"),
+                body=body,
+                truncated=truncated,
+                etag=r.headers.get("etag"),
+                last_modified=r.headers.get("last-modified"),
+            )
             if r.status_code >= 400:
                 res.error = f"HTTP {r.status_code}"
             elif truncated:

@@ -8,8 +8,12 @@ import unicodedata
 
 from . import patterns as P
 
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 
 
 def squash(s: str) -> str:
@@ -20,7 +24,6 @@ def squash(s: str) -> str:
 def clean_space(s: str) -> str:
     """Collapse runs of white space into one ordinary space."""
     return re.sub(r"[\s\u3000\u00a0\u2002-\u200b\ufeff]+", " ", s).strip()
-
 
 
 def normalize_doc_number(raw: str | None) -> str | None:
@@ -41,11 +44,13 @@ def find_doc_number(text: str) -> str | None:
     """The first 发文字号 in text that is not part of a citation of another document."""
     norm = unicodedata.normalize("NFKC", text).replace("〔", "[").replace("〕", "]")
     for m in P.DOC_NUMBER_RE.finditer(norm):
-        before = norm[max(0, m.start() - 80):m.start()]
+        before = norm[max(0, m.start() - 80) : m.start()]
         sentence = re.split(r"[。；;\n]", before)[-1] + m.group("prefix")
         # A number right after 《…》, or in a sentence that cites (根据、按照…), names another document.
-        if sentence.rstrip("（( ")[-1:] == "》" or before.count("《") > before.count("》") or any(
-            w in sentence for w in P.CITATION_MARKERS
+        if (
+            sentence.rstrip("（( ")[-1:] == "》"
+            or before.count("《") > before.count("》")
+            or any(w in sentence for w in P.CITATION_MARKERS)
         ):
             continue
         return normalize_doc_number(m.group(0))
@@ -78,11 +83,25 @@ def parse_date(text: str | None) -> str | None:
             break
     m = P.CN_DATE_RE.search(text)
     if m:
-        found.append((m.start(), _cn_number(m.group("y")), _cn_number(m.group("m")), _cn_number(m.group("d"))))
+        found.append(
+            (
+                m.start(),
+                _cn_number(m.group("y")),
+                _cn_number(m.group("m")),
+                _cn_number(m.group("d")),
+            )
+        )
     m = P.EN_DATE_RE.search(text)
     if m:
         mon = (m.group("mon") or m.group("mon2"))[:3].lower()
-        found.append((m.start(), int(m.group("y") or m.group("y2")), _MONTHS[mon], int(m.group("d") or m.group("d2"))))
+        found.append(
+            (
+                m.start(),
+                int(m.group("y") or m.group("y2")),
+                _MONTHS[mon],
+                int(m.group("d") or m.group("d2")),
+            )
+        )
     for _, y, mo, d in sorted(found):
         try:
             return dt.date(y, mo, d).isoformat()
@@ -112,11 +131,13 @@ def clean_agency(value: str | None) -> str | None:
     v = re.sub(r"[【\[]\s*(字体|字号|打印|关闭)[^】\]]*[】\]]", "", v).strip()
     # Joint issuers are separated by 、 or punctuation; a space separates them only between
     # Chinese names ("北京市人力资源和社会保障局 北京市财政局"), never inside an English name.
-    parts = [p.strip() for p in re.split(r"[、，,;；/]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", v)
-             if p.strip()]
+    parts = [
+        p.strip()
+        for p in re.split(r"[、，,;；/]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", v)
+        if p.strip()
+    ]
     parts = [p for p in parts if not any(o in p for o in P.MEDIA_OUTLETS)]
     return "、".join(parts) or None
-
 
 
 def clean_title(raw: str | None) -> str | None:
@@ -126,7 +147,9 @@ def clean_title(raw: str | None) -> str | None:
     t = clean_space(raw)
     parts = [p for p in P.TITLE_SEPARATORS_RE.split(t) if p]
     if len(parts) > 1:
-        keep = [p for p in parts if not any(w.lower() in p.lower() for w in P.SITE_WORDS) or len(p) > 30]
+        keep = [
+            p for p in parts if not any(w.lower() in p.lower() for w in P.SITE_WORDS) or len(p) > 30
+        ]
         parts = keep or parts[:1]
         t = max(parts, key=len) if len(parts) > 1 else parts[0]
     return t.strip() or None

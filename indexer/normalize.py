@@ -23,13 +23,18 @@ from .fields import (
 
 _ALL_LABELS = {**{squash(k): v for k, v in P.FIELD_LABELS.items()}}
 _INLINE_LABEL_RE = re.compile(
-    "(" + "|".join(sorted((re.escape(k) for k in P.FIELD_LABELS), key=len, reverse=True)) + r")\s*[:：]"
+    "("
+    + "|".join(sorted((re.escape(k) for k in P.FIELD_LABELS), key=len, reverse=True))
+    + r")\s*[:：]"
 )
 
 
 _EN_INLINE_LABEL_RE = re.compile(
-    r"(?<![A-Za-z])(" + "|".join(sorted((re.escape(k) for k in P.EN_FIELD_LABELS), key=len, reverse=True))
-    + r")\s*:", re.I)
+    r"(?<![A-Za-z])("
+    + "|".join(sorted((re.escape(k) for k in P.EN_FIELD_LABELS), key=len, reverse=True))
+    + r")\s*:",
+    re.I,
+)
 
 
 class ExtractionError(ValueError):
@@ -74,40 +79,63 @@ def normalize_soup(soup: BeautifulSoup, url: str) -> PolicyDocument:
         raise NotADocument("a listing page (links, no running text)")
     lines = _body_lines(body_el, label_elements) if body_el else []
 
-    title = _first(prov, "title", [
-        ("label", labels.get("title")),
-        ("meta:ArticleTitle", meta.get("articletitle")),
-        ("meta:og:title", clean_title(meta.get("og:title"))),
-        ("h1", _text_of(soup.find("h1"))),
-        ("html-title", _title_from_title_tag(soup)),
-    ])
+    title = _first(
+        prov,
+        "title",
+        [
+            ("label", labels.get("title")),
+            ("meta:ArticleTitle", meta.get("articletitle")),
+            ("meta:og:title", clean_title(meta.get("og:title"))),
+            ("h1", _text_of(soup.find("h1"))),
+            ("html-title", _title_from_title_tag(soup)),
+        ],
+    )
     if title:
         lines = _drop_leading(lines, title)
     head = "\n".join(lines[:6])
-    doc_number = _first(prov, "doc_number", [
-        ("label", normalize_doc_number(labels.get("doc_number"))),
-        ("body-first-lines", find_doc_number(head)),
-    ])
+    doc_number = _first(
+        prov,
+        "doc_number",
+        [
+            ("label", normalize_doc_number(labels.get("doc_number"))),
+            ("body-first-lines", find_doc_number(head)),
+        ],
+    )
     if doc_number:
-        lines = [ln for i, ln in enumerate(lines) if not (i < 6 and normalize_doc_number(ln) == doc_number
-                                                          and len(ln) < 40)]
+        lines = [
+            ln
+            for i, ln in enumerate(lines)
+            if not (i < 6 and normalize_doc_number(ln) == doc_number and len(ln) < 40)
+        ]
     sig_agency, sig_date = _signature(lines)
-    agency = _first(prov, "agency", [
-        ("label", clean_agency(labels.get("agency"))),
-        ("meta:ContentSource", clean_agency(meta.get("contentsource"))),
-        ("label:source", clean_agency(labels.get("source"))),
-        ("signature", sig_agency),
-    ])
-    publish_date = _first(prov, "publish_date", [
-        ("label", parse_date(labels.get("publish_date"))),
-        ("meta:PubDate", parse_date(meta.get("pubdate") or meta.get("article:published_time"))),
-        ("url", _url_date(url)),
-        ("signature", sig_date if not labels.get("written_date") else None),
-    ])
-    written_date = _first(prov, "written_date", [
-        ("label", parse_date(labels.get("written_date"))),
-        ("signature", sig_date),
-    ])
+    agency = _first(
+        prov,
+        "agency",
+        [
+            ("label", clean_agency(labels.get("agency"))),
+            ("meta:ContentSource", clean_agency(meta.get("contentsource"))),
+            ("label:source", clean_agency(labels.get("source"))),
+            ("signature", sig_agency),
+        ],
+    )
+    publish_date = _first(
+        prov,
+        "publish_date",
+        [
+            ("label", parse_date(labels.get("publish_date"))),
+            ("meta:PubDate", parse_date(meta.get("pubdate") or meta.get("article:published_time"))),
+            ("url", _url_date(url)),
+            ("signature", sig_date if not labels.get("written_date") else None),
+        ],
+    )
+    written_date = _first(
+        prov,
+        "written_date",
+        [
+            ("label", parse_date(labels.get("written_date"))),
+            ("signature", sig_date),
+        ],
+    )
     text = "\n".join(lines)
     if not title and not text:
         raise ExtractionError("no title and no body text found")
@@ -118,10 +146,22 @@ def normalize_soup(soup: BeautifulSoup, url: str) -> PolicyDocument:
     status = _status(labels.get("status"), text, links, prov)
     kind = _kind(title, lang, links, doc_number, family, channel)
     return PolicyDocument(
-        url=url, title=title, text=text, doc_number=doc_number, agency=agency,
-        publish_date=publish_date, written_date=written_date, lang=lang, status=status, kind=kind,
-        sample=(meta.get("policy-index:sample") == "true"), title_en=title_en or None,
-        summary_en=summary_en or None, links=links, attachments=attachments, provenance=prov,
+        url=url,
+        title=title,
+        text=text,
+        doc_number=doc_number,
+        agency=agency,
+        publish_date=publish_date,
+        written_date=written_date,
+        lang=lang,
+        status=status,
+        kind=kind,
+        sample=(meta.get("policy-index:sample") == "true"),
+        title_en=title_en or None,
+        summary_en=summary_en or None,
+        links=links,
+        attachments=attachments,
+        provenance=prov,
     )
 
 
@@ -132,7 +172,9 @@ def _is_listing(el: Tag) -> bool:
         return True
     if n_links >= 1:
         linked = {clean_space(a.get_text(" ")) for a in el.find_all("a")}
-        own = " ".join(x for x in (clean_space(t) for t in el.get_text("\n").split("\n")) if x not in linked)
+        own = " ".join(
+            x for x in (clean_space(t) for t in el.get_text("\n").split("\n")) if x not in linked
+        )
         sentences = len(re.findall(r"[。！？]|[.!?](\s|$)", own))
         return sentences < 2 and len(own) < 300
     return False
@@ -171,15 +213,29 @@ def _links(soup: BeautifulSoup, base: str) -> list[dict]:
             continue
         text = clean_space(a.get_text(" "))
         context = clean_space(a.parent.get_text(" ")) if a.parent else ""
-        label = a.parent.find_previous_sibling() if a.parent else None  # <dt>Chinese original</dt><dd><a>
+        label = (
+            a.parent.find_previous_sibling() if a.parent else None
+        )  # <dt>Chinese original</dt><dd><a>
         if label is not None and label.name in ("dt", "th", "td", "span", "strong", "b"):
             context = clean_space(label.get_text(" ")) + " " + context
         context = context.replace(text, " ")[:80].lower()
-        rel = next((r for r, hints in P.RELATED_LINK_HINTS.items()
-                    if any(h.lower() in context for h in hints)), None)
+        rel = next(
+            (
+                r
+                for r, hints in P.RELATED_LINK_HINTS.items()
+                if any(h.lower() in context for h in hints)
+            ),
+            None,
+        )
         if rel is None and len(text) <= 20:  # a link labelled by its own words: "Chinese original"
-            rel = next((r for r, hints in P.RELATED_LINK_HINTS.items()
-                        if any(h.lower() in text.lower() for h in hints)), None)
+            rel = next(
+                (
+                    r
+                    for r, hints in P.RELATED_LINK_HINTS.items()
+                    if any(h.lower() in text.lower() for h in hints)
+                ),
+                None,
+            )
         if rel is None or target in seen or target == base:
             continue
         seen.add(target)
@@ -206,7 +262,7 @@ def _attachments(soup: BeautifulSoup, base: str) -> list[dict]:
         if target is None:
             continue
         path = urlsplit(target).path.lower()
-        ext = path[path.rfind("."):] if "." in path.rsplit("/", 1)[-1] else ""
+        ext = path[path.rfind(".") :] if "." in path.rsplit("/", 1)[-1] else ""
         if ext in kinds and target not in seen and len(out) < 30:
             seen.add(target)
             name = clean_space(a.get_text(" ")) or target.rsplit("/", 1)[-1]
@@ -250,23 +306,27 @@ def _label_values(soup: BeautifulSoup) -> tuple[dict[str, str], list[Tag]]:
         if marks and marks[0].start() == 0 or (marks and text.startswith(("[", "【", "［"))):
             for i, m in enumerate(marks):
                 end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-                take(m.group(1), text[m.end():end], el)
+                take(m.group(1), text[m.end() : end], el)
             continue
         m = P.LABEL_VALUE_RE.match(text)
         if m and text[:1] in "[【［":
             take(m.group("label"), m.group("value"), el)
             continue
         en_marks = list(_EN_INLINE_LABEL_RE.finditer(text))
-        if en_marks and en_marks[0].start() == 0:  # "Issuing Agency: … Document No.: … Published: …"
+        if (
+            en_marks and en_marks[0].start() == 0
+        ):  # "Issuing Agency: … Document No.: … Published: …"
             for i, m in enumerate(en_marks):
                 end = en_marks[i + 1].start() if i + 1 < len(en_marks) else len(text)
-                take(m.group(1), text[m.end():end].strip(" |｜"), el)
+                take(m.group(1), text[m.end() : end].strip(" |｜"), el)
     return found, elements
 
 
 def _channel(soup: BeautifulSoup) -> str | None:
     """The kind of page its channel names (…_政策解读_…, 首页 > 办事指南), read before chrome is removed."""
-    texts = [_text_of(soup.title)] + [_text_of(el) for sel in P.BREADCRUMB_SELECTORS for el in soup.select(sel)[:2]]
+    texts = [_text_of(soup.title)] + [
+        _text_of(el) for sel in P.BREADCRUMB_SELECTORS for el in soup.select(sel)[:2]
+    ]
     for text in texts:
         for words, kind in P.CHANNEL_KINDS:
             if words in text:
@@ -292,9 +352,13 @@ def _body_element(soup: BeautifulSoup, family: str | None = None) -> Tag | None:
     scores: dict[int, float] = {}
     elements: dict[int, Tag] = {}
     for blk in soup.find_all(["p", "li", "td", "dd", "div", "span"]):
-        if blk.find(["p", "div", "li", "table"]) or blk.find_parent(["a", "nav", "header", "footer"]):
+        if blk.find(["p", "div", "li", "table"]) or blk.find_parent(
+            ["a", "nav", "header", "footer"]
+        ):
             continue
-        n = len(clean_space(blk.get_text(" "))) - 2 * sum(len(a.get_text(strip=True)) for a in blk.find_all("a"))
+        n = len(clean_space(blk.get_text(" "))) - 2 * sum(
+            len(a.get_text(strip=True)) for a in blk.find_all("a")
+        )
         if n < 20:
             continue
         for parent, share in ((blk.parent, 1.0), (blk.parent.parent if blk.parent else None, 0.5)):
@@ -313,8 +377,11 @@ def _body_lines(body: Tag, label_elements: list[Tag]) -> list[str]:
     for el in label_elements:
         if not el.decomposed and body in el.parents:
             table = el.find_parent("table")
-            if table is not None and body in table.parents and all(
-                    tr in label_elements for tr in table.find_all("tr")):
+            if (
+                table is not None
+                and body in table.parents
+                and all(tr in label_elements for tr in table.find_all("tr"))
+            ):
                 table.decompose()  # a metadata table
             else:
                 el.decompose()  # a metadata row of a table that also holds content
@@ -376,7 +443,9 @@ def _title_from_title_tag(soup: BeautifulSoup) -> str | None:
 
 
 def _is_date_line(line: str) -> bool:
-    return bool(_DATE_LINE_RE.match(line) or (len(line) <= 25 and P.EN_DATE_RE.fullmatch(line.strip(" .,"))))
+    return bool(
+        _DATE_LINE_RE.match(line) or (len(line) <= 25 and P.EN_DATE_RE.fullmatch(line.strip(" .,")))
+    )
 
 
 def _signature(lines: list[str]) -> tuple[str | None, str | None]:
@@ -388,7 +457,7 @@ def _signature(lines: list[str]) -> tuple[str | None, str | None]:
             continue
         date = parse_date(line)
         names = []
-        for ln in reversed(lines[max(0, i - 3):i]):
+        for ln in reversed(lines[max(0, i - 3) : i]):
             if len(ln) <= 40 and ln.endswith(P.AGENCY_SUFFIXES) and not ln.endswith("。"):
                 names.insert(0, ln)
             else:
@@ -420,8 +489,14 @@ def _status(label: str | None, text: str, links: list[dict], prov: dict) -> str:
     return "unknown"
 
 
-def _kind(title: str, lang: str, links: list[dict], doc_number: str | None, family: str | None,
-          channel: str | None = None) -> str:
+def _kind(
+    title: str,
+    lang: str,
+    links: list[dict],
+    doc_number: str | None,
+    family: str | None,
+    channel: str | None = None,
+) -> str:
     """policy | interpretation | guide | translation, from the title and how the page links out."""
     t = title.lower()
     if any(lk["rel"] == "original" for lk in links):

@@ -15,8 +15,13 @@ from .schema import current_generation
 log = logging.getLogger(__name__)
 
 
-def crawl(paths: settings.DataPaths, sources: list[Source], max_pages: int | None = None,
-          delay: float | None = None, progress: bool | None = None) -> list[CrawlReport]:
+def crawl(
+    paths: settings.DataPaths,
+    sources: list[Source],
+    max_pages: int | None = None,
+    delay: float | None = None,
+    progress: bool | None = None,
+) -> list[CrawlReport]:
     """Crawl each source in turn; one that fails says why and the others go on."""
     tax = taxonomy_mod.get()
     reports = []
@@ -40,15 +45,21 @@ def sample_source() -> Source:
                 return s
     except ValueError as exc:
         log.warning("%s; using the bundled sample site without its region hints", exc)
-    return Source(name="sample", path=Path(str(settings.get("sample_site"))), sample=True,
-                  base_url=settings.SAMPLE_BASE_URL)
+    return Source(
+        name="sample",
+        path=Path(str(settings.get("sample_site"))),
+        sample=True,
+        base_url=settings.SAMPLE_BASE_URL,
+    )
 
 
 def needs_bootstrap(paths: settings.DataPaths) -> bool:
     return current_generation(paths.index_root) is None
 
 
-def bootstrap(paths: settings.DataPaths, progress: bool | None = None) -> tuple[list[CrawlReport], BuildReport]:
+def bootstrap(
+    paths: settings.DataPaths, progress: bool | None = None
+) -> tuple[list[CrawlReport], BuildReport]:
     """Build everything from the bundled sample corpus (what `serve` does on an empty folder)."""
     reports = crawl(paths, [sample_source()], progress=progress)
     return reports, index(paths, full=True, wait=60)

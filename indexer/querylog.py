@@ -38,10 +38,10 @@ CREATE TABLE IF NOT EXISTS query_log (
 );
 CREATE INDEX IF NOT EXISTS query_log_at ON query_log(at);
 """
-BUSY_TIMEOUT_MS = 200        # how long a write waits for another writer before the entry is dropped
-LOCK_TIMEOUT_S = 0.5         # how long a thread waits for the shared connection
-PURGE_EVERY_S = 3600.0       # expired entries are purged on write at most this often
-MAX_STORED_CHARS = 500       # a query longer than the search accepts is never stored whole
+BUSY_TIMEOUT_MS = 200  # how long a write waits for another writer before the entry is dropped
+LOCK_TIMEOUT_S = 0.5  # how long a thread waits for the shared connection
+PURGE_EVERY_S = 3600.0  # expired entries are purged on write at most this often
+MAX_STORED_CHARS = 500  # a query longer than the search accepts is never stored whole
 PERIOD_DAYS = (1, 7, 30, 90)  # what the report page offers; any 1..MAX_PERIOD_DAYS is accepted
 MAX_PERIOD_DAYS = 3660
 _SPACES = re.compile(r"\s+")
@@ -63,8 +63,8 @@ class Period:
     start: float
     end: float
     label: str
-    since: str   # first day, YYYY-MM-DD (local time)
-    until: str   # last day, inclusive
+    since: str  # first day, YYYY-MM-DD (local time)
+    until: str  # last day, inclusive
 
 
 def _day(value: str, name: str) -> dt.date:
@@ -74,8 +74,12 @@ def _day(value: str, name: str) -> dt.date:
         raise PeriodError(f"{name} must be a date like 2024-05-31, got {value[:20]!r}") from None
 
 
-def period(days: int | str | None = None, since: str | None = None, until: str | None = None,
-           now: float | None = None) -> Period:
+def period(
+    days: int | str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    now: float | None = None,
+) -> Period:
     """The report period: the last `days` days up to now, or the local days since..until inclusive
     (either end may be left out: since alone runs to now, until alone starts 90 days earlier).
     Defaults to the last 7 days."""
@@ -92,8 +96,13 @@ def period(days: int | str | None = None, since: str | None = None, until: str |
             raise PeriodError(f"a period may span at most {MAX_PERIOD_DAYS} days")
         start = dt.datetime.combine(first, dt.time()).timestamp()
         end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time()).timestamp()
-        return Period(start, end, f"{first.isoformat()} – {last.isoformat()}", first.isoformat(),
-                      last.isoformat())
+        return Period(
+            start,
+            end,
+            f"{first.isoformat()} – {last.isoformat()}",
+            first.isoformat(),
+            last.isoformat(),
+        )
     if days in (None, ""):
         days = 7
     try:
@@ -103,18 +112,23 @@ def period(days: int | str | None = None, since: str | None = None, until: str |
     if not 1 <= n <= MAX_PERIOD_DAYS:
         raise PeriodError(f"days must be between 1 and {MAX_PERIOD_DAYS}")
     start = now - n * 86400
-    return Period(start, now + 1, f"last {n} day{'s' if n != 1 else ''}",
-                  dt.datetime.fromtimestamp(start).date().isoformat(), today.isoformat())
+    return Period(
+        start,
+        now + 1,
+        f"last {n} day{'s' if n != 1 else ''}",
+        dt.datetime.fromtimestamp(start).date().isoformat(),
+        today.isoformat(),
+    )
 
 
 @dataclass(frozen=True)
 class QueryStat:
     """One row of a report: a normalised query and how it fared in the period."""
 
-    query: str          # the latest form typed
+    query: str  # the latest form typed
     norm: str
     searches: int
-    zero: int           # of which found nothing
+    zero: int  # of which found nothing
     avg_results: float
     last_at: float
 
@@ -141,8 +155,12 @@ class QueryLog:
 
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:
-            db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                 check_same_thread=False)
+            db = sqlite3.connect(
+                str(self.path),
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
             try:
                 db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
                 db.execute("PRAGMA journal_mode=WAL")
@@ -168,23 +186,42 @@ class QueryLog:
 
     # ---- writing ---------------------------------------------------------------------------
 
-    def record(self, query: str, filters: dict | None, result_count: int, took_ms: float,
-               ui_lang: str | None = None, via: str = "page", page: int = 1,
-               when: float | None = None) -> bool:
+    def record(
+        self,
+        query: str,
+        filters: dict | None,
+        result_count: int,
+        took_ms: float,
+        ui_lang: str | None = None,
+        via: str = "page",
+        page: int = 1,
+        when: float | None = None,
+    ) -> bool:
         """Store one search. Never raises for a database problem: returns False and logs a warning."""
         now = time.time()
         when = now if when is None else when
         query = query[:MAX_STORED_CHARS]
-        row = (when, query, normalize(query),
-               json.dumps(filters or {}, ensure_ascii=False, sort_keys=True),
-               int(result_count), round(float(took_ms), 2), int(page), ui_lang, via)
+        row = (
+            when,
+            query,
+            normalize(query),
+            json.dumps(filters or {}, ensure_ascii=False, sort_keys=True),
+            int(result_count),
+            round(float(took_ms), 2),
+            int(page),
+            ui_lang,
+            via,
+        )
         if not self._lock.acquire(timeout=LOCK_TIMEOUT_S):
             log.warning("query log busy; one entry not recorded")
             return False
         try:
             db = self._conn()
-            db.execute("INSERT INTO query_log (at, query, norm, filters, results, took_ms, page, ui_lang,"
-                       " via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+            db.execute(
+                "INSERT INTO query_log (at, query, norm, filters, results, took_ms, page, ui_lang,"
+                " via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
             if now - self._last_purge >= PURGE_EVERY_S:
                 self._last_purge = now
                 self._purge(db, now - self.keep_days * 86400)
@@ -209,13 +246,17 @@ class QueryLog:
 
     def _top(self, since: float, until: float, limit: int, zero_only: bool) -> list[QueryStat]:
         # The bare `query` column comes from the row holding MAX(at): the latest form typed.
-        sql = ("SELECT query, norm, COUNT(*), SUM(results = 0), AVG(results), MAX(at) FROM query_log"
-               " WHERE at >= ? AND at < ? AND page = 1 AND norm != ''"
-               + (" AND results = 0" if zero_only else "")
-               + " GROUP BY norm ORDER BY COUNT(*) DESC, MAX(at) DESC, norm LIMIT ?")
+        sql = (
+            "SELECT query, norm, COUNT(*), SUM(results = 0), AVG(results), MAX(at) FROM query_log"
+            " WHERE at >= ? AND at < ? AND page = 1 AND norm != ''"
+            + (" AND results = 0" if zero_only else "")
+            + " GROUP BY norm ORDER BY COUNT(*) DESC, MAX(at) DESC, norm LIMIT ?"
+        )
         with self._lock:
             rows = self._conn().execute(sql, (since, until, int(limit))).fetchall()
-        return [QueryStat(q, n, int(c), int(z), float(a), float(last)) for q, n, c, z, a, last in rows]
+        return [
+            QueryStat(q, n, int(c), int(z), float(a), float(last)) for q, n, c, z, a, last in rows
+        ]
 
     def top_queries(self, since: float, until: float, limit: int = 20) -> list[QueryStat]:
         """The most frequent queries of [since, until); later pages of a search are not counted again."""
@@ -228,12 +269,21 @@ class QueryLog:
     def totals(self, since: float, until: float) -> dict:
         """Searches, distinct queries and zero-result searches in [since, until) (first pages only)."""
         with self._lock:
-            n, distinct, zero, browse = self._conn().execute(
-                "SELECT COUNT(*), COUNT(DISTINCT NULLIF(norm, '')), COALESCE(SUM(results = 0), 0),"
-                " COALESCE(SUM(norm = ''), 0) FROM query_log WHERE at >= ? AND at < ? AND page = 1",
-                (since, until)).fetchone()
-        return {"searches": n, "distinct_queries": distinct, "zero_result_searches": zero,
-                "searches_without_words": browse}
+            n, distinct, zero, browse = (
+                self._conn()
+                .execute(
+                    "SELECT COUNT(*), COUNT(DISTINCT NULLIF(norm, '')), COALESCE(SUM(results = 0), 0),"
+                    " COALESCE(SUM(norm = ''), 0) FROM query_log WHERE at >= ? AND at < ? AND page = 1",
+                    (since, until),
+                )
+                .fetchone()
+            )
+        return {
+            "searches": n,
+            "distinct_queries": distinct,
+            "zero_result_searches": zero,
+            "searches_without_words": browse,
+        }
 
     def report(self, p: Period, limit: int = 20) -> dict:
         """Everything the report page and `policy-index queries --json` show, as one dict."""

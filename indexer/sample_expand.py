@@ -10,7 +10,15 @@ from dataclasses import replace
 
 from .corpus_src import SampleDoc
 
-_SUFFIXES = ("（试行）", "（修订）", "实施细则", "补充通知", "工作方案", "操作规程", "（{year}年版）")
+_SUFFIXES = (
+    "（试行）",
+    "（修订）",
+    "实施细则",
+    "补充通知",
+    "工作方案",
+    "操作规程",
+    "（{year}年版）",
+)
 
 
 def _paragraphs(doc: SampleDoc) -> list[str]:
@@ -27,8 +35,11 @@ def expand(docs: list[SampleDoc], n: int, seed: int = 20261128) -> Iterator[Samp
     head = originals[:n]
     kept = {d.slug for d in head}
     for d in head:  # links to documents beyond the first n are dropped
-        yield replace(d, explains=d.explains if d.explains in kept else None,
-                      replaced_by=d.replaced_by if d.replaced_by in kept else None)
+        yield replace(
+            d,
+            explains=d.explains if d.explains in kept else None,
+            replaced_by=d.replaced_by if d.replaced_by in kept else None,
+        )
     by_key: dict[tuple[str, str], list[SampleDoc]] = {}
     for d in originals:
         by_key.setdefault((d.lang, d.scenarios[0]), []).append(d)
@@ -47,14 +58,23 @@ def expand(docs: list[SampleDoc], n: int, seed: int = 20261128) -> Iterator[Samp
         shift = dt.timedelta(days=rng.randint(-900, 900))
         written = base.written_date + shift
         year = written.year
-        suffix = rng.choice(_SUFFIXES).format(year=year) if base.lang == "zh" else f" ({year} edition {i})"
+        suffix = (
+            rng.choice(_SUFFIXES).format(year=year)
+            if base.lang == "zh"
+            else f" ({year} edition {i})"
+        )
         doc_number = None
         if base.doc_number:
             prefix = base.doc_number.split("〔")[0]
             doc_number = f"{prefix}〔{year}〕{rng.randint(1, 400)}号"
         yield replace(
-            base, slug=f"{base.slug}-x{i}", title=re.sub(r"（试行）$", "", base.title) + suffix,
-            body=body, written_date=written, publish_date=written + dt.timedelta(days=rng.randint(3, 30)),
-            doc_number=doc_number, replaced_by=None,
+            base,
+            slug=f"{base.slug}-x{i}",
+            title=re.sub(r"（试行）$", "", base.title) + suffix,
+            body=body,
+            written_date=written,
+            publish_date=written + dt.timedelta(days=rng.randint(3, 30)),
+            doc_number=doc_number,
+            replaced_by=None,
             status="in_force" if base.status == "expired" else base.status,
         )

@@ -15,8 +15,16 @@ from .analysis import bigram_analyzer, chinese_analyzer, english_analyzer, spell
 from .documents import PolicyDocument
 
 # Field weights for BM25F: a word in the title says more than one in the body.
-FIELD_BOOSTS = {"title": 4.0, "title_en": 3.0, "doc_number_text": 3.0, "agency": 1.5,
-                "body": 1.0, "body_en": 1.0, "summary_en": 1.5, "attachments": 0.7}
+FIELD_BOOSTS = {
+    "title": 4.0,
+    "title_en": 3.0,
+    "doc_number_text": 3.0,
+    "agency": 1.5,
+    "body": 1.0,
+    "body_en": 1.0,
+    "summary_en": 1.5,
+    "attachments": 0.7,
+}
 ZH_FIELDS = ("title", "doc_number_text", "agency", "body", "attachments")
 EN_FIELDS = ("title_en", "summary_en", "body_en")
 FACET_FIELDS = ("region", "scenario", "agency", "year", "status", "lang")
@@ -43,7 +51,9 @@ def build_schema() -> Schema:
         bigrams=TEXT(analyzer=bigram_analyzer(), phrase=True),
         agency=TEXT(analyzer=zh),
         doc_number=ID(stored=True),
-        related_numbers=KEYWORD(commas=True, lowercase=False),  # numbers of the policies it explains
+        related_numbers=KEYWORD(
+            commas=True, lowercase=False
+        ),  # numbers of the policies it explains
         doc_number_text=TEXT(analyzer=zh, phrase=True),
         agency_facet=KEYWORD(commas=True, lowercase=False),
         regions=KEYWORD(commas=True, stored=True),
@@ -94,11 +104,18 @@ def to_fields(doc: PolicyDocument) -> dict:
 
 def facet_values(doc: PolicyDocument) -> dict:
     """What facet counts, packages and suggestions need of a document, kept in one column."""
-    return {"id": doc.id, "title": doc.title, "title_en": doc.title_en or "",
-            "region": doc.regions, "scenario": doc.scenarios,
-            "agency": [a for a in (doc.agency or "").split("、") if a],
-            "year": (doc.publish_date or "")[:4], "status": doc.status, "lang": doc.lang,
-            "date": doc.publish_date or ""}
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "title_en": doc.title_en or "",
+        "region": doc.regions,
+        "scenario": doc.scenarios,
+        "agency": [a for a in (doc.agency or "").split("、") if a],
+        "year": (doc.publish_date or "")[:4],
+        "status": doc.status,
+        "lang": doc.lang,
+        "date": doc.publish_date or "",
+    }
 
 
 def current_generation(index_root: Path) -> Path | None:
@@ -140,6 +157,8 @@ def open_index(index_root: Path) -> index.Index:
     except IndexMissing:
         raise
     except Exception as exc:  # noqa: BLE001  (Whoosh raises many kinds of errors on damaged files)
-        raise IndexDamaged(f"the search index {gen} is damaged ({type(exc).__name__}); rebuild it with "
-                           f"`policy-index index --full --data {index_root.parent}`") from exc
+        raise IndexDamaged(
+            f"the search index {gen} is damaged ({type(exc).__name__}); rebuild it with "
+            f"`policy-index index --full --data {index_root.parent}`"
+        ) from exc
     return ix

@@ -89,26 +89,45 @@ def load(path: Path) -> Taxonomy:
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         regions = {
-            slug: Region(slug=slug, zh=r["zh"], en=r["en"], kind=r.get("kind", "community"),
-                         community_zh=r.get("community_zh", ""), community_en=r.get("community_en", ""),
-                         description_zh=r.get("description_zh", ""),
-                         description_en=r.get("description_en", ""),
-                         aliases=_tuple(r.get("aliases")), agency_markers=_tuple(r.get("agency_markers")),
-                         facts=r.get("facts") or {})
+            slug: Region(
+                slug=slug,
+                zh=r["zh"],
+                en=r["en"],
+                kind=r.get("kind", "community"),
+                community_zh=r.get("community_zh", ""),
+                community_en=r.get("community_en", ""),
+                description_zh=r.get("description_zh", ""),
+                description_en=r.get("description_en", ""),
+                aliases=_tuple(r.get("aliases")),
+                agency_markers=_tuple(r.get("agency_markers")),
+                facts=r.get("facts") or {},
+            )
             for slug, r in raw["regions"].items()
         }
         scenarios = {
-            slug: Scenario(slug=slug, zh=s["zh"], en=s["en"], description_zh=s.get("description_zh", ""),
-                           description_en=s.get("description_en", ""),
-                           strong=_tuple((s.get("vocabulary") or {}).get("strong")),
-                           weak=_tuple((s.get("vocabulary") or {}).get("weak")))
+            slug: Scenario(
+                slug=slug,
+                zh=s["zh"],
+                en=s["en"],
+                description_zh=s.get("description_zh", ""),
+                description_en=s.get("description_en", ""),
+                strong=_tuple((s.get("vocabulary") or {}).get("strong")),
+                weak=_tuple((s.get("vocabulary") or {}).get("weak")),
+            )
             for slug, s in raw["scenarios"].items()
         }
         packages = {}
         for key, p in (raw.get("packages") or {}).items():
             region, scenario = key.split("/")
-            packages[key] = PackageInfo(key, region, scenario, p["title_zh"], p["title_en"],
-                                        p.get("description_zh", ""), p.get("description_en", ""))
+            packages[key] = PackageInfo(
+                key,
+                region,
+                scenario,
+                p["title_zh"],
+                p["title_en"],
+                p.get("description_zh", ""),
+                p.get("description_en", ""),
+            )
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError, ValueError) as exc:
         raise TaxonomyError(f"cannot read taxonomy {path}: {exc}") from exc
     return Taxonomy(regions, scenarios, packages)

@@ -44,8 +44,13 @@ from bench_search import QUERIES  # noqa: E402
 
 PY = sys.executable
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
-TARGETS = {"index_vs_naive": 2.0, "search_p50_ms": 10.0, "search_p95_ms": 40.0, "http_vs_naive": 5.0,
-           "workers_mb": 300.0}
+TARGETS = {
+    "index_vs_naive": 2.0,
+    "search_p50_ms": 10.0,
+    "search_p95_ms": 40.0,
+    "http_vs_naive": 5.0,
+    "workers_mb": 300.0,
+}
 
 
 def pct(values: list[float], p: float) -> float:
@@ -67,8 +72,16 @@ def ensure_corpus(cache: Path, n: int) -> Path:
     store = data / "documents.sqlite3"
     if store_count(store) >= n:
         return data
-    bigger = sorted((p for p in cache.glob("data-*") if p.name[5:].isdigit() and int(p.name[5:]) > n
-                     and store_count(p / "documents.sqlite3") >= int(p.name[5:])), key=lambda p: int(p.name[5:]))
+    bigger = sorted(
+        (
+            p
+            for p in cache.glob("data-*")
+            if p.name[5:].isdigit()
+            and int(p.name[5:]) > n
+            and store_count(p / "documents.sqlite3") >= int(p.name[5:])
+        ),
+        key=lambda p: int(p.name[5:]),
+    )
     shutil.rmtree(data, ignore_errors=True)
     data.mkdir(parents=True)
     if bigger:
@@ -78,8 +91,13 @@ def ensure_corpus(cache: Path, n: int) -> Path:
         shutil.copy(bigger[0] / "documents.sqlite3", store)
         with sqlite3.connect(store) as db:
             # Variants are numbered -x<i> in expansion order; the originals (no number) come first.
-            db.create_function("beyond", 1, lambda url: int(bool(
-                (m := re.search(r"-x(\d+)\.html$", url)) and int(m.group(1)) >= n)))
+            db.create_function(
+                "beyond",
+                1,
+                lambda url: int(
+                    bool((m := re.search(r"-x(\d+)\.html$", url)) and int(m.group(1)) >= n)
+                ),
+            )
             db.execute("DELETE FROM documents WHERE beyond(url)")
             db.execute("DELETE FROM fetch_log")
             db.execute("DELETE FROM frontier")
@@ -91,14 +109,26 @@ def ensure_corpus(cache: Path, n: int) -> Path:
         subprocess.run([PY, str(ROOT / "scripts/expand_corpus.py"), str(n), str(site)], check=True)
     print(f"crawling {site} into {data} (once; later runs reuse it)")
     env = dict(os.environ, POLICY_INDEX_CRAWL_DELAY="0")
-    subprocess.run([str(Path(PY).parent / "policy-index"), "crawl", str(site), "--data", str(data),
-                    "--max-pages", str(n * 2)], check=True, env=env)
+    subprocess.run(
+        [
+            str(Path(PY).parent / "policy-index"),
+            "crawl",
+            str(site),
+            "--data",
+            str(data),
+            "--max-pages",
+            str(n * 2),
+        ],
+        check=True,
+        env=env,
+    )
     return data
 
 
 # ---- indexing (each variant in its own process, so its peak memory is its own) ---------------------
 def _load_texts(data: Path) -> list[tuple]:
     from indexer.documents import DocumentStore
+
     with DocumentStore(data / "documents.sqlite3") as store:
         return [(d.id, d.url, d.title, d.text) for d in store.iter_documents()]
 
@@ -107,13 +137,18 @@ def child_index(kind: str, data: Path) -> dict:
     """Runs in a child process: one indexing variant, timed after jieba has loaded."""
     if kind == "ceiling":
         from indexer.analysis import DEFAULT_USER_DICT, jieba_tokenizer
+
         texts = [f"{t}\n{x}" for _, _, t, x in _load_texts(data)]
         tok = jieba_tokenizer(DEFAULT_USER_DICT)
         t0 = time.perf_counter()
         for text in texts:
             for _ in tok.cut(text):
                 pass
-        return {"seconds": time.perf_counter() - t0, "docs": len(texts), "chars": sum(map(len, texts))}
+        return {
+            "seconds": time.perf_counter() - t0,
+            "docs": len(texts),
+            "chars": sum(map(len, texts)),
+        }
     if kind == "naive":
         import jieba
         from jieba.analyse import ChineseAnalyzer
@@ -121,13 +156,18 @@ def child_index(kind: str, data: Path) -> dict:
         from whoosh.fields import ID, STORED, TEXT, Schema
 
         from indexer.documents import DocumentStore
+
         jieba.initialize()
         target = data / "naive-index"
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir()
         t0 = time.perf_counter()
-        schema = Schema(id=ID(stored=True, unique=True), url=STORED,
-                        title=TEXT(analyzer=ChineseAnalyzer(), stored=True), body=TEXT(analyzer=ChineseAnalyzer()))
+        schema = Schema(
+            id=ID(stored=True, unique=True),
+            url=STORED,
+            title=TEXT(analyzer=ChineseAnalyzer(), stored=True),
+            body=TEXT(analyzer=ChineseAnalyzer()),
+        )
         ix = index.create_in(str(target), schema)
         writer = ix.writer()
         n = chars = 0
@@ -140,14 +180,19 @@ def child_index(kind: str, data: Path) -> dict:
         return {"seconds": time.perf_counter() - t0, "docs": n, "chars": chars}
     from indexer import pipeline, settings
     from indexer.analysis import warm
+
     warm()
     paths = settings.DataPaths(data)
     t0 = time.perf_counter()
     report = pipeline.index(paths, full=True)
     seconds = time.perf_counter() - t0
     texts = _load_texts(data)
-    return {"seconds": seconds, "docs": len(texts), "written": report.added,
-            "chars": sum(len(t) + 1 + len(x) for _, _, t, x in texts)}
+    return {
+        "seconds": seconds,
+        "docs": len(texts),
+        "written": report.added,
+        "chars": sum(len(t) + 1 + len(x) for _, _, t, x in texts),
+    }
 
 
 def run_child(args: list[str]) -> tuple[dict, float]:
@@ -172,10 +217,15 @@ def bench_index(data: Path, n: int) -> dict:
     rows = {}
     for kind in ("ceiling", "naive", "project"):
         r, peak = run_child(["index", kind, str(data)])
-        r.update(docs_s=r["docs"] / r["seconds"], chars_s=r["chars"] / r["seconds"], peak_rss_mb=peak)
+        r.update(
+            docs_s=r["docs"] / r["seconds"], chars_s=r["chars"] / r["seconds"], peak_rss_mb=peak
+        )
         rows[kind] = r
-        print(f"  {kind:8} {r['docs']:>7} docs  {r['seconds']:8.1f} s  {r['docs_s']:8.1f} docs/s  "
-              f"{r['chars_s'] / 1e3:8.1f} kchars/s  peak RSS {peak:6.0f} MB", flush=True)
+        print(
+            f"  {kind:8} {r['docs']:>7} docs  {r['seconds']:8.1f} s  {r['docs_s']:8.1f} docs/s  "
+            f"{r['chars_s'] / 1e3:8.1f} kchars/s  peak RSS {peak:6.0f} MB",
+            flush=True,
+        )
     rows["project"]["vs_naive"] = rows["project"]["docs_s"] / rows["naive"]["docs_s"]
     rows["project"]["vs_ceiling"] = rows["project"]["docs_s"] / rows["ceiling"]["docs_s"]
     return rows
@@ -210,26 +260,51 @@ def bench_search(data: Path, rounds: int, uncached_rounds: int) -> dict:
     flat = [t for r in per_round[1:] or per_round for t in r]
     # Every query searched afresh: a service of its own with the response cache off; its decoded
     # postings cached as served (warm after the first round), then nothing cached at all.
-    uncached = _fresh_rounds(index_root, svc.tax, params, uncached_rounds, {"POLICY_INDEX_RESPONSE_CACHE": "0"})
-    cold = _fresh_rounds(index_root, svc.tax, params, uncached_rounds,
-                         {"POLICY_INDEX_RESPONSE_CACHE": "0", "POLICY_INDEX_POSTINGS_CACHE_MB": "0"})
-    out = {"first_ms": first, "queries": len(params), "rounds": rounds,
-           "round1_p50": pct(per_round[0], 50), "round1_max": max(per_round[0]),
-           "p50": pct(flat, 50), "p95": pct(flat, 95), "p99": pct(flat, 99), "max": max(flat),
-           "median_of_round_p50": statistics.median(pct(r, 50) for r in per_round[1:] or per_round),
-           "uncached_rounds": uncached_rounds, "uncached_p50": pct(uncached, 50),
-           "uncached_p95": pct(uncached, 95), "uncached_p99": pct(uncached, 99), "uncached_max": max(uncached),
-           "cold_p50": pct(cold, 50), "cold_p95": pct(cold, 95), "cold_p99": pct(cold, 99),
-           "docs": svc.index.searcher().doc_count()}
-    print(f"  first query {first:.1f} ms; round 1 p50 {out['round1_p50']:.2f} ms; rounds 2..{rounds}: "
-          f"p50 {out['p50']:.2f}  p95 {out['p95']:.2f}  p99 {out['p99']:.2f}  max {out['max']:.2f} ms; "
-          f"cache off ({uncached_rounds} rounds): p50 {out['uncached_p50']:.1f}  p95 {out['uncached_p95']:.1f}  "
-          f"p99 {out['uncached_p99']:.1f} ms; nothing cached: p50 {out['cold_p50']:.1f}  "
-          f"p95 {out['cold_p95']:.1f} ms", flush=True)
+    uncached = _fresh_rounds(
+        index_root, svc.tax, params, uncached_rounds, {"POLICY_INDEX_RESPONSE_CACHE": "0"}
+    )
+    cold = _fresh_rounds(
+        index_root,
+        svc.tax,
+        params,
+        uncached_rounds,
+        {"POLICY_INDEX_RESPONSE_CACHE": "0", "POLICY_INDEX_POSTINGS_CACHE_MB": "0"},
+    )
+    out = {
+        "first_ms": first,
+        "queries": len(params),
+        "rounds": rounds,
+        "round1_p50": pct(per_round[0], 50),
+        "round1_max": max(per_round[0]),
+        "p50": pct(flat, 50),
+        "p95": pct(flat, 95),
+        "p99": pct(flat, 99),
+        "max": max(flat),
+        "median_of_round_p50": statistics.median(pct(r, 50) for r in per_round[1:] or per_round),
+        "uncached_rounds": uncached_rounds,
+        "uncached_p50": pct(uncached, 50),
+        "uncached_p95": pct(uncached, 95),
+        "uncached_p99": pct(uncached, 99),
+        "uncached_max": max(uncached),
+        "cold_p50": pct(cold, 50),
+        "cold_p95": pct(cold, 95),
+        "cold_p99": pct(cold, 99),
+        "docs": svc.index.searcher().doc_count(),
+    }
+    print(
+        f"  first query {first:.1f} ms; round 1 p50 {out['round1_p50']:.2f} ms; rounds 2..{rounds}: "
+        f"p50 {out['p50']:.2f}  p95 {out['p95']:.2f}  p99 {out['p99']:.2f}  max {out['max']:.2f} ms; "
+        f"cache off ({uncached_rounds} rounds): p50 {out['uncached_p50']:.1f}  p95 {out['uncached_p95']:.1f}  "
+        f"p99 {out['uncached_p99']:.1f} ms; nothing cached: p50 {out['cold_p50']:.1f}  "
+        f"p95 {out['cold_p95']:.1f} ms",
+        flush=True,
+    )
     return out
 
 
-def _fresh_rounds(index_root: Path, tax, params: list, rounds: int, env: dict[str, str]) -> list[float]:
+def _fresh_rounds(
+    index_root: Path, tax, params: list, rounds: int, env: dict[str, str]
+) -> list[float]:
     """Rounds of the mix on a service of its own started under env (settings read at its start)."""
     from search_app.search import SearchIndex, SearchService
 
@@ -237,7 +312,7 @@ def _fresh_rounds(index_root: Path, tax, params: list, rounds: int, env: dict[st
     os.environ.update(env)
     try:
         fresh = SearchService(SearchIndex(index_root), tax)
-        fresh.search(params[0])   # opens the index and builds its tables, as a service in use has
+        fresh.search(params[0])  # opens the index and builds its tables, as a service in use has
         return [t for r in _mix_rounds(fresh, params, rounds) for t in r]
     finally:
         for k, v in saved.items():
@@ -294,14 +369,30 @@ class Gunicorn:
     def __init__(self, data: Path, which: str, log: Path, response_cache: bool = True):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, POLICY_INDEX_DATA=str(data), POLICY_INDEX_BIND=f"127.0.0.1:{self.port}",
-                   POLICY_INDEX_BENCH_APP=which, POLICY_INDEX_QUERY_LOG="0", PYTHONPATH=str(ROOT / "scripts"))
+        env = dict(
+            os.environ,
+            POLICY_INDEX_DATA=str(data),
+            POLICY_INDEX_BIND=f"127.0.0.1:{self.port}",
+            POLICY_INDEX_BENCH_APP=which,
+            POLICY_INDEX_QUERY_LOG="0",
+            PYTHONPATH=str(ROOT / "scripts"),
+        )
         if not response_cache:
-            env["POLICY_INDEX_RESPONSE_CACHE"] = "0"   # every request searched afresh
+            env["POLICY_INDEX_RESPONSE_CACHE"] = "0"  # every request searched afresh
         self.log = open(log, "w")  # noqa: SIM115  (closed in stop())
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen([str(Path(PY).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
-                                      "bench_wsgi:app"], cwd=ROOT, env=env, stdout=self.log, stderr=self.log)
+        self.proc = subprocess.Popen(
+            [
+                str(Path(PY).parent / "gunicorn"),
+                "-c",
+                str(ROOT / "gunicorn.conf.py"),
+                "bench_wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=self.log,
+        )
 
     def wait_first_answer(self, path: str, timeout: float = 120.0) -> float:
         """Seconds from launch to the first 200 answer of path."""
@@ -322,7 +413,10 @@ class Gunicorn:
             m = w.memory_full_info()
             workers.append({"rss": m.rss / 2**20, "pss": m.pss / 2**20, "uss": m.uss / 2**20})
         m = master.memory_full_info()
-        return {"workers": workers, "master": {"rss": m.rss / 2**20, "pss": m.pss / 2**20, "uss": m.uss / 2**20}}
+        return {
+            "workers": workers,
+            "master": {"rss": m.rss / 2**20, "pss": m.pss / 2**20, "uss": m.uss / 2**20},
+        }
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGTERM)
@@ -336,13 +430,26 @@ class Gunicorn:
 
 def wrk(base: str, paths: list[str], duration: int, cache: Path) -> dict:
     script = cache / "wrk-mix.lua"
-    script.write_text(WRK_LUA % ", ".join(json.dumps(p, ensure_ascii=False) for p in paths), encoding="utf-8")
-    out = subprocess.run(["wrk", "-t2", "-c8", f"-d{duration}s", "--timeout", "10s", "-s", str(script), base],
-                         capture_output=True, text=True, check=True).stdout
+    script.write_text(
+        WRK_LUA % ", ".join(json.dumps(p, ensure_ascii=False) for p in paths), encoding="utf-8"
+    )
+    out = subprocess.run(
+        ["wrk", "-t2", "-c8", f"-d{duration}s", "--timeout", "10s", "-s", str(script), base],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     r = json.loads(out.split("BENCH ", 1)[1])
-    return {"rps": r["requests"] / (r["duration_us"] / 1e6), "requests": r["requests"], "errors": r["errors"],
-            "non2xx": r["non2xx"], "p50": r["p50"] / 1000, "p95": r["p95"] / 1000, "p99": r["p99"] / 1000,
-            "max": r["max"] / 1000}
+    return {
+        "rps": r["requests"] / (r["duration_us"] / 1e6),
+        "requests": r["requests"],
+        "errors": r["errors"],
+        "non2xx": r["non2xx"],
+        "p50": r["p50"] / 1000,
+        "p95": r["p95"] / 1000,
+        "p99": r["p99"] / 1000,
+        "max": r["max"] / 1000,
+    }
 
 
 def bench_http(data: Path, duration: int, cache: Path, warmup: int) -> dict:
@@ -350,23 +457,33 @@ def bench_http(data: Path, duration: int, cache: Path, warmup: int) -> dict:
     mem: dict[str, dict] = {}
     loads = []
     for which in ("naive", "app", "uncached"):
-        g = Gunicorn(data, "app" if which == "uncached" else which, cache / f"gunicorn-{which}.log",
-                     response_cache=which != "uncached")
+        g = Gunicorn(
+            data,
+            "app" if which == "uncached" else which,
+            cache / f"gunicorn-{which}.log",
+            response_cache=which != "uncached",
+        )
         try:
             paths = search_paths(naive=which == "naive")
             cold = g.wait_first_answer(paths[0])
             # Warm-up under the same load, not measured: every worker and thread has opened its searcher
             # and built its caches (each worker has its own), as a service in use has.
             wrk(g.base, paths, warmup, cache)
-            targets = {"naive": [("naive", paths)], "uncached": [("uncached", paths)],
-                       "app": [("constant", ["/_bench/constant"]), ("project", paths)]}[which]
+            targets = {
+                "naive": [("naive", paths)],
+                "uncached": [("uncached", paths)],
+                "app": [("constant", ["/_bench/constant"]), ("project", paths)],
+            }[which]
             for name, ps in targets:
                 loads.append(os.getloadavg()[0])
                 rows[name] = wrk(g.base, ps, duration, cache)
                 rows[name]["cold_start_s"] = cold
                 r = rows[name]
-                print(f"  {name:8} {r['rps']:8.1f} req/s  p50 {r['p50']:7.2f}  p95 {r['p95']:7.2f}  "
-                      f"p99 {r['p99']:7.2f} ms  errors {r['errors']} non-2xx {r['non2xx']}", flush=True)
+                print(
+                    f"  {name:8} {r['rps']:8.1f} req/s  p50 {r['p50']:7.2f}  p95 {r['p95']:7.2f}  "
+                    f"p99 {r['p99']:7.2f} ms  errors {r['errors']} non-2xx {r['non2xx']}",
+                    flush=True,
+                )
             if which != "uncached":
                 mem[which] = g.memory()
         finally:
@@ -374,9 +491,15 @@ def bench_http(data: Path, duration: int, cache: Path, warmup: int) -> dict:
     rows["project"]["vs_naive"] = rows["project"]["rps"] / rows["naive"]["rps"]
     rows["project"]["vs_constant"] = rows["project"]["rps"] / rows["constant"]["rps"]
     w = mem["app"]["workers"]
-    print(f"  cold start to first answer {rows['project']['cold_start_s']:.2f} s; workers RSS "
-          + ", ".join(f"{x['rss']:.0f}" for x in w) + " MB; PSS " + ", ".join(f"{x['pss']:.0f}" for x in w)
-          + f" MB (sum {sum(x['pss'] for x in w):.0f} MB); USS " + ", ".join(f"{x['uss']:.0f}" for x in w) + " MB")
+    print(
+        f"  cold start to first answer {rows['project']['cold_start_s']:.2f} s; workers RSS "
+        + ", ".join(f"{x['rss']:.0f}" for x in w)
+        + " MB; PSS "
+        + ", ".join(f"{x['pss']:.0f}" for x in w)
+        + f" MB (sum {sum(x['pss'] for x in w):.0f} MB); USS "
+        + ", ".join(f"{x['uss']:.0f}" for x in w)
+        + " MB"
+    )
     return {"rows": rows, "memory": mem, "load_avg": loads}
 
 
@@ -384,75 +507,121 @@ def bench_http(data: Path, duration: int, cache: Path, warmup: int) -> dict:
 def machine() -> dict:
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     cpu = next((ln.split(":", 1)[1].strip() for ln in cpuinfo if ln.startswith("model name")), "?")
-    return {"cpus": os.cpu_count(), "cpu": cpu, "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
-            "python": platform.python_version(), "date": dt.datetime.now().isoformat(timespec="minutes")}
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "date": dt.datetime.now().isoformat(timespec="minutes"),
+    }
 
 
 def render(results: dict) -> str:
     m = results.get("machine", {})
-    lines = [f"Measured {m.get('date')} on {m.get('cpus')} × {m.get('cpu')}, {m.get('ram_gib')} GiB RAM, "
-             f"Python {m.get('python')}.", ""]
+    lines = [
+        f"Measured {m.get('date')} on {m.get('cpus')} × {m.get('cpu')}, {m.get('ram_gib')} GiB RAM, "
+        f"Python {m.get('python')}.",
+        "",
+    ]
     sizes = sorted(results.get("sizes", {}), key=int)
     idx = [(n, results["sizes"][n]["index"]) for n in sizes if "index" in results["sizes"][n]]
     if idx:
-        lines += ["### Indexing", "",
-                  "| documents | variant | seconds | docs/s | kchars/s | × naive | peak RSS MB | load avg |",
-                  "|---:|---|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            "### Indexing",
+            "",
+            "| documents | variant | seconds | docs/s | kchars/s | × naive | peak RSS MB | load avg |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|",
+        ]
         for n, r in idx:
-            for kind, label in (("ceiling", "jieba.cut only (ceiling, 1 process)"),
-                                ("naive", "naive Whoosh + ChineseAnalyzer"), ("project", "policy-index full build")):
+            for kind, label in (
+                ("ceiling", "jieba.cut only (ceiling, 1 process)"),
+                ("naive", "naive Whoosh + ChineseAnalyzer"),
+                ("project", "policy-index full build"),
+            ):
                 x = r[kind]
-                lines.append(f"| {int(n):,} | {label} | {x['seconds']:.1f} | {x['docs_s']:.0f} | "
-                             f"{x['chars_s'] / 1e3:.0f} | {x['docs_s'] / r['naive']['docs_s']:.2f} | "
-                             f"{x['peak_rss_mb']:.0f} | {r.get('load_avg', 0):.2f} |")
+                lines.append(
+                    f"| {int(n):,} | {label} | {x['seconds']:.1f} | {x['docs_s']:.0f} | "
+                    f"{x['chars_s'] / 1e3:.0f} | {x['docs_s'] / r['naive']['docs_s']:.2f} | "
+                    f"{x['peak_rss_mb']:.0f} | {r.get('load_avg', 0):.2f} |"
+                )
         lines.append("")
     srch = [(n, results["sizes"][n]["search"]) for n in sizes if "search" in results["sizes"][n]]
     if srch:
-        lines += ["### Search (full response: results, snippets, facets, packages; in process)", "",
-                  "Repeated: the mix again and again, answered from the response cache after round 1. "
-                  "Cache off: every query searched afresh (`POLICY_INDEX_RESPONSE_CACHE=0`), its terms' "
-                  "decoded postings kept as served (`postings_cache_mb`). Nothing cached: "
-                  "`POLICY_INDEX_POSTINGS_CACHE_MB=0` too, every query decodes its postings.", "",
-                  "| documents | queries × rounds | first query ms | repeated p50 ms | p95 ms | p99 ms | "
-                  "cache off: rounds | p50 ms | p95 ms | p99 ms | nothing cached: p50 ms | p95 ms | load avg |",
-                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            "### Search (full response: results, snippets, facets, packages; in process)",
+            "",
+            "Repeated: the mix again and again, answered from the response cache after round 1. "
+            "Cache off: every query searched afresh (`POLICY_INDEX_RESPONSE_CACHE=0`), its terms' "
+            "decoded postings kept as served (`postings_cache_mb`). Nothing cached: "
+            "`POLICY_INDEX_POSTINGS_CACHE_MB=0` too, every query decodes its postings.",
+            "",
+            "| documents | queries × rounds | first query ms | repeated p50 ms | p95 ms | p99 ms | "
+            "cache off: rounds | p50 ms | p95 ms | p99 ms | nothing cached: p50 ms | p95 ms | load avg |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for n, r in srch:
-            off = (f"{r['uncached_rounds']} | {r['uncached_p50']:.1f} | {r['uncached_p95']:.1f} | "
-                   f"{r['uncached_p99']:.1f}") if "uncached_p50" in r else "– | – | – | –"
-            off += f" | {r['cold_p50']:.1f} | {r['cold_p95']:.1f}" if "cold_p50" in r else " | – | –"
-            lines.append(f"| {int(n):,} | {r['queries']} × {r['rounds']} | {r['first_ms']:.0f} | "
-                         f"{r['p50']:.2f} | {r['p95']:.2f} | {r['p99']:.2f} | {off} | {r.get('load_avg', 0):.2f} |")
+            off = (
+                (
+                    f"{r['uncached_rounds']} | {r['uncached_p50']:.1f} | {r['uncached_p95']:.1f} | "
+                    f"{r['uncached_p99']:.1f}"
+                )
+                if "uncached_p50" in r
+                else "– | – | – | –"
+            )
+            off += (
+                f" | {r['cold_p50']:.1f} | {r['cold_p95']:.1f}" if "cold_p50" in r else " | – | –"
+            )
+            lines.append(
+                f"| {int(n):,} | {r['queries']} × {r['rounds']} | {r['first_ms']:.0f} | "
+                f"{r['p50']:.2f} | {r['p95']:.2f} | {r['p99']:.2f} | {off} | {r.get('load_avg', 0):.2f} |"
+            )
         lines.append("")
     http = [(n, results["sizes"][n]["http"]) for n in sizes if "http" in results["sizes"][n]]
     if http:
-        lines += ["### HTTP (gunicorn.conf.py: 2 workers × 4 threads; wrk -t2 -c8 on 127.0.0.1)", "",
-                  "| documents | endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | × naive |",
-                  "|---:|---|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            "### HTTP (gunicorn.conf.py: 2 workers × 4 threads; wrk -t2 -c8 on 127.0.0.1)",
+            "",
+            "| documents | endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | × naive |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|",
+        ]
         for n, r in http:
             rows = r["rows"]
-            for name, label in (("constant", "constant JSON (ceiling)"), ("naive", "naive Flask + Whoosh query"),
-                                ("project", "/api/search, query mix"),
-                                ("uncached", "/api/search, query mix, response cache off")):
+            for name, label in (
+                ("constant", "constant JSON (ceiling)"),
+                ("naive", "naive Flask + Whoosh query"),
+                ("project", "/api/search, query mix"),
+                ("uncached", "/api/search, query mix, response cache off"),
+            ):
                 if name not in rows:
                     continue
                 x = rows[name]
-                lines.append(f"| {int(n):,} | {label} | {x['rps']:.0f} | {x['p50']:.1f} | {x['p95']:.1f} | "
-                             f"{x['p99']:.1f} | {x['errors'] + x['non2xx']} | "
-                             f"{x['rps'] / rows['naive']['rps']:.2f} |")
-        lines += ["", "### Memory and cold start", "",
-                  "| documents | indexing peak RSS MB | worker RSS MB | worker PSS MB | worker USS MB | "
-                  "master PSS MB | workers PSS total MB | cold start to first answer s |",
-                  "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                lines.append(
+                    f"| {int(n):,} | {label} | {x['rps']:.0f} | {x['p50']:.1f} | {x['p95']:.1f} | "
+                    f"{x['p99']:.1f} | {x['errors'] + x['non2xx']} | "
+                    f"{x['rps'] / rows['naive']['rps']:.2f} |"
+                )
+        lines += [
+            "",
+            "### Memory and cold start",
+            "",
+            "| documents | indexing peak RSS MB | worker RSS MB | worker PSS MB | worker USS MB | "
+            "master PSS MB | workers PSS total MB | cold start to first answer s |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for n, r in http:
             mem = r["memory"]["app"]
             w = mem["workers"]
             peak = results["sizes"][n].get("index", {}).get("project", {}).get("peak_rss_mb")
+
             def col(key, w=w):
                 return " / ".join(f"{x[key]:.0f}" for x in w)
+
             peak_text = f"{peak:.0f}" if peak else "–"
-            lines.append(f"| {int(n):,} | {peak_text} | {col('rss')} | {col('pss')} | {col('uss')} | "
-                         f"{mem['master']['pss']:.0f} | {sum(x['pss'] for x in w):.0f} | "
-                         f"{r['rows']['project']['cold_start_s']:.2f} |")
+            lines.append(
+                f"| {int(n):,} | {peak_text} | {col('rss')} | {col('pss')} | {col('uss')} | "
+                f"{mem['master']['pss']:.0f} | {sum(x['pss'] for x in w):.0f} | "
+                f"{r['rows']['project']['cold_start_s']:.2f} |"
+            )
         lines.append("")
     return "\n".join(lines)
 
@@ -470,14 +639,28 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "_child":
         print(json.dumps(child_index(sys.argv[3], Path(sys.argv[4]))))
         return
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--sizes", default="10000,50000,100000")
-    ap.add_argument("--only", default="index,search,http", help="comma list of index, search, http "
-                    "(http also measures worker memory and cold start)")
-    ap.add_argument("--rounds", type=int, default=20, help="rounds of the query mix in the search benchmark")
-    ap.add_argument("--uncached-rounds", type=int, default=5, help="rounds of the mix with the response cache off")
+    ap.add_argument(
+        "--only",
+        default="index,search,http",
+        help="comma list of index, search, http (http also measures worker memory and cold start)",
+    )
+    ap.add_argument(
+        "--rounds", type=int, default=20, help="rounds of the query mix in the search benchmark"
+    )
+    ap.add_argument(
+        "--uncached-rounds",
+        type=int,
+        default=5,
+        help="rounds of the mix with the response cache off",
+    )
     ap.add_argument("--duration", type=int, default=15, help="seconds of load per HTTP measurement")
-    ap.add_argument("--warmup", type=int, default=10, help="seconds of unmeasured load before each HTTP run")
+    ap.add_argument(
+        "--warmup", type=int, default=10, help="seconds of unmeasured load before each HTTP run"
+    )
     ap.add_argument("--cache", type=Path, default=ROOT / ".bench")
     ap.add_argument("--out", type=Path, default=ROOT / "docs/PERFORMANCE.md")
     args = ap.parse_args()
@@ -492,11 +675,15 @@ def main() -> None:
         if "index" in only or not (data / "index").exists():
             print(f"indexing, {n:,} documents (load average {os.getloadavg()[0]:.2f})", flush=True)
             res["index"] = bench_index(data, n) | {"load_avg": os.getloadavg()[0]}
-            saved.write_text(json.dumps(results, indent=1, ensure_ascii=False))   # kept if a later step fails
+            saved.write_text(
+                json.dumps(results, indent=1, ensure_ascii=False)
+            )  # kept if a later step fails
         if "search" in only:
             print(f"search, {n:,} documents", flush=True)
             load = os.getloadavg()[0]
-            res["search"] = bench_search(data, args.rounds, args.uncached_rounds) | {"load_avg": load}
+            res["search"] = bench_search(data, args.rounds, args.uncached_rounds) | {
+                "load_avg": load
+            }
             saved.write_text(json.dumps(results, indent=1, ensure_ascii=False))
         if "http" in only:
             print(f"HTTP, {n:,} documents", flush=True)

@@ -1,6 +1,6 @@
 """Serve the bundled sample site on 127.0.0.1 and crawl it twice: first run vs re-crawl counts and time.
 
-    python scripts/bench_crawl.py
+python scripts/bench_crawl.py
 """
 
 import functools
@@ -40,8 +40,12 @@ def main() -> None:
         for run in ("first", "second"):
             Handler.hits = 0
             t = time.perf_counter()
-            report = pipeline.crawl(paths, [source_from_arg(url)], max_pages=5000, progress=False)[0]
-            print(f"{run} run: {report.line()}; {Handler.hits} HTTP requests; {time.perf_counter() - t:.2f}s")
+            report = pipeline.crawl(paths, [source_from_arg(url)], max_pages=5000, progress=False)[
+                0
+            ]
+            print(
+                f"{run} run: {report.line()}; {Handler.hits} HTTP requests; {time.perf_counter() - t:.2f}s"
+            )
     finally:
         server.shutdown()
 

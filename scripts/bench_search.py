@@ -1,7 +1,7 @@
 """Time a full build and a fixed query mix on the bundled corpus (or an existing --data folder).
 
-    python scripts/bench_search.py                # fresh temp folder from the bundled corpus
-    python scripts/bench_search.py --data var     # an existing data folder
+python scripts/bench_search.py                # fresh temp folder from the bundled corpus
+python scripts/bench_search.py --data var     # an existing data folder
 """
 
 import argparse
@@ -19,11 +19,22 @@ from search_app.query import parse_params  # noqa: E402
 from search_app.search import SearchIndex, SearchService  # noqa: E402
 
 QUERIES = [
-    {"q": "人才公寓 申请"}, {"q": "子女入学"}, {"q": "work permit"}, {"q": "R visa"},
-    {"q": "外国人永久居留"}, {"q": "人才公寓申請"}, {"q": "京人社发[2018]45号"}, {"q": "国际医疗"},
-    {"q": "服务站", "region": "huairou"}, {"q": "垃圾分类", "scenario": "green"}, {"q": "驾驶证 换领"},
-    {"q": "startup funding"}, {"q": "", "region": "wangjing"}, {"q": "租房补贴", "sort": "date"},
-    {"q": "个人所得税 外籍"}, {"q": "12345 热线"},
+    {"q": "人才公寓 申请"},
+    {"q": "子女入学"},
+    {"q": "work permit"},
+    {"q": "R visa"},
+    {"q": "外国人永久居留"},
+    {"q": "人才公寓申請"},
+    {"q": "京人社发[2018]45号"},
+    {"q": "国际医疗"},
+    {"q": "服务站", "region": "huairou"},
+    {"q": "垃圾分类", "scenario": "green"},
+    {"q": "驾驶证 换领"},
+    {"q": "startup funding"},
+    {"q": "", "region": "wangjing"},
+    {"q": "租房补贴", "sort": "date"},
+    {"q": "个人所得税 外籍"},
+    {"q": "12345 热线"},
 ]
 
 
@@ -33,7 +44,9 @@ def pct(values, p):
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--data", type=Path, default=None)
     ap.add_argument("--rounds", type=int, default=30)
     args = ap.parse_args()
@@ -46,21 +59,29 @@ def main() -> None:
         build = pipeline.index(paths, full=True)
         t2 = time.perf_counter()
         print(f"crawl+normalize: {sum(r.new for r in reports)} documents in {t1 - t0:.2f}s")
-        print(f"full index build: {build.added} documents in {t2 - t1:.2f}s ({build.added / (t2 - t1):.0f} docs/s)")
+        print(
+            f"full index build: {build.added} documents in {t2 - t1:.2f}s ({build.added / (t2 - t1):.0f} docs/s)"
+        )
     svc = SearchService(SearchIndex(paths.index_root), taxonomy_mod.get())
     params = [parse_params(q, svc.tax) for q in QUERIES]
     t0 = time.perf_counter()
     svc.search(params[0])
-    print(f"first query (opens the index, builds caches): {(time.perf_counter() - t0) * 1000:.1f} ms")
+    print(
+        f"first query (opens the index, builds caches): {(time.perf_counter() - t0) * 1000:.1f} ms"
+    )
     times = []
     for _ in range(args.rounds):
         for p in params:
             t = time.perf_counter()
             svc.search(p)
             times.append((time.perf_counter() - t) * 1000)
-    print(f"search, full response (results, snippets, facets, packages), {len(QUERIES)} queries x "
-          f"{args.rounds} rounds on {svc.index.searcher().doc_count()} documents:")
-    print(f"  median {statistics.median(times):.2f} ms   p95 {pct(times, 95):.2f} ms   max {max(times):.2f} ms")
+    print(
+        f"search, full response (results, snippets, facets, packages), {len(QUERIES)} queries x "
+        f"{args.rounds} rounds on {svc.index.searcher().doc_count()} documents:"
+    )
+    print(
+        f"  median {statistics.median(times):.2f} ms   p95 {pct(times, 95):.2f} ms   max {max(times):.2f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -45,8 +45,14 @@ def _naive_app() -> Flask:
         parser = MultifieldParser(["title", "body"], ix.schema)
         with ix.searcher() as s:
             results = s.search(parser.parse(request.args.get("q", "")), limit=10)
-            return jsonify({"total": len(results),
-                            "results": [{"id": h["id"], "title": h["title"], "url": h["url"]} for h in results]})
+            return jsonify(
+                {
+                    "total": len(results),
+                    "results": [
+                        {"id": h["id"], "title": h["title"], "url": h["url"]} for h in results
+                    ],
+                }
+            )
 
     @naive.get("/_bench/constant")
     def constant():

@@ -1,8 +1,8 @@
 """Run the judged queries of policies/eval/judgments.yaml and print nDCG@10, MRR and Recall@10.
 
-    python scripts/evaluate.py              # builds the bundled corpus in a temp folder first
-    python scripts/evaluate.py --data var   # an existing data folder built from the bundled corpus
-    python scripts/evaluate.py --worst 10   # also list the weakest queries with their top results
+python scripts/evaluate.py              # builds the bundled corpus in a temp folder first
+python scripts/evaluate.py --data var   # an existing data folder built from the bundled corpus
+python scripts/evaluate.py --worst 10   # also list the weakest queries with their top results
 """
 
 import argparse
@@ -19,7 +19,9 @@ from search_app.search import SearchIndex, SearchService  # noqa: E402
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--data", type=Path)
     ap.add_argument("--worst", type=int, default=0)
     args = ap.parse_args()

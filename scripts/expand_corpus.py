@@ -1,6 +1,6 @@
 """Grow the sample corpus to N documents (deterministic) as an HTML site for benchmarks.
 
-    python scripts/expand_corpus.py 10000 /tmp/corpus-10k      # then: policy-index crawl /tmp/corpus-10k
+python scripts/expand_corpus.py 10000 /tmp/corpus-10k      # then: policy-index crawl /tmp/corpus-10k
 """
 
 import argparse
@@ -13,7 +13,9 @@ from indexer.corpus_src import load_sources  # noqa: E402
 from indexer.sample_expand import expand  # noqa: E402
 from indexer.sample_site import Site  # noqa: E402
 
-parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+parser = argparse.ArgumentParser(
+    description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+)
 parser.add_argument("n", type=int, help="number of documents")
 parser.add_argument("out", type=Path, help="output folder (created)")
 parser.add_argument("--seed", type=int, default=20261128)

@@ -1,6 +1,6 @@
 """Field accuracy of the normalizer on the golden pages and on the bundled corpus pages.
 
-    python scripts/extraction_report.py
+python scripts/extraction_report.py
 """
 
 import json
@@ -20,7 +20,12 @@ FIELDS = ("title", "doc_number", "agency", "publish_date", "written_date", "lang
 def cases():
     for exp in sorted((ROOT / "tests/golden").glob("*.json")):
         e = json.loads(exp.read_text(encoding="utf-8"))
-        yield "golden", exp.with_suffix(".html"), e.get("url") or f"https://golden.example/{exp.stem}.html", e
+        yield (
+            "golden",
+            exp.with_suffix(".html"),
+            e.get("url") or f"https://golden.example/{exp.stem}.html",
+            e,
+        )
     manifest = json.loads((ROOT / "policies/corpus/manifest.json").read_text(encoding="utf-8"))
     for e in manifest["documents"]:
         yield "corpus", ROOT / "policies/corpus/site" / e["path"], SAMPLE_BASE_URL + e["path"], e

@@ -26,7 +26,9 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
         DATA_DIR=str(paths.root),
         TAXONOMY=str(settings.get("taxonomy")),
         SECRET_KEY=str(settings.get("secret_key")) or random_key,
-        SESSION_COOKIE_SECURE=str(settings.get("session_cookie_secure")),  # auto|true|false: see operator.py
+        SESSION_COOKIE_SECURE=str(
+            settings.get("session_cookie_secure")
+        ),  # auto|true|false: see operator.py
         JSON_SORT_KEYS=False,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
@@ -37,11 +39,14 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     tax = taxonomy_mod.get(app.config["TAXONOMY"])
-    service = SearchService(SearchIndex(settings.DataPaths(Path(app.config["DATA_DIR"])).index_root), tax)
+    service = SearchService(
+        SearchIndex(settings.DataPaths(Path(app.config["DATA_DIR"])).index_root), tax
+    )
     app.extensions["policy_index"] = service
     warm()
 
     from . import api, errors, i18n, operator, pages, searchlog
+
     i18n.init_app(app)
     errors.init_app(app)
     limiter = _rate_limit(app, api.bp)
@@ -58,7 +63,8 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
         resp.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        )
         return resp
 
     return app
@@ -70,11 +76,16 @@ def _rate_limit(app: Flask, api_bp):
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
 
-    limiter = Limiter(get_remote_address, app=app, default_limits=[],
-                      storage_uri=app.config.get("RATE_LIMIT_STORAGE", str(settings.get("rate_limit_storage"))))
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        default_limits=[],
+        storage_uri=app.config.get("RATE_LIMIT_STORAGE", str(settings.get("rate_limit_storage"))),
+    )
     app.extensions["policy_index_limiter"] = limiter
     limit = app.config.get("API_RATE_LIMIT", str(settings.get("api_rate_limit")))
     if limit:
-        limiter.shared_limit(limit, scope="api", exempt_when=lambda: request.path == "/healthz")(api_bp)
+        limiter.shared_limit(limit, scope="api", exempt_when=lambda: request.path == "/healthz")(
+            api_bp
+        )
     return limiter
-

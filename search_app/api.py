@@ -44,17 +44,26 @@ def package_payload(region: str, scenario: str) -> dict:
     if region not in tax.regions or scenario not in tax.scenarios:
         abort(404, description=f"no package {region[:40]}/{scenario[:40]}")
     if region not in tax.communities:
-        abort(404, description="packages exist for the eight talent communities; "
-                               f"{region} policies are part of every community's packages")
+        abort(
+            404,
+            description="packages exist for the eight talent communities; "
+            f"{region} policies are part of every community's packages",
+        )
     info = tax.package(region, scenario)
     docs = svc.documents(svc.package_ids(region, scenario))
     return {
-        "key": info.key, "region": region, "scenario": scenario,
-        "title_zh": info.title_zh, "title_en": info.title_en,
-        "description_zh": info.description_zh, "description_en": info.description_en,
+        "key": info.key,
+        "region": region,
+        "scenario": scenario,
+        "title_zh": info.title_zh,
+        "title_en": info.title_en,
+        "description_zh": info.description_zh,
+        "description_en": info.description_en,
         "count": len(docs),
-        "policies": [{k: v for k, v in d.contract_dict().items() if k not in ("text", "links", "provenance")}
-                     for d in docs],
+        "policies": [
+            {k: v for k, v in d.contract_dict().items() if k not in ("text", "links", "provenance")}
+            for d in docs
+        ],
     }
 
 

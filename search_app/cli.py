@@ -18,13 +18,25 @@ from indexer.schema import IndexDamaged, IndexMissing
 from indexer.taxonomy import TaxonomyError
 
 MIN_OPERATOR_PASSWORD = 12
-USER_ERRORS = (SourceError, StoreError, IndexMissing, IndexDamaged, IndexBusy, TaxonomyError,
-               settings.SettingError)
+USER_ERRORS = (
+    SourceError,
+    StoreError,
+    IndexMissing,
+    IndexDamaged,
+    IndexBusy,
+    TaxonomyError,
+    settings.SettingError,
+)
 
 
 def _data_option(f):
-    @click.option("--data", "data", type=click.Path(file_okay=False), default=None,
-                  help="Data folder (default: $POLICY_INDEX_DATA, else ./var).")
+    @click.option(
+        "--data",
+        "data",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="Data folder (default: $POLICY_INDEX_DATA, else ./var).",
+    )
     @functools.wraps(f)
     def wrapper(*args, data=None, **kwargs):
         try:
@@ -32,7 +44,10 @@ def _data_option(f):
         except USER_ERRORS as exc:
             raise click.ClickException(str(exc)) from None
         except OSError as exc:
-            raise click.ClickException(f"{exc.strerror or exc}: {exc.filename or ''}".strip(": ")) from None
+            raise click.ClickException(
+                f"{exc.strerror or exc}: {exc.filename or ''}".strip(": ")
+            ) from None
+
     return wrapper
 
 
@@ -40,16 +55,29 @@ def _data_option(f):
 @click.option("-v", "--verbose", is_flag=True, help="Log progress details.")
 def main(verbose: bool) -> None:
     """policy-index: search the policies of Beijing's high-quality talent communities."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
 
 
 @main.command()
 @click.argument("sources", nargs=-1)
-@click.option("--config", type=click.Path(dir_okay=False), default=None,
-              help="Sources file (default: policies/sources.yaml).")
-@click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Most pages per source.")
-@click.option("--delay", type=click.FloatRange(min=0), default=None, help="Seconds between requests to a host.")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Sources file (default: policies/sources.yaml).",
+)
+@click.option(
+    "--max-pages", type=click.IntRange(min=1), default=None, help="Most pages per source."
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Seconds between requests to a host.",
+)
 @_data_option
 def crawl(sources, config, max_pages, delay, paths):
     """Fetch and normalize policy documents from SOURCES (URLs or local HTML) or the config."""
@@ -73,8 +101,12 @@ def crawl(sources, config, max_pages, delay, paths):
 
 @main.command()
 @click.option("--full", is_flag=True, help="Rebuild from scratch into a new generation.")
-@click.option("--wait", type=click.FloatRange(min=0), default=0.0,
-              help="Seconds to wait for another running build to finish.")
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    help="Seconds to wait for another running build to finish.",
+)
 @_data_option
 def index(full, wait, paths):
     """Build or update the search index from what was crawled."""
@@ -94,16 +126,30 @@ def index(full, wait, paths):
 @click.option("--sort", default=None, help="relevance or date.")
 @click.option("--explain", is_flag=True, help="Show why each result ranked where it did.")
 @_data_option
-def search(query, as_json, limit, page, region, scenario, agency, status, lang, sort, explain, paths):
+def search(
+    query, as_json, limit, page, region, scenario, agency, status, lang, sort, explain, paths
+):
     """Run a search against the built index."""
     from indexer import taxonomy
     from search_app.query import QueryError, parse_params
     from search_app.search import SearchIndex, SearchService
 
-    args = {k: v for k, v in (("q", query), ("per_page", str(limit)), ("page", str(page)),
-                              ("region", region), ("scenario", scenario), ("agency", agency),
-                              ("status", status), ("lang", lang), ("sort", sort),
-                              ("explain", "1" if explain else None)) if v}
+    args = {
+        k: v
+        for k, v in (
+            ("q", query),
+            ("per_page", str(limit)),
+            ("page", str(page)),
+            ("region", region),
+            ("scenario", scenario),
+            ("agency", agency),
+            ("status", status),
+            ("lang", lang),
+            ("sort", sort),
+            ("explain", "1" if explain else None),
+        )
+        if v
+    }
     svc = SearchService(SearchIndex(paths.index_root), taxonomy.get())
     try:
         resp = svc.search(parse_params(args, svc.tax))
@@ -112,7 +158,9 @@ def search(query, as_json, limit, page, region, scenario, agency, status, lang, 
     if as_json:
         click.echo(json.dumps(resp.to_dict(), ensure_ascii=False))
         return
-    click.echo(f"{resp.total} results for {query!r}" + (" (any word)" if resp.matched == "any" else ""))
+    click.echo(
+        f"{resp.total} results for {query!r}" + (" (any word)" if resp.matched == "any" else "")
+    )
     for i, r in enumerate(resp.results, resp.params.offset + 1):
         cite = " · ".join(x for x in (r.doc_number, r.agency, r.publish_date) if x)
         click.echo(f"{i:>3}. {r.title}  [{r.status}]\n     {cite}\n     id {r.id}  {r.url}")
@@ -140,29 +188,43 @@ def dump(paths):
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port."
+)
 @_data_option
 def serve(host, port, paths):
     """Serve the web pages and the API; builds from the bundled corpus on an empty data folder."""
     if pipeline.needs_bootstrap(paths):
-        click.echo(f"No index in {paths.root}: building one from the bundled sample corpus…", err=True)
+        click.echo(
+            f"No index in {paths.root}: building one from the bundled sample corpus…", err=True
+        )
         reports, build = pipeline.bootstrap(paths)
         for r in reports:
             click.echo(r.line(), err=True)
         click.echo(build.line(), err=True)
     from search_app import create_app
+
     app = create_app(paths.root)
     click.echo(f"Serving policy-index on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     from werkzeug.serving import run_simple
+
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 @main.command()
-@click.option("--days", type=click.IntRange(1, 3660), default=None,
-              help="Report the last DAYS days (default 7).")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 3660),
+    default=None,
+    help="Report the last DAYS days (default 7).",
+)
 @click.option("--since", default=None, metavar="YYYY-MM-DD", help="First day of the period.")
-@click.option("--until", default=None, metavar="YYYY-MM-DD", help="Last day of the period (inclusive).")
-@click.option("--top", type=click.IntRange(1, 1000), default=20, show_default=True, help="Rows per list.")
+@click.option(
+    "--until", default=None, metavar="YYYY-MM-DD", help="Last day of the period (inclusive)."
+)
+@click.option(
+    "--top", type=click.IntRange(1, 1000), default=20, show_default=True, help="Rows per list."
+)
 @click.option("--zero", is_flag=True, help="Only the queries that found nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @_data_option
@@ -195,12 +257,16 @@ def queries(days, since, until, top, zero, as_json, paths):
         click.echo(json.dumps({**report, "purged": purged}, ensure_ascii=False))
         return
     t = report["totals"]
-    click.echo(f"{p.label} ({p.since} to {p.until}): {t['searches']} searches, "
-               f"{t['distinct_queries']} different queries, {t['zero_result_searches']} found nothing")
+    click.echo(
+        f"{p.label} ({p.since} to {p.until}): {t['searches']} searches, "
+        f"{t['distinct_queries']} different queries, {t['zero_result_searches']} found nothing"
+    )
     if not zero:
         click.echo("\nTop queries:\n  searches  found nothing  avg results  query")
         for row in report["top_queries"]:
-            click.echo(f"  {row['searches']:>8}  {row['zero']:>13}  {row['avg_results']:>11}  {row['query']}")
+            click.echo(
+                f"  {row['searches']:>8}  {row['zero']:>13}  {row['avg_results']:>11}  {row['query']}"
+            )
         if not report["top_queries"]:
             click.echo("  (none)")
     click.echo("\nTop queries that found nothing:\n  searches  query")
@@ -211,8 +277,12 @@ def queries(days, since, until, top, zero, as_json, paths):
 
 
 @main.command("operator-hash")
-@click.option("--stdin", "from_stdin", is_flag=True,
-              help="Read the password from the first line of standard input instead of a prompt.")
+@click.option(
+    "--stdin",
+    "from_stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input instead of a prompt.",
+)
 @_data_option
 def operator_hash(from_stdin, paths):  # --data is accepted like every command's; nothing is read
     """Print a hash of an operator password for the operator_password_hash setting."""
@@ -223,10 +293,15 @@ def operator_hash(from_stdin, paths):  # --data is accepted like every command's
     else:
         password = click.prompt("Operator password", hide_input=True, confirmation_prompt=True)
     if len(password) < MIN_OPERATOR_PASSWORD:
-        raise click.ClickException(f"the password must be at least {MIN_OPERATOR_PASSWORD} characters long")
+        raise click.ClickException(
+            f"the password must be at least {MIN_OPERATOR_PASSWORD} characters long"
+        )
     click.echo(generate_password_hash(password))
-    click.echo("Set it (in single quotes: it contains $) as POLICY_INDEX_OPERATOR_PASSWORD_HASH, with "
-               "POLICY_INDEX_OPERATOR_USER and POLICY_INDEX_SECRET_KEY.", err=True)
+    click.echo(
+        "Set it (in single quotes: it contains $) as POLICY_INDEX_OPERATOR_PASSWORD_HASH, with "
+        "POLICY_INDEX_OPERATOR_USER and POLICY_INDEX_SECRET_KEY.",
+        err=True,
+    )
 
 
 if __name__ == "__main__":

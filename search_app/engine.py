@@ -41,7 +41,9 @@ class Weighting(scoring.BM25F):
 
 # A length byte as Whoosh decodes it; 0 (no length stored) scores as Whoosh's default of 1.
 _LENGTH_OF_BYTE = [byte_to_length(b) or 1 for b in range(256)]
-_LENGTHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # segment reader -> {field: lengths}
+_LENGTHS: weakref.WeakKeyDictionary = (
+    weakref.WeakKeyDictionary()
+)  # segment reader -> {field: lengths}
 
 
 def field_lengths(reader, fieldname: str) -> array | None:
@@ -53,8 +55,11 @@ def field_lengths(reader, fieldname: str) -> array | None:
     if fieldname not in per_field:
         try:
             column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-            raw = column._dbfile.get(column._basepos, column._count) if column is not None and column._count \
+            raw = (
+                column._dbfile.get(column._basepos, column._count)
+                if column is not None and column._count
                 else b""
+            )
         except AttributeError:
             per_field[fieldname] = None
         else:
@@ -74,22 +79,26 @@ def _decode(matcher) -> tuple[np.ndarray, np.ndarray]:
     in one piece and their blocks unpickled from memory (Whoosh's matcher reads every block header
     with a file read per pickle opcode)."""
     if isinstance(matcher, W3LeafMatcher):
-        length = matcher._length   # Whoosh 3.54 keeps it as the 1-tuple struct.unpack gave
-        raw = matcher._postfile.get(matcher._startoffset, length[0] if isinstance(length, tuple) else length)
+        length = matcher._length  # Whoosh 3.54 keeps it as the 1-tuple struct.unpack gave
+        raw = matcher._postfile.get(
+            matcher._startoffset, length[0] if isinstance(length, tuple) else length
+        )
         if raw[:4] != WHOOSH3_HEADER_MAGIC:
-            raise CorruptIndexError(f"bad postings block tag {raw[:4]!r} at offset {matcher._startoffset}")
+            raise CorruptIndexError(
+                f"bad postings block tag {raw[:4]!r} at offset {matcher._startoffset}"
+            )
         buf = io.BytesIO(raw)
         ids, tfs = [], []
         pos, last = 4, False
         while not last:
-            (size,) = unpack_int(raw[pos:pos + _INT_SIZE])
+            (size,) = unpack_int(raw[pos : pos + _INT_SIZE])
             last, size = size < 0, abs(size)
             pos += _INT_SIZE
             buf.seek(pos)
-            count, _, _, compression, _, _ = pickle.load(buf)   # the block's header
-            data = raw[buf.tell():pos + size]
+            count, _, _, compression, _, _ = pickle.load(buf)  # the block's header
+            data = raw[buf.tell() : pos + size]
             deltas, weights, _ = pickle.loads(zlib.decompress(data) if compression else data)
-            ids.append(np.cumsum(np.array(deltas, dtype=np.int64)))   # deltas from 0 in every block
+            ids.append(np.cumsum(np.array(deltas, dtype=np.int64)))  # deltas from 0 in every block
             if weights is None:
                 tfs.append(np.ones(count))
             elif isinstance(weights, float):
@@ -127,13 +136,18 @@ class _Segments:
             parts = []
             for reader, _ in self.leaves:
                 per = field_lengths(reader, fieldname)
-                parts.append(np.frombuffer(per, dtype=np.int32) if per is not None and len(per)
-                             else np.ones(reader.doc_count_all(), dtype=np.int32))
-            self._lengths[fieldname] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+                parts.append(
+                    np.frombuffer(per, dtype=np.int32)
+                    if per is not None and len(per)
+                    else np.ones(reader.doc_count_all(), dtype=np.int32)
+                )
+            self._lengths[fieldname] = (
+                np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+            )
         return self._lengths[fieldname]
 
 
-_SEGMENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # searcher -> _Segments
+_SEGMENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # searcher -> _Segments
 
 
 class Matches:
@@ -154,7 +168,7 @@ class Matches:
         if not len(docs) or k <= 0:
             return []
         scores = self.scores[docs]
-        if len(docs) > k:   # every document scoring at least the k-th best: ties at the cut stay in
+        if len(docs) > k:  # every document scoring at least the k-th best: ties at the cut stay in
             cut = np.partition(scores, len(docs) - k)[len(docs) - k]
             keep = scores >= cut
             docs, scores = docs[keep], scores[keep]
@@ -165,7 +179,7 @@ class Matches:
         """The k newest by dates (a number per document), as Whoosh sorts a reversed key: a higher
         document number first among equal dates."""
         docs = np.flatnonzero(self.mask)
-        order = np.lexsort((-docs, -dates[docs]))[:max(k, 0)]
+        order = np.lexsort((-docs, -dates[docs]))[: max(k, 0)]
         return [(d, 0.0) for d in docs[order].tolist()]
 
 
@@ -225,14 +239,18 @@ class Evaluator:
             if not ids:
                 found = (_EMPTY_IDS, _EMPTY_TF)
             else:
-                i, tf = (ids[0], tfs[0]) if len(ids) == 1 else (np.concatenate(ids), np.concatenate(tfs))
+                i, tf = (
+                    (ids[0], tfs[0])
+                    if len(ids) == 1
+                    else (np.concatenate(ids), np.concatenate(tfs))
+                )
                 live = self.seg.live[i]
                 if not live.all():
                     i, tf = i[live], tf[live]
                 # 4 bytes each: Whoosh stores frequencies as 32-bit floats, so nothing is lost
                 found = (i.astype(np.int32), tf.astype(np.float32))
                 for a in found:
-                    a.setflags(write=False)    # shared by every search of this version: never changed
+                    a.setflags(write=False)  # shared by every search of this version: never changed
             self._postings[key] = found
             if self._cache is not None:
                 self._cache.put(key, found)
@@ -245,14 +263,14 @@ class Evaluator:
             return ids, tf
         field = self.schema[fieldname]
         if not field.scorable:
-            return ids, tf.astype(np.float64)                  # Whoosh's WeightScorer: the frequency
+            return ids, tf.astype(np.float64)  # Whoosh's WeightScorer: the frequency
         btext = self._bytes(fieldname, text)
         w = self.weighting
         idf = self.s.idf(fieldname, btext)
         avgfl = self.s.avg_field_length(fieldname) or 1
         b, k1 = w._field_B.get(fieldname, w.B), w.K1
         fl = self.seg.lengths(fieldname)[ids]
-        tf = tf.astype(np.float64)   # in float32 (as stored) the sums would drift from Whoosh's
+        tf = tf.astype(np.float64)  # in float32 (as stored) the sums would drift from Whoosh's
         return ids, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
 
     # ---- queries ---------------------------------------------------------------------------
@@ -283,7 +301,7 @@ class Evaluator:
         if isinstance(q, Or):
             scores, mask = np.zeros(n), np.zeros(n, dtype=bool)
             for sub in q.subqueries:
-                if isinstance(sub, Term):      # straight into the sums, no array per term
+                if isinstance(sub, Term):  # straight into the sums, no array per term
                     ids, sc = self.term_scores(sub.fieldname, sub.text)
                     scores[ids] += sc * sub.boost
                     mask[ids] = True
@@ -336,7 +354,7 @@ class Evaluator:
                     scores[d], mask[d] = m.score(), True
                     m.next()
                 continue
-            for d in np.flatnonzero(candidates[offset:offset + size]).tolist():
+            for d in np.flatnonzero(candidates[offset : offset + size]).tolist():
                 if not m.is_active():
                     break
                 if m.id() < d:

@@ -34,7 +34,10 @@ class QueryResult:
 
 def slug_ids(src: Path = settings.POLICIES_DIR / "corpus" / "src") -> dict[str, str]:
     """Corpus slug -> the id of its page in the bundled sample site."""
-    return {p.stem: doc_id(f"{settings.SAMPLE_BASE_URL}{p.parent.name}/{p.stem}.html") for p in src.glob("*/*.yaml")}
+    return {
+        p.stem: doc_id(f"{settings.SAMPLE_BASE_URL}{p.parent.name}/{p.stem}.html")
+        for p in src.glob("*/*.yaml")
+    }
 
 
 def load(path: Path = JUDGMENTS) -> list[dict]:
@@ -42,7 +45,7 @@ def load(path: Path = JUDGMENTS) -> list[dict]:
 
 
 def dcg(gains: list[int]) -> float:
-    return sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(gains))
+    return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(gains))
 
 
 def evaluate_query(svc: SearchService, query: dict, ids: dict[str, str]) -> QueryResult:
@@ -59,8 +62,17 @@ def evaluate_query(svc: SearchService, query: dict, ids: dict[str, str]) -> Quer
     rr = next((1 / (n + 1) for n, i in enumerate(got) if i in useful), 0.0)
     recall = len(useful & set(got)) / len(useful) if useful else 1.0
     titles = [r.title for r in resp.results]
-    return QueryResult(query["id"], query["kind"], query["q"], ndcg, rr, recall, resp.total,
-                       len(titles) - len(set(titles)), [f"{grades.get(i, 0)} {t}" for i, t in zip(got, titles, strict=True)])
+    return QueryResult(
+        query["id"],
+        query["kind"],
+        query["q"],
+        ndcg,
+        rr,
+        recall,
+        resp.total,
+        len(titles) - len(set(titles)),
+        [f"{grades.get(i, 0)} {t}" for i, t in zip(got, titles, strict=True)],
+    )
 
 
 def evaluate(svc: SearchService, queries: list[dict] | None = None) -> list[QueryResult]:
@@ -77,16 +89,25 @@ def summary(results: list[QueryResult]) -> dict[str, dict[str, float]]:
     out = {}
     for kind, rs in sorted(groups.items(), key=lambda kv: (kv[0] == "overall", kv[0])):
         n = len(rs)
-        out[kind] = {"queries": n, "ndcg@10": sum(r.ndcg for r in rs) / n, "mrr": sum(r.rr for r in rs) / n,
-                     "recall@10": sum(r.recall for r in rs) / n,
-                     "zero_results": sum(r.total == 0 for r in rs) / n,
-                     "duplicates": sum(r.duplicates for r in rs)}
+        out[kind] = {
+            "queries": n,
+            "ndcg@10": sum(r.ndcg for r in rs) / n,
+            "mrr": sum(r.rr for r in rs) / n,
+            "recall@10": sum(r.recall for r in rs) / n,
+            "zero_results": sum(r.total == 0 for r in rs) / n,
+            "duplicates": sum(r.duplicates for r in rs),
+        }
     return out
 
 
 def table(stats: dict[str, dict[str, float]]) -> str:
-    lines = ["| kind | queries | nDCG@10 | MRR | Recall@10 | zero-result | duplicates |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| kind | queries | nDCG@10 | MRR | Recall@10 | zero-result | duplicates |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for kind, s in stats.items():
-        lines.append(f"| {kind} | {s['queries']} | {s['ndcg@10']:.3f} | {s['mrr']:.3f} | {s['recall@10']:.3f} | "
-                     f"{s['zero_results']:.1%} | {s['duplicates']} |")
+        lines.append(
+            f"| {kind} | {s['queries']} | {s['ndcg@10']:.3f} | {s['mrr']:.3f} | {s['recall@10']:.3f} | "
+            f"{s['zero_results']:.1%} | {s['duplicates']} |"
+        )
     return "\n".join(lines)

@@ -35,7 +35,9 @@ def find_spans(text: str, terms: list[str]) -> list[tuple[int, int, str]]:
     return merged
 
 
-def mark(text: str, spans: list[tuple[int, int, str]], start: int = 0, end: int | None = None) -> str:
+def mark(
+    text: str, spans: list[tuple[int, int, str]], start: int = 0, end: int | None = None
+) -> str:
     """text[start:end] escaped, with the spans inside it wrapped in <mark>."""
     end = len(text) if end is None else end
     out, pos = [], start

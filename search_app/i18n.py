@@ -72,8 +72,12 @@ def _ensure_compiled(root: Path) -> None:
         for mo in compile_catalogs(root):
             log.info("compiled %s", mo)
     except OSError as exc:
-        log.error("cannot compile the interface translations in %s (%s): Chinese pages will show "
-                  "English until `scripts/bootstrap.sh` runs", root, exc)
+        log.error(
+            "cannot compile the interface translations in %s (%s): Chinese pages will show "
+            "English until `scripts/bootstrap.sh` runs",
+            root,
+            exc,
+        )
 
 
 def init_app(app: Flask) -> None:
@@ -90,6 +94,10 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _remember(resp):
         asked = request.args.get("lang")
-        if asked in LANGUAGES and not request.path.startswith("/api/") and request.cookies.get(COOKIE) != asked:
+        if (
+            asked in LANGUAGES
+            and not request.path.startswith("/api/")
+            and request.cookies.get(COOKIE) != asked
+        ):
             resp.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
         return resp

@@ -17,9 +17,9 @@ DICT_DIR = settings.POLICIES_DIR / "dict"
 
 @dataclass(frozen=True)
 class Lexicon:
-    glossary: dict[str, tuple[str, ...]]   # english phrase (lower case) -> chinese terms
-    synonyms: dict[str, tuple[str, ...]]   # what people type -> official terms
-    english: dict[str, tuple[str, ...]]    # chinese main term -> the english phrases that mean it
+    glossary: dict[str, tuple[str, ...]]  # english phrase (lower case) -> chinese terms
+    synonyms: dict[str, tuple[str, ...]]  # what people type -> official terms
+    english: dict[str, tuple[str, ...]]  # chinese main term -> the english phrases that mean it
     _glossary_re: re.Pattern | None
     _synonym_keys: tuple[str, ...]
 
@@ -27,7 +27,9 @@ class Lexicon:
         """(start, end, key) of glossary phrases in text, longest first, not overlapping."""
         if self._glossary_re is None:
             return []
-        return [(m.start(1), m.end(1), m.group(1).lower()) for m in self._glossary_re.finditer(text)]
+        return [
+            (m.start(1), m.end(1), m.group(1).lower()) for m in self._glossary_re.finditer(text)
+        ]
 
     def colloquial(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, key) of synonym keys in text, longest first, not overlapping."""
@@ -82,6 +84,10 @@ def load(dict_dir: str = str(DICT_DIR)) -> Lexicon:
     for key, terms in glossary.items():
         if terms:
             english.setdefault(terms[0], []).append(key)
-    return Lexicon(glossary, {k: tuple(dict.fromkeys(v)) for k, v in synonyms.items()},
-                   {k: tuple(v) for k, v in english.items()}, pattern,
-                   tuple(sorted(synonyms, key=len, reverse=True)))
+    return Lexicon(
+        glossary,
+        {k: tuple(dict.fromkeys(v)) for k, v in synonyms.items()},
+        {k: tuple(v) for k, v in english.items()},
+        pattern,
+        tuple(sorted(synonyms, key=len, reverse=True)),
+    )

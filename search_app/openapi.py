@@ -12,78 +12,216 @@ NO_NUL = "^[^\\x00]*$"
 
 
 def _param(name: str, desc: str, schema: dict, required: bool = False) -> dict:
-    return {"name": name, "in": "query", "required": required, "description": desc, "schema": schema}
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": desc,
+        "schema": schema,
+    }
 
 
 def openapi_document() -> dict:
     from flask import current_app
+
     tax = current_app.extensions["policy_index"].tax
-    error = {"description": "Bad request or unknown id",
-             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    error = {
+        "description": "Bad request or unknown id",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
     search_params = [
-        _param("q", "Query in Chinese or English; empty lists everything; no control characters but tab and newlines",
-               {"type": "string", "maxLength": 200, "pattern": NO_CONTROLS}),
-        _param("region", "Community or scope; includes citywide and national policies",
-               {"type": "string", "enum": list(tax.regions)}),
-        _param("scenario", "Scene of community life", {"type": "string", "enum": list(tax.scenarios)}),
-        _param("agency", "Exact issuing agency", {"type": "string", "maxLength": 100, "pattern": NO_NUL}),
+        _param(
+            "q",
+            "Query in Chinese or English; empty lists everything; no control characters but tab and newlines",
+            {"type": "string", "maxLength": 200, "pattern": NO_CONTROLS},
+        ),
+        _param(
+            "region",
+            "Community or scope; includes citywide and national policies",
+            {"type": "string", "enum": list(tax.regions)},
+        ),
+        _param(
+            "scenario", "Scene of community life", {"type": "string", "enum": list(tax.scenarios)}
+        ),
+        _param(
+            "agency",
+            "Exact issuing agency",
+            {"type": "string", "maxLength": 100, "pattern": NO_NUL},
+        ),
         _param("status", "Validity", {"type": "string", "enum": list(STATUSES)}),
         _param("lang", "Document language", {"type": "string", "enum": list(LANGS)}),
         _param("year", "Year of publication", {"type": "string", "pattern": "^[0-9]{4}$"}),
-        _param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}),
-        _param("per_page", "Results per page", {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}),
+        _param(
+            "page", "Page number", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}
+        ),
+        _param(
+            "per_page",
+            "Results per page",
+            {"type": "integer", "minimum": 1, "maximum": 50, "default": 10},
+        ),
         _param("sort", "Ordering", {"type": "string", "enum": list(SORTS), "default": "relevance"}),
-        _param("explain", "1 adds why each result ranked where it did", {"type": "string", "enum": ["0", "1", "true", "false"]}),
+        _param(
+            "explain",
+            "1 adds why each result ranked where it did",
+            {"type": "string", "enum": ["0", "1", "true", "false"]},
+        ),
     ]
-    doc_props = {k: {"type": "string", "nullable": True} for k in
-                 ("id", "url", "title", "doc_number", "agency", "publish_date", "lang", "status", "text")}
-    doc_props.update(regions={"type": "array", "items": {"type": "string"}},
-                     scenarios={"type": "array", "items": {"type": "string"}})
+    doc_props = {
+        k: {"type": "string", "nullable": True}
+        for k in (
+            "id",
+            "url",
+            "title",
+            "doc_number",
+            "agency",
+            "publish_date",
+            "lang",
+            "status",
+            "text",
+        )
+    }
+    doc_props.update(
+        regions={"type": "array", "items": {"type": "string"}},
+        scenarios={"type": "array", "items": {"type": "string"}},
+    )
 
     def ok(schema: str) -> dict:
-        return {"200": {"description": "OK", "content": {"application/json": {
-            "schema": {"$ref": f"#/components/schemas/{schema}"}}}}, "400": error, "404": error}
+        return {
+            "200": {
+                "description": "OK",
+                "content": {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}
+                },
+            },
+            "400": error,
+            "404": error,
+        }
 
     return {
         "openapi": "3.0.3",
-        "info": {"title": "policy-index API", "version": __version__,
-                 "description": "Search the policies of Beijing's high-quality talent communities."},
-        "paths": {
-            "/api/search": {"get": {"summary": "Search policies", "parameters": search_params,
-                                    "responses": ok("SearchResponse")}},
-            "/api/policies/{id}": {"get": {"summary": "One policy document", "parameters": [
-                {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": ok("Document")}},
-            "/api/packages": {"get": {"summary": "Every package with its policy count",
-                                      "responses": ok("PackageList")}},
-            "/api/packages/{region}/{scenario}": {"get": {"summary": "One package with its policies",
-                "parameters": [
-                    {"name": "region", "in": "path", "required": True, "schema": {"type": "string"}},
-                    {"name": "scenario", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": ok("Package")}},
-            "/api/suggest": {"get": {"summary": "Suggestions while typing", "parameters": [
-                _param("q", "What has been typed so far", {"type": "string", "maxLength": 100, "pattern": NO_NUL})],
-                "responses": ok("Suggestions")}},
-            "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OK"}}}},
-            "/healthz": {"get": {"summary": "Liveness and readiness", "responses": {
-                "200": {"description": "Ready"}, "503": {"description": "Index not built"}}}},
+        "info": {
+            "title": "policy-index API",
+            "version": __version__,
+            "description": "Search the policies of Beijing's high-quality talent communities.",
         },
-        "components": {"schemas": {
-            "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
-            "Document": {"type": "object", "properties": doc_props},
-            "SearchResponse": {"type": "object", "required": ["query", "total", "page", "per_page", "results",
-                                                              "packages", "facets", "suggestion"],
-                               "properties": {
-                                   "query": {"type": "object"}, "total": {"type": "integer"},
-                                   "page": {"type": "integer"}, "per_page": {"type": "integer"},
-                                   "results": {"type": "array", "items": {"type": "object"}},
-                                   "packages": {"type": "array", "items": {"type": "object"}},
-                                   "facets": {"type": "object"},
-                                   "suggestion": {"type": "string", "nullable": True}}},
-            "PackageList": {"type": "object", "properties": {"packages": {"type": "array", "items": {"type": "object"}}}},
-            "Package": {"type": "object", "properties": {"key": {"type": "string"},
-                                                         "policies": {"type": "array", "items": {"type": "object"}}}},
-            "Suggestions": {"type": "object", "properties": {"query": {"type": "string"},
-                                                             "suggestions": {"type": "array", "items": {"type": "object"}}}},
-        }},
+        "paths": {
+            "/api/search": {
+                "get": {
+                    "summary": "Search policies",
+                    "parameters": search_params,
+                    "responses": ok("SearchResponse"),
+                }
+            },
+            "/api/policies/{id}": {
+                "get": {
+                    "summary": "One policy document",
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "responses": ok("Document"),
+                }
+            },
+            "/api/packages": {
+                "get": {
+                    "summary": "Every package with its policy count",
+                    "responses": ok("PackageList"),
+                }
+            },
+            "/api/packages/{region}/{scenario}": {
+                "get": {
+                    "summary": "One package with its policies",
+                    "parameters": [
+                        {
+                            "name": "region",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                        {
+                            "name": "scenario",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                    "responses": ok("Package"),
+                }
+            },
+            "/api/suggest": {
+                "get": {
+                    "summary": "Suggestions while typing",
+                    "parameters": [
+                        _param(
+                            "q",
+                            "What has been typed so far",
+                            {"type": "string", "maxLength": 100, "pattern": NO_NUL},
+                        )
+                    ],
+                    "responses": ok("Suggestions"),
+                }
+            },
+            "/api/openapi.json": {
+                "get": {"summary": "This document", "responses": {"200": {"description": "OK"}}}
+            },
+            "/healthz": {
+                "get": {
+                    "summary": "Liveness and readiness",
+                    "responses": {
+                        "200": {"description": "Ready"},
+                        "503": {"description": "Index not built"},
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {"error": {"type": "string"}},
+                },
+                "Document": {"type": "object", "properties": doc_props},
+                "SearchResponse": {
+                    "type": "object",
+                    "required": [
+                        "query",
+                        "total",
+                        "page",
+                        "per_page",
+                        "results",
+                        "packages",
+                        "facets",
+                        "suggestion",
+                    ],
+                    "properties": {
+                        "query": {"type": "object"},
+                        "total": {"type": "integer"},
+                        "page": {"type": "integer"},
+                        "per_page": {"type": "integer"},
+                        "results": {"type": "array", "items": {"type": "object"}},
+                        "packages": {"type": "array", "items": {"type": "object"}},
+                        "facets": {"type": "object"},
+                        "suggestion": {"type": "string", "nullable": True},
+                    },
+                },
+                "PackageList": {
+                    "type": "object",
+                    "properties": {"packages": {"type": "array", "items": {"type": "object"}}},
+                },
+                "Package": {
+                    "type": "object",
+                    "properties": {
+                        "key": {"type": "string"},
+                        "policies": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+                "Suggestions": {
+                    "type": "object",
+                    "properties": {
+                        "query": {"type": "string"},
+                        "suggestions": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+            }
+        },
     }

@@ -46,6 +46,7 @@ _LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 # ---- configuration ----------------------------------------------------------------------------
 
+
 def _cookie_secure(value: object) -> bool | str:
     if isinstance(value, bool):
         return value
@@ -55,7 +56,9 @@ def _cookie_secure(value: object) -> bool | str:
     try:
         return settings.boolean(text)
     except ValueError:
-        raise settings.SettingError(f"session_cookie_secure must be auto, true or false, got {text[:20]!r}") from None
+        raise settings.SettingError(
+            f"session_cookie_secure must be auto, true or false, got {text[:20]!r}"
+        ) from None
 
 
 class CookieSecureSessionInterface(SecureCookieSessionInterface):
@@ -80,20 +83,32 @@ def _valid_hash(value: str) -> bool:
 
 def init_app(app: Flask, limiter, csrf_exempt=()) -> None:
     user = str(app.config.get("OPERATOR_USER", settings.get("operator_user"))).strip()
-    pw_hash = str(app.config.get("OPERATOR_PASSWORD_HASH", settings.get("operator_password_hash"))).strip()
+    pw_hash = str(
+        app.config.get("OPERATOR_PASSWORD_HASH", settings.get("operator_password_hash"))
+    ).strip()
     enabled = bool(user and pw_hash)
     if pw_hash and not _valid_hash(pw_hash):
-        log.error("operator_password_hash is not a werkzeug password hash (make one with "
-                  "`policy-index operator-hash`); the operator pages stay closed")
+        log.error(
+            "operator_password_hash is not a werkzeug password hash (make one with "
+            "`policy-index operator-hash`); the operator pages stay closed"
+        )
         enabled = False
-    app.config.update(OPERATOR_USER=user, OPERATOR_PASSWORD_HASH=pw_hash, OPERATOR_ENABLED=enabled,
-                      PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
-                      SESSION_COOKIE_SECURE=_cookie_secure(app.config["SESSION_COOKIE_SECURE"]))
+    app.config.update(
+        OPERATOR_USER=user,
+        OPERATOR_PASSWORD_HASH=pw_hash,
+        OPERATOR_ENABLED=enabled,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
+        SESSION_COOKIE_SECURE=_cookie_secure(app.config["SESSION_COOKIE_SECURE"]),
+    )
     if enabled and app.config.get("SECRET_KEY_IS_RANDOM"):
-        log.warning("no secret_key configured: using a random one, so operator sessions end when the "
-                    "service restarts (and differ between workers unless the app is preloaded)")
+        log.warning(
+            "no secret_key configured: using a random one, so operator sessions end when the "
+            "service restarts (and differ between workers unless the app is preloaded)"
+        )
     app.session_interface = CookieSecureSessionInterface()
-    app.before_request(_closed_without_credentials)  # before CSRF: a closed page answers 404, not 400
+    app.before_request(
+        _closed_without_credentials
+    )  # before CSRF: a closed page answers 404, not 400
     csrf = CSRFProtect(app)
     for bp_ in csrf_exempt:
         csrf.exempt(bp_)
@@ -101,7 +116,9 @@ def init_app(app: Flask, limiter, csrf_exempt=()) -> None:
     limit = str(app.config.get("OPERATOR_LOGIN_LIMIT", settings.get("operator_login_limit")))
     if limit:  # only attempts that fail count against the limit
         app.view_functions["operator.login"] = limiter.limit(
-            limit, methods=["POST"], deduct_when=lambda resp: resp.status_code >= 400,
+            limit,
+            methods=["POST"],
+            deduct_when=lambda resp: resp.status_code >= 400,
         )(app.view_functions["operator.login"])
 
 
@@ -112,8 +129,11 @@ def _fingerprint(pw_hash: str) -> str:
 
 def logged_in() -> bool:
     cfg = current_app.config
-    return (cfg["OPERATOR_ENABLED"] and session.get("operator") == cfg["OPERATOR_USER"]
-            and session.get("operator_key") == _fingerprint(cfg["OPERATOR_PASSWORD_HASH"]))
+    return (
+        cfg["OPERATOR_ENABLED"]
+        and session.get("operator") == cfg["OPERATOR_USER"]
+        and session.get("operator_key") == _fingerprint(cfg["OPERATOR_PASSWORD_HASH"])
+    )
 
 
 def _safe_next(target: str | None) -> str:
@@ -136,6 +156,7 @@ def _private(resp):
 
 
 # ---- login ------------------------------------------------------------------------------------
+
 
 def _check(user: str, password: str) -> bool:
     cfg = current_app.config
@@ -176,6 +197,7 @@ def logout():
 
 # ---- the report -------------------------------------------------------------------------------
 
+
 @bp.get("/")
 def index():
     return redirect(url_for("operator.queries"))
@@ -199,5 +221,11 @@ def queries():
         log.error("query log unreadable: %s", exc)
         abort(503, description=_("The query log cannot be read just now."))
     days = None if args.get("since") or args.get("until") else int(args.get("days") or 7)
-    return render_template("operator_queries.html", report=report, days=days, top=int(top),
-                           choices=PERIOD_DAYS, enabled=current_app.config["QUERY_LOG"])
+    return render_template(
+        "operator_queries.html",
+        report=report,
+        days=days,
+        top=int(top),
+        choices=PERIOD_DAYS,
+        enabled=current_app.config["QUERY_LOG"],
+    )

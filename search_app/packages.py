@@ -21,8 +21,8 @@ class Package:
     title_en: str
     score: float = 0.0
     policy_ids: list[str] = field(default_factory=list)
-    matched: dict[str, list[str]] = field(default_factory=dict)   # policy id -> words it matched
-    nearest: bool = False   # offered for a query that found nothing, not matched by it
+    matched: dict[str, list[str]] = field(default_factory=dict)  # policy id -> words it matched
+    nearest: bool = False  # offered for a query that found nothing, not matched by it
 
     @property
     def matched_terms(self) -> list[str]:
@@ -32,17 +32,25 @@ class Package:
         return out
 
     def to_dict(self) -> dict:
-        d = {"key": self.key, "region": self.region, "scenario": self.scenario,
-             "title_zh": self.title_zh, "title_en": self.title_en,
-             "score": round(self.score, 3), "policy_ids": self.policy_ids,
-             "matched_terms": self.matched_terms, "matched": self.matched}
+        d = {
+            "key": self.key,
+            "region": self.region,
+            "scenario": self.scenario,
+            "title_zh": self.title_zh,
+            "title_en": self.title_en,
+            "score": round(self.score, 3),
+            "policy_ids": self.policy_ids,
+            "matched_terms": self.matched_terms,
+            "matched": self.matched,
+        }
         if self.nearest:
             d["nearest"] = True
         return d
 
 
-def package_keys(regions: list[str], scenarios: list[str], tax: Taxonomy,
-                 only_region: str | None = None) -> list[tuple[str, str, float]]:
+def package_keys(
+    regions: list[str], scenarios: list[str], tax: Taxonomy, only_region: str | None = None
+) -> list[tuple[str, str, float]]:
     """(region, scenario, weight) of every package a document belongs to."""
     communities = tax.communities
     out = []
@@ -62,37 +70,60 @@ def group(hits: list[dict], tax: Taxonomy, only_region: str | None = None) -> li
     for h in hits:
         if h["status"] == "expired":
             continue  # a package lists the policies in force
-        for region, scenario, weight in package_keys(h["regions"], h["scenarios"], tax, only_region):
+        for region, scenario, weight in package_keys(
+            h["regions"], h["scenarios"], tax, only_region
+        ):
             info = tax.package(region, scenario)
             p = packages.get(info.key)
             if p is None:
-                p = packages[info.key] = Package(info.key, region, scenario, info.title_zh, info.title_en)
+                p = packages[info.key] = Package(
+                    info.key, region, scenario, info.title_zh, info.title_en
+                )
             p.score += weight * h["score"]
-            if h["id"] not in p.matched:   # the policies listed so far (a list would be searched)
+            if h["id"] not in p.matched:  # the policies listed so far (a list would be searched)
                 p.policy_ids.append(h["id"])
                 p.matched[h["id"]] = list(h.get("terms") or [])
     ranked = sorted(packages.values(), key=lambda p: (-p.score, p.key))
     return ranked[:MAX_PACKAGES]
 
 
-def nearest(u, tax: Taxonomy, package_ids, only_region: str | None = None, limit: int = 6) -> list[Package]:
+def nearest(
+    u, tax: Taxonomy, package_ids, only_region: str | None = None, limit: int = 6
+) -> list[Package]:
     """Packages to offer when a query finds nothing: scenes whose vocabulary the query touches,
     in the communities it names (or the one filtered on), else in every community."""
     words = {w.lower() for c in u.concepts for w in (c.typed, *c.words, *c.expansions)}
     text = " ".join(sorted(words))
     scores = {}
     for slug, sc in tax.scenarios.items():
-        score = sum(3 for t in sc.strong if t.lower() in text or any(w and w in t.lower() for w in words if len(w) > 1))
+        score = sum(
+            3
+            for t in sc.strong
+            if t.lower() in text or any(w and w in t.lower() for w in words if len(w) > 1)
+        )
         score += sum(1 for t in sc.weak if t.lower() in text)
         if score:
             scores[slug] = score
-    regions = [only_region] if only_region in tax.communities else (
-        [r for r in u.regions if r in tax.communities] or tax.communities)
+    regions = (
+        [only_region]
+        if only_region in tax.communities
+        else ([r for r in u.regions if r in tax.communities] or tax.communities)
+    )
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:3] or [("services", 0)]
     out = []
     for scenario, score in ranked:
         for region in regions:
             info = tax.package(region, scenario)
-            out.append(Package(info.key, region, scenario, info.title_zh, info.title_en, float(score),
-                               package_ids(region, scenario)[:5], nearest=True))
+            out.append(
+                Package(
+                    info.key,
+                    region,
+                    scenario,
+                    info.title_zh,
+                    info.title_en,
+                    float(score),
+                    package_ids(region, scenario)[:5],
+                    nearest=True,
+                )
+            )
     return out[:limit]

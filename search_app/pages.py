@@ -70,8 +70,14 @@ def _helpers():
         endpoint = request.endpoint if request.endpoint and request.url_rule else "pages.home"
         return url_for(endpoint, **(request.view_args or {}), **args)
 
-    return {"tax": tax, "ui_lang": lang, "region_label": region_label, "scenario_label": scenario_label,
-            "url_with": url_with, "lang_switch_url": lang_switch_url}
+    return {
+        "tax": tax,
+        "ui_lang": lang,
+        "region_label": region_label,
+        "scenario_label": scenario_label,
+        "url_with": url_with,
+        "lang_switch_url": lang_switch_url,
+    }
 
 
 @bp.get("/")
@@ -85,20 +91,39 @@ def home():
 def search():
     svc = _service()
     params = parse_params(request.args, svc.tax, lang_param=DOC_LANG_PARAM)
-    params = dataclasses.replace(params, reader=g.ui_lang)   # English pages: English documents first
+    params = dataclasses.replace(params, reader=g.ui_lang)  # English pages: English documents first
     resp = searchlog.run(params, via="page")
     doc_info = {}
     for d in svc.documents([item.id for item in resp.results]):
-        doc_info[d.id] = {"summary_en": d.summary_en, "replaced_by": _replaced_by(d),
-                          "translation": _linked(d, "translation"), "original": _linked(d, "original")}
-    active = [(param, name, request.args[param]) for name, param in FACET_PARAMS.items()
-              if request.args.get(param)]
-    return render_template("search.html", r=resp, p=params, doc_info=doc_info, active_filters=active,
-                           help_regions=_help_regions(params) if not resp.results else [])
+        doc_info[d.id] = {
+            "summary_en": d.summary_en,
+            "replaced_by": _replaced_by(d),
+            "translation": _linked(d, "translation"),
+            "original": _linked(d, "original"),
+        }
+    active = [
+        (param, name, request.args[param])
+        for name, param in FACET_PARAMS.items()
+        if request.args.get(param)
+    ]
+    return render_template(
+        "search.html",
+        r=resp,
+        p=params,
+        doc_info=doc_info,
+        active_filters=active,
+        help_regions=_help_regions(params) if not resp.results else [],
+    )
 
 
-FACET_PARAMS = {"region": "region", "scenario": "scenario", "year": "year", "status": "status",
-                "lang": DOC_LANG_PARAM, "agency": "agency"}
+FACET_PARAMS = {
+    "region": "region",
+    "scenario": "scenario",
+    "year": "year",
+    "status": "status",
+    "lang": DOC_LANG_PARAM,
+    "agency": "agency",
+}
 
 
 def _help_regions(params) -> list[str]:
@@ -107,7 +132,9 @@ def _help_regions(params) -> list[str]:
     tax = _service().tax
     if params.region in tax.communities:
         return [params.region]
-    return [r for r in understand(params.q, tax).regions if r in tax.communities] if params.q else []
+    return (
+        [r for r in understand(params.q, tax).regions if r in tax.communities] if params.q else []
+    )
 
 
 def _link_target(url: str) -> tuple[str, str | None, PolicyDocument | None]:
@@ -135,7 +162,10 @@ def _replaced_by(doc: PolicyDocument) -> dict | None:
     for link in doc.links:
         if link.get("rel") == "replaced_by":
             href, title, _doc = _link_target(link["url"])
-            return {"href": href, "title": title or (link.get("text") or link["url"]).strip("《》 ")}
+            return {
+                "href": href,
+                "title": title or (link.get("text") or link["url"]).strip("《》 "),
+            }
     return None
 
 
@@ -148,33 +178,56 @@ def policy(doc_id: str):
     related = []
     for link in doc.links:
         href, title, target = _link_target(link["url"])
-        related.append({"rel": link.get("rel"), "href": href, "doc": target,
-                        "title": title or (link.get("text") or link["url"]).strip("《》 ")})
+        related.append(
+            {
+                "rel": link.get("rel"),
+                "href": href,
+                "doc": target,
+                "title": title or (link.get("text") or link["url"]).strip("《》 "),
+            }
+        )
     known = {r["doc"].id for r in related if r["doc"]}
-    for number in doc.related_numbers:  # the policies an interpretation or guide explains, by 发文字号
+    for (
+        number
+    ) in doc.related_numbers:  # the policies an interpretation or guide explains, by 发文字号
         stored = svc.index.searcher().document(doc_number=number)
         if stored and stored["id"] not in known and stored["id"] != doc.id:
             target = svc.document(stored["id"])
             if target:
                 known.add(target.id)
-                related.append({"rel": "policy", "href": url_for("pages.policy", doc_id=target.id),
-                                "doc": target, "title": target.title})
-    q = (request.args.get("q") or "").strip()[:int(settings.get("max_query_chars"))]
+                related.append(
+                    {
+                        "rel": "policy",
+                        "href": url_for("pages.policy", doc_id=target.id),
+                        "doc": target,
+                        "title": target.title,
+                    }
+                )
+    q = (request.args.get("q") or "").strip()[: int(settings.get("max_query_chars"))]
     terms = understand(q, svc.tax).terms if q else []
     paragraphs, marks = [], 0
     for para in doc.text.split("\n"):
         spans = find_spans(para, terms) if terms else []
         marks += len(spans)
         paragraphs.append(Markup(mark(para, spans)))
-    return render_template("policy.html", d=doc, related=related, source_url=_source_url(doc.url),
-                           replaced_by=_replaced_by(doc), q=q, paragraphs=paragraphs, marks=marks,
-                           translation=_linked(doc, "translation"), original=_linked(doc, "original"))
+    return render_template(
+        "policy.html",
+        d=doc,
+        related=related,
+        source_url=_source_url(doc.url),
+        replaced_by=_replaced_by(doc),
+        q=q,
+        paragraphs=paragraphs,
+        marks=marks,
+        translation=_linked(doc, "translation"),
+        original=_linked(doc, "original"),
+    )
 
 
 def _source_url(url: str) -> str:
     """Where a reader can see the page the document came from: sample pages are served here."""
     if url.startswith(settings.SAMPLE_BASE_URL):
-        return url_for("pages.sample_page", path=url[len(settings.SAMPLE_BASE_URL):])
+        return url_for("pages.sample_page", path=url[len(settings.SAMPLE_BASE_URL) :])
     return url
 
 
@@ -182,7 +235,9 @@ def _source_url(url: str) -> str:
 def sample_page(path: str):
     """The bundled sample site, as the crawler read it (static, read-only)."""
     resp = send_from_directory(str(settings.get("sample_site")), path)
-    resp.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
+    resp.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
+    )
     return resp
 
 
@@ -195,19 +250,27 @@ def community(region: str):
     scenes = []
     for scenario in tax.scenarios:
         ids = svc.package_ids(region, scenario)
-        scenes.append({"info": tax.package(region, scenario), "scenario": scenario, "count": len(ids),
-                       "top": svc.documents(ids[:3])})
+        scenes.append(
+            {
+                "info": tax.package(region, scenario),
+                "scenario": scenario,
+                "count": len(ids),
+                "top": svc.documents(ids[:3]),
+            }
+        )
     return render_template("community.html", region=tax.regions[region], scenes=scenes)
 
 
 @bp.get("/packages/<region>/<scenario>")
 def package(region: str, scenario: str):
     data = package_payload(region, scenario)
-    return render_template("package.html", pkg=data, region=_service().tax.regions[region],
-                           sheet_max=sheet_mod.MAX_IDS)
+    return render_template(
+        "package.html", pkg=data, region=_service().tax.regions[region], sheet_max=sheet_mod.MAX_IDS
+    )
 
 
 # ---- the answer sheet: chosen policies with short bilingual summaries and citations --------------
+
 
 def _sheet_entries() -> tuple[list[sheet_mod.SheetEntry], list[str]]:
     """The entries for the ?id= of the request and the ids that were not found.
@@ -227,24 +290,38 @@ def _sheet_entries() -> tuple[list[sheet_mod.SheetEntry], list[str]]:
 def _sheet_error_message(exc: sheet_mod.SheetError) -> str:
     n = len({i.strip() for i in request.args.getlist("id") if i.strip()})
     if n > sheet_mod.MAX_IDS:
-        return _("You chose %(n)s policies; an answer sheet holds at most %(max)s. Please choose fewer.",
-                 n=n, max=sheet_mod.MAX_IDS)
+        return _(
+            "You chose %(n)s policies; an answer sheet holds at most %(max)s. Please choose fewer.",
+            n=n,
+            max=sheet_mod.MAX_IDS,
+        )
     return str(exc)
 
 
 @bp.get("/sheet")
 def sheet():
     if not [i for i in request.args.getlist("id") if i.strip()]:
-        return render_template("sheet.html", entries=[], missing=[], text="", max_ids=sheet_mod.MAX_IDS)
+        return render_template(
+            "sheet.html", entries=[], missing=[], text="", max_ids=sheet_mod.MAX_IDS
+        )
     try:
         entries, missing = _sheet_entries()
     except sheet_mod.SheetError as exc:
         raise QueryError(_sheet_error_message(exc)) from None
     if not entries:
-        abort(404, description=_("None of the chosen policies was found: %(ids)s", ids=", ".join(missing)))
+        abort(
+            404,
+            description=_("None of the chosen policies was found: %(ids)s", ids=", ".join(missing)),
+        )
     text = sheet_mod.plain_text(entries, _page_url, dt.date.today().isoformat(), missing)
-    return render_template("sheet.html", entries=entries, missing=missing, text=text,
-                           max_ids=sheet_mod.MAX_IDS, today=dt.date.today().isoformat())
+    return render_template(
+        "sheet.html",
+        entries=entries,
+        missing=missing,
+        text=text,
+        max_ids=sheet_mod.MAX_IDS,
+        today=dt.date.today().isoformat(),
+    )
 
 
 @bp.get("/sheet.txt")
@@ -252,12 +329,17 @@ def sheet_txt():
     try:
         entries, missing = _sheet_entries()
     except sheet_mod.SheetError as exc:
-        return _plain(_sheet_error_message(exc) if request.args.getlist("id") else
-                      "no policy chosen: add ?id=… for each policy (at most "
-                      f"{sheet_mod.MAX_IDS})", 400)
+        return _plain(
+            _sheet_error_message(exc)
+            if request.args.getlist("id")
+            else f"no policy chosen: add ?id=… for each policy (at most {sheet_mod.MAX_IDS})",
+            400,
+        )
     if not entries:
         return _plain("no policy found with the id(s): " + ", ".join(missing), 404)
-    return _plain(sheet_mod.plain_text(entries, _page_url, dt.date.today().isoformat(), missing), 200)
+    return _plain(
+        sheet_mod.plain_text(entries, _page_url, dt.date.today().isoformat(), missing), 200
+    )
 
 
 def _page_url(doc_id: str) -> str:

@@ -31,7 +31,7 @@ class SearchParams:
     per_page: int = 10
     sort: str = "relevance"
     explain: bool = False
-    reader: str | None = None   # the reader's interface language: documents in it rank first
+    reader: str | None = None  # the reader's interface language: documents in it rank first
     filters: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -95,7 +95,29 @@ def parse_params(args: Mapping, tax: Taxonomy, lang_param: str = "lang") -> Sear
     per_page = _int(args, "per_page", 10, 1, int(settings.get("max_per_page")))
     page = _int(args, "page", 1, 1, MAX_PAGE)
     explain = _choice(args, "explain", ("0", "1", "true", "false")) in ("1", "true")
-    filters = {k: v for k, v in (("region", region), ("scenario", scenario), ("agency", agency),
-                                 ("status", status), ("lang", lang), ("year", year)) if v}
-    return SearchParams(q=q, region=region, scenario=scenario, agency=agency, status=status,
-                        lang=lang, year=year, page=page, per_page=per_page, sort=sort, explain=explain, filters=filters)
+    filters = {
+        k: v
+        for k, v in (
+            ("region", region),
+            ("scenario", scenario),
+            ("agency", agency),
+            ("status", status),
+            ("lang", lang),
+            ("year", year),
+        )
+        if v
+    }
+    return SearchParams(
+        q=q,
+        region=region,
+        scenario=scenario,
+        agency=agency,
+        status=status,
+        lang=lang,
+        year=year,
+        page=page,
+        per_page=per_page,
+        sort=sort,
+        explain=explain,
+        filters=filters,
+    )

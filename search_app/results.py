@@ -28,11 +28,23 @@ class ResultItem:
     explain: dict | None = None
 
     def to_dict(self) -> dict:
-        d = {"id": self.id, "url": self.url, "title": self.title, "doc_number": self.doc_number,
-                "agency": self.agency, "publish_date": self.publish_date, "status": self.status,
-                "lang": self.lang, "regions": self.regions, "scenarios": self.scenarios,
-                "snippet": self.snippet, "score": round(self.score, 3), "kind": self.kind,
-                "sample": self.sample, "title_en": self.title_en}
+        d = {
+            "id": self.id,
+            "url": self.url,
+            "title": self.title,
+            "doc_number": self.doc_number,
+            "agency": self.agency,
+            "publish_date": self.publish_date,
+            "status": self.status,
+            "lang": self.lang,
+            "regions": self.regions,
+            "scenarios": self.scenarios,
+            "snippet": self.snippet,
+            "score": round(self.score, 3),
+            "kind": self.kind,
+            "sample": self.sample,
+            "title_en": self.title_en,
+        }
         if self.explain is not None:
             d["explain"] = self.explain
         return d
@@ -47,7 +59,7 @@ class SearchResponse:
     packages: list[Package] = field(default_factory=list)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str | None = None
-    matched: str = "all"   # "all" words matched, or "any" after the fallback
+    matched: str = "all"  # "all" words matched, or "any" after the fallback
     explain: dict | None = None
 
     @property
@@ -57,9 +69,16 @@ class SearchResponse:
     def to_dict(self) -> dict:
         """Exactly the body of GET /api/search (the contract), plus documented extras."""
         return {
-            "query": {"q": self.params.q, "terms": self.terms, "filters": dict(self.params.filters),
-                      "sort": self.params.sort, "matched": self.matched},
-            "total": self.total, "page": self.params.page, "per_page": self.params.per_page,
+            "query": {
+                "q": self.params.q,
+                "terms": self.terms,
+                "filters": dict(self.params.filters),
+                "sort": self.params.sort,
+                "matched": self.matched,
+            },
+            "total": self.total,
+            "page": self.params.page,
+            "per_page": self.params.per_page,
             "results": [r.to_dict() for r in self.results],
             "packages": [p.to_dict() for p in self.packages],
             "facets": self.facets,

@@ -29,15 +29,17 @@ from .results import ResultItem, SearchResponse
 from .understand import Understood, build_queries, fallback_query, understand
 
 log = logging.getLogger(__name__)
-EXPIRED_FACTOR = 0.5     # an expired policy ranks below an in-force one of similar relevance
-REGION_FACTOR = 2.5      # a policy of the community named in the query or chosen as filter
-OTHER_COMMUNITY_FACTOR = 0.5   # ... and a policy of another community, when one was named
-SCOPE_FACTOR = 1.2             # a citywide (or national) policy when 北京 (全国) was named
+EXPIRED_FACTOR = 0.5  # an expired policy ranks below an in-force one of similar relevance
+REGION_FACTOR = 2.5  # a policy of the community named in the query or chosen as filter
+OTHER_COMMUNITY_FACTOR = 0.5  # ... and a policy of another community, when one was named
+SCOPE_FACTOR = 1.2  # a citywide (or national) policy when 北京 (全国) was named
 COMMUNITY_ONLY_FACTOR = 0.6
-TITLE_FACTOR = 1.3            # every concept of the query in the title
+TITLE_FACTOR = 1.3  # every concept of the query in the title
 TITLE_FIELDS = ("title", "title_en")
-READER_LANGUAGE_FACTOR = 1.5   # a document in the language the user reads (an English query: English first)
-COVERAGE_FLOOR = 0.3           # what a hit matching none of several concepts keeps (it matched something)   # no community named: one community's policy after everyone's
+READER_LANGUAGE_FACTOR = (
+    1.5  # a document in the language the user reads (an English query: English first)
+)
+COVERAGE_FLOOR = 0.3  # what a hit matching none of several concepts keeps (it matched something)   # no community named: one community's policy after everyone's
 RERANK_WINDOW = 100
 FACETS = ("region", "scenario", "agency", "year", "status", "lang")
 MAX_FACET_VALUES = 30
@@ -124,7 +126,7 @@ def region_scopes(region: str) -> list[str]:
     """A region and the wider scopes whose policies apply in it: a community's residents are
     covered by citywide and national policy, Beijing's by national policy."""
     if region in WIDER_SCOPES:
-        return list(WIDER_SCOPES[WIDER_SCOPES.index(region):])
+        return list(WIDER_SCOPES[WIDER_SCOPES.index(region) :])
     return [region, *WIDER_SCOPES]
 
 
@@ -156,14 +158,16 @@ def _term_text(term) -> str:
 def _shown_terms(u) -> dict[str, str]:
     """Index term -> the words to show for it: what the user typed and its expansions as such,
     the stems of an English phrase searched for a Chinese word as that phrase."""
-    shown = {w: w for w in u.terms}   # in query order: the order matched words are shown in
+    shown = {w: w for w in u.terms}  # in query order: the order matched words are shown in
     for e, phrase in ((e, p) for c in u.concepts for p in c.english for e in english_terms(p)):
         shown.setdefault(e, phrase)
     shown.update((e, w) for w in u.words if w.isascii() for e in english_terms(w)[:1])
     return shown
 
 
-def _window_terms(ev: Evaluator, query: Query | None, docnums: list[int]) -> dict[int, list[tuple[str, str]]]:
+def _window_terms(
+    ev: Evaluator, query: Query | None, docnums: list[int]
+) -> dict[int, list[tuple[str, str]]]:
     """(field, term) of the query's terms that each of docnums contains (the rerank window): looked
     up in the postings the search decoded."""
     found: dict[int, list[tuple[str, str]]] = {n: [] for n in docnums}
@@ -179,8 +183,9 @@ def _window_terms(ev: Evaluator, query: Query | None, docnums: list[int]) -> dic
 def _matched_terms(pairs: list[tuple[str, str]], shown: dict[str, str]) -> list[str]:
     """The query words a hit matched, as the user would name them, in the query's order (field
     names dropped; a compound's parts only when nothing else matched)."""
-    found = {text for field, text in pairs
-             if field not in ("regions", "doc_number", "related_numbers")}  # boosts and exact numbers
+    found = {
+        text for field, text in pairs if field not in ("regions", "doc_number", "related_numbers")
+    }  # boosts and exact numbers
     out: list[str] = []
     for term, name in shown.items():
         if term in found and name not in out:
@@ -188,8 +193,15 @@ def _matched_terms(pairs: list[tuple[str, str]], shown: dict[str, str]) -> list[
     return out or sorted(found)
 
 
-def _explain(bm25f: float, pairs: list[tuple[str, str]], f: dict, u, score: float, scored: bool,
-             reader: str | None) -> dict:
+def _explain(
+    bm25f: float,
+    pairs: list[tuple[str, str]],
+    f: dict,
+    u,
+    score: float,
+    scored: bool,
+    reader: str | None,
+) -> dict:
     """Why a result ranked where it did: words matched per field and the boosts applied (no scores
     when the order is by date)."""
     per_field: dict[str, list[str]] = {}
@@ -204,9 +216,12 @@ def _explain(bm25f: float, pairs: list[tuple[str, str]], f: dict, u, score: floa
         boosts["document in the reader's language: score multiplied by"] = READER_LANGUAGE_FACTOR
     if "doc_number" in per_field:
         boosts["document number matched exactly"] = True
-    return {"score": round(score, 3) if scored else None,
-            "bm25f": round(bm25f, 3) if scored else None, "matched": per_field,
-            "boosts": boosts}
+    return {
+        "score": round(score, 3) if scored else None,
+        "bm25f": round(bm25f, 3) if scored else None,
+        "matched": per_field,
+        "boosts": boosts,
+    }
 
 
 def _coverage(pairs: list[tuple[str, str]], concept_terms: list[set[str]]) -> float:
@@ -244,7 +259,7 @@ def _rank_factor(f: dict, wanted: set[str], tax: Taxonomy, reader_lang: str | No
     else:
         if regions and regions <= set(tax.communities):
             factor *= COMMUNITY_ONLY_FACTOR
-        if regions & wanted:   # 北京 or 全国 named: every community is in Beijing, a light boost
+        if regions & wanted:  # 北京 or 全国 named: every community is in Beijing, a light boost
             factor *= SCOPE_FACTOR
     return factor
 
@@ -254,9 +269,20 @@ class FacetTable:
     document whose values are shared between documents (a dict per document cost about 1.7 KB: 85 MB
     a worker at 50,000 documents)."""
 
-    KEYS = ("id", "title", "title_en", "region", "scenario", "agency", "year", "status", "lang", "date")
+    KEYS = (
+        "id",
+        "title",
+        "title_en",
+        "region",
+        "scenario",
+        "agency",
+        "year",
+        "status",
+        "lang",
+        "date",
+    )
     LISTS = ("region", "scenario", "agency")
-    OWN = ("id", "title", "title_en")   # one document's own, not worth sharing
+    OWN = ("id", "title", "title_en")  # one document's own, not worth sharing
 
     def __init__(self, rows):
         shared: dict = {}
@@ -317,8 +343,16 @@ class SearchService:
     def _search(self, p: SearchParams) -> SearchResponse:
         u = understand(p.q, self.tax)
         s = self.index.searcher()
-        ev = Evaluator(s, self.index.cached("postings", lambda: LRU(
-            int(settings.get("postings_cache_mb")) * 2**20, weigh=lambda v: v[0].nbytes + v[1].nbytes)))
+        ev = Evaluator(
+            s,
+            self.index.cached(
+                "postings",
+                lambda: LRU(
+                    int(settings.get("postings_cache_mb")) * 2**20,
+                    weigh=lambda v: v[0].nbytes + v[1].nbytes,
+                ),
+            ),
+        )
         strict, loose = build_queries(u)
         filt = _filter_query(p)
         allowed = ev.mask(filt) if filt is not None else None
@@ -348,32 +382,59 @@ class SearchService:
         pairs = _window_terms(ev, used, [n for n, _, _ in hits])
         if scored:
             wanted = set(u.regions) | ({p.region} if p.region in self.tax.communities else set())
-            concept_terms = [set(c.all_terms()) | {e for w in c.all_terms() if w.isascii()
-                                                   for e in english_terms(w)[:1]} for c in u.concepts]
-            reader = "en" if u.latin_only else p.reader   # an English query reads English
-            hits = [(n, f, sc * _rank_factor(f, wanted, self.tax, reader) * _coverage(pairs[n], concept_terms))
-                    for n, f, sc in hits]
+            concept_terms = [
+                set(c.all_terms())
+                | {e for w in c.all_terms() if w.isascii() for e in english_terms(w)[:1]}
+                for c in u.concepts
+            ]
+            reader = "en" if u.latin_only else p.reader  # an English query reads English
+            hits = [
+                (
+                    n,
+                    f,
+                    sc
+                    * _rank_factor(f, wanted, self.tax, reader)
+                    * _coverage(pairs[n], concept_terms),
+                )
+                for n, f, sc in hits
+            ]
             hits.sort(key=lambda x: (-x[2], _negdate(x[1]["date"])))
         shown = _shown_terms(u)
         terms_of = {f["id"]: _matched_terms(pairs[n], shown) for n, f, _ in hits[:RERANK_WINDOW]}
         items = []
-        for n, f, sc in hits[p.offset:p.offset + p.per_page]:
+        for n, f, sc in hits[p.offset : p.offset + p.per_page]:
             item = self._item(_doc(s, n), sc, u)
             if p.explain:
                 item.explain = _explain(bm25f[n], pairs[n], f, u, sc, scored, p.reader)
             items.append(item)
-        package_input = [{"id": f["id"], "score": sc, "regions": f["region"], "scenarios": f["scenario"],
-                          "status": f["status"], "terms": terms_of.get(f["id"], [])}
-                         for _, f, sc in hits[:RERANK_WINDOW]]
+        package_input = [
+            {
+                "id": f["id"],
+                "score": sc,
+                "regions": f["region"],
+                "scenarios": f["scenario"],
+                "status": f["status"],
+                "terms": terms_of.get(f["id"], []),
+            }
+            for _, f, sc in hits[:RERANK_WINDOW]
+        ]
         if total:
             packages = pk.group(package_input, self.tax, p.region) if not u.empty else []
         else:
             packages = pk.nearest(u, self.tax, self.package_ids, p.region)
         facets = self._facets(found)
         suggestion = self._suggest_correction(u, s) if u.words else None
-        return SearchResponse(params=p, terms=u.terms, total=total, results=items, packages=packages,
-                              facets=facets, suggestion=suggestion, matched=matched,
-                              explain=u.explain() if p.explain else None)
+        return SearchResponse(
+            params=p,
+            terms=u.terms,
+            total=total,
+            results=items,
+            packages=packages,
+            facets=facets,
+            suggestion=suggestion,
+            matched=matched,
+            explain=u.explain() if p.explain else None,
+        )
 
     def warm(self) -> None:
         """Open the current index and build what every search reads (a worker calls this at start)."""
@@ -385,20 +446,25 @@ class SearchService:
 
     def facet_table(self) -> FacetTable:
         """Facet values per document number of the current index (None for deleted documents)."""
+
         def build():
             reader = self.index.searcher().reader()
             col = reader.column_reader("facets")
-            return FacetTable(json.loads(col[n]) if col[n] and not reader.is_deleted(n) else None
-                              for n in range(reader.doc_count_all()))
+            return FacetTable(
+                json.loads(col[n]) if col[n] and not reader.is_deleted(n) else None
+                for n in range(reader.doc_count_all())
+            )
+
         return self.index.cached("facet_table", build)
 
     def facet_columns(self) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
         """Per facet: its values, and (document number, value number) pairs of every live document."""
+
         def build():
             values: dict[str, list[str]] = {name: [] for name in FACETS}
             number: dict[str, dict[str, int]] = {name: {} for name in FACETS}
             pairs = {name: (array("i"), array("i")) for name in FACETS}
-            for n, f in enumerate(self.facet_table()):   # one pass: a row is a dict made on request
+            for n, f in enumerate(self.facet_table()):  # one pass: a row is a dict made on request
                 if f is None:
                     continue
                 for name in FACETS:
@@ -410,31 +476,54 @@ class SearchService:
                                 values[name].append(v)
                             docs.append(n)
                             codes.append(numbers[v])
-            return {name: (values[name], np.frombuffer(pairs[name][0], dtype=np.int32),
-                           np.frombuffer(pairs[name][1], dtype=np.int32)) for name in FACETS}
+            return {
+                name: (
+                    values[name],
+                    np.frombuffer(pairs[name][0], dtype=np.int32),
+                    np.frombuffer(pairs[name][1], dtype=np.int32),
+                )
+                for name in FACETS
+            }
+
         return self.index.cached("facet_columns", build)
 
     def date_keys(self) -> np.ndarray:
         """Publication date per document number as a number (20240131; 0 for none), for date order."""
-        return self.index.cached("date_keys", lambda: np.array(
-            [-_negdate(f["date"]) if f else 0 for f in self.facet_table()], dtype=np.int64))
+        return self.index.cached(
+            "date_keys",
+            lambda: np.array(
+                [-_negdate(f["date"]) if f else 0 for f in self.facet_table()], dtype=np.int64
+            ),
+        )
 
     def _facets(self, found: Matches) -> dict[str, dict[str, int]]:
         out = {}
         for name, (values, docs, codes) in self.facet_columns().items():
             counts = np.bincount(codes[found.mask[docs]], minlength=len(values))
-            ranked = sorted(((values[i], int(counts[i])) for i in np.flatnonzero(counts).tolist()),
-                            key=lambda kv: (-kv[1], kv[0]))
+            ranked = sorted(
+                ((values[i], int(counts[i])) for i in np.flatnonzero(counts).tolist()),
+                key=lambda kv: (-kv[1], kv[0]),
+            )
             out[name] = dict(ranked[:MAX_FACET_VALUES])
         return out
 
     def _item(self, d: dict, score: float, u: Understood) -> ResultItem:
         return ResultItem(
-            id=d["id"], url=d["url"], title=d["title"], doc_number=d.get("doc_number"),
-            agency=d.get("agency"), publish_date=d.get("publish_date"), status=d["status"],
-            lang=d["lang"], regions=d["regions"], scenarios=d["scenarios"],
-            snippet=snippet(d.get("text") or "", u.terms), score=score, kind=d.get("kind", "policy"),
-            sample=bool(d.get("sample")), title_en=d.get("title_en"),
+            id=d["id"],
+            url=d["url"],
+            title=d["title"],
+            doc_number=d.get("doc_number"),
+            agency=d.get("agency"),
+            publish_date=d.get("publish_date"),
+            status=d["status"],
+            lang=d["lang"],
+            regions=d["regions"],
+            scenarios=d["scenarios"],
+            snippet=snippet(d.get("text") or "", u.terms),
+            score=score,
+            kind=d.get("kind", "policy"),
+            sample=bool(d.get("sample")),
+            title_en=d.get("title_en"),
         )
 
     def _suggest_correction(self, u: Understood, s) -> str | None:
@@ -453,7 +542,11 @@ class SearchService:
             if w.isascii() or len(w) < 2 or s.frequency("title", w) or s.frequency("body", w):
                 continue
             # An unknown word, alone or with a neighbour ("人才" + "工寓"), one character off a title word.
-            for cand in (w, words[i - 1] + w if i else "", w + words[i + 1] if i + 1 < len(words) else ""):
+            for cand in (
+                w,
+                words[i - 1] + w if i else "",
+                w + words[i + 1] if i + 1 < len(words) else "",
+            ):
                 if len(cand) >= 3 and cand in text:
                     best = title.suggest(cand, limit=1, maxdist=1)
                     if best and len(best[0]) == len(cand):
@@ -480,7 +573,10 @@ class SearchService:
                 continue
             for region, scenario, _ in pk.package_keys(f["region"], f["scenario"], self.tax):
                 members.setdefault(f"{region}/{scenario}", []).append((f["date"], f["id"], n))
-        return {key: array("i", (n for _, _, n in sorted(v, reverse=True))) for key, v in members.items()}
+        return {
+            key: array("i", (n for _, _, n in sorted(v, reverse=True)))
+            for key, v in members.items()
+        }
 
     def package_members(self) -> dict[str, array]:
         return self.index.cached("package_members", self._package_members)
@@ -495,9 +591,16 @@ class SearchService:
         for region in self.tax.communities:
             for scenario in self.tax.scenarios:
                 info = self.tax.package(region, scenario)
-                out.append({"key": info.key, "region": region, "scenario": scenario,
-                            "title_zh": info.title_zh, "title_en": info.title_en,
-                            "count": len(members.get(info.key, []))})
+                out.append(
+                    {
+                        "key": info.key,
+                        "region": region,
+                        "scenario": scenario,
+                        "title_zh": info.title_zh,
+                        "title_en": info.title_en,
+                        "count": len(members.get(info.key, [])),
+                    }
+                )
         return out
 
     def suggest(self, prefix: str, limit: int = 8) -> list[dict]:
@@ -506,17 +609,35 @@ class SearchService:
         if not q:
             return []
         out: list[dict] = []
-        for info in (self.tax.package(r, s) for r in self.tax.communities for s in self.tax.scenarios):
+        for info in (
+            self.tax.package(r, s) for r in self.tax.communities for s in self.tax.scenarios
+        ):
             if q in info.title_zh.lower() or q in info.title_en.lower():
-                out.append({"text": info.title_zh, "text_en": info.title_en, "kind": "package",
-                            "key": info.key})
-        titles = self.index.cached("titles", lambda: sorted(
-            ((f["title"], f["title_en"], f["id"]) for f in self.facet_table() if f), key=lambda t: len(t[0])))
+                out.append(
+                    {
+                        "text": info.title_zh,
+                        "text_en": info.title_en,
+                        "kind": "package",
+                        "key": info.key,
+                    }
+                )
+        titles = self.index.cached(
+            "titles",
+            lambda: sorted(
+                ((f["title"], f["title_en"], f["id"]) for f in self.facet_table() if f),
+                key=lambda t: len(t[0]),
+            ),
+        )
         lex = lexicon.load()
-        for term in sorted((k for k in (*lex.glossary, *lex.synonyms) if k.startswith(q) and k != q), key=len)[:3]:
+        for term in sorted(
+            (k for k in (*lex.glossary, *lex.synonyms) if k.startswith(q) and k != q), key=len
+        )[:3]:
             official = (lex.glossary.get(term) or lex.synonyms.get(term) or ("",))[0]
             out.append({"text": term, "text_en": None, "kind": "term", "means": official or None})
         starts = [t for t in titles if t[0].lower().startswith(q) or t[1].lower().startswith(q)]
         within = [t for t in titles if t not in starts and (q in t[0].lower() or q in t[1].lower())]
-        out.extend({"text": t, "text_en": te or None, "kind": "policy", "id": i} for t, te, i in starts + within)
+        out.extend(
+            {"text": t, "text_en": te or None, "kind": "policy", "id": i}
+            for t, te, i in starts + within
+        )
         return out[:limit]

@@ -29,8 +29,9 @@ def init_app(app: Flask) -> None:
         raise settings.SettingError("query_log_days must be at least 1")
     app.config["QUERY_LOG"] = bool(enabled)
     app.config["QUERY_LOG_DAYS"] = days
-    app.extensions[EXTENSION] = QueryLog(settings.DataPaths(Path(app.config["DATA_DIR"])).store,
-                                         keep_days=days)
+    app.extensions[EXTENSION] = QueryLog(
+        settings.DataPaths(Path(app.config["DATA_DIR"])).store, keep_days=days
+    )
 
 
 def query_log(app: Flask | None = None) -> QueryLog:
@@ -40,7 +41,9 @@ def query_log(app: Flask | None = None) -> QueryLog:
 def _by_operator() -> bool:
     """A logged-in operator checking a query from the report is not a member of the public.
     The session is only opened when its cookie came, so public responses never vary on it."""
-    return current_app.config["SESSION_COOKIE_NAME"] in request.cookies and bool(session.get("operator"))
+    return current_app.config["SESSION_COOKIE_NAME"] in request.cookies and bool(
+        session.get("operator")
+    )
 
 
 def run(params: SearchParams, via: str) -> SearchResponse:
@@ -49,7 +52,13 @@ def run(params: SearchParams, via: str) -> SearchResponse:
     resp = current_app.extensions["policy_index"].search(params)
     took_ms = (time.perf_counter() - t0) * 1000
     if current_app.config["QUERY_LOG"] and not _by_operator():
-        query_log().record(params.q, params.filters, resp.total, took_ms,
-                           ui_lang=getattr(g, "ui_lang", None) if via == "page" else None,
-                           via=via, page=params.page)
+        query_log().record(
+            params.q,
+            params.filters,
+            resp.total,
+            took_ms,
+            ui_lang=getattr(g, "ui_lang", None) if via == "page" else None,
+            via=via,
+            page=params.page,
+        )
     return resp

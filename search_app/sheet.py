@@ -18,14 +18,19 @@ ID_RX = re.compile(r"^[0-9a-f]{16}$")
 
 # Lines that open a document without saying what it does: salutations (各省、自治区……：),
 # section headings (一、出台背景), form labels (事项名称), the expiry notice printed above the text.
-_SKIP_LINE = re.compile(r"(^.{0,40}[:：]$)|(^本文件已(废止|失效))|(^This (document|policy) (has been|was) (repealed|replaced))",
-                        re.I)
+_SKIP_LINE = re.compile(
+    r"(^.{0,40}[:：]$)|(^本文件已(废止|失效))|(^This (document|policy) (has been|was) (repealed|replaced))",
+    re.I,
+)
 _HAS_SENTENCE = re.compile(r"[。！？；，]|[.!?;,](\s|$)")
-_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇]+条\s*")   # 第一条 opens the first article
+_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇]+条\s*")  # 第一条 opens the first article
 _SENTENCE_END = re.compile(r"(?<=[。！？；])|(?<=[.!?;])\s")
 
-STATUS_TEXT = {"in_force": ("现行有效", "In force"), "expired": ("已失效", "Expired"),
-               "unknown": ("未标注", "Status not stated")}
+STATUS_TEXT = {
+    "in_force": ("现行有效", "In force"),
+    "expired": ("已失效", "Expired"),
+    "unknown": ("未标注", "Status not stated"),
+}
 
 
 class SheetError(ValueError):
@@ -46,7 +51,7 @@ class SheetEntry:
     agency: str | None
     publish_date: str | None
     status: str
-    replaced_by: str | None      # title of the document that replaced it
+    replaced_by: str | None  # title of the document that replaced it
     url: str
     sample: bool
 
@@ -70,7 +75,7 @@ def lead(text: str, limit: int = SUMMARY_CHARS) -> str:
     out = ""
     for line in (ln.strip() for ln in text.splitlines()):
         if not _HAS_SENTENCE.search(line) or _SKIP_LINE.search(line):
-            continue   # a heading, a form label or an opening line that says nothing
+            continue  # a heading, a form label or an opening line that says nothing
         line = _ARTICLE.sub("", line)
         for sentence in (s.strip() for s in _SENTENCE_END.split(line)):
             if not sentence:
@@ -88,8 +93,9 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit + 20 else text[:limit].rstrip() + "…"
 
 
-def _linked(doc: PolicyDocument, rel: str, lookup: Callable[[str], PolicyDocument | None]
-            ) -> tuple[str | None, PolicyDocument | None]:
+def _linked(
+    doc: PolicyDocument, rel: str, lookup: Callable[[str], PolicyDocument | None]
+) -> tuple[str | None, PolicyDocument | None]:
     """(title, document) of the first link of kind rel: the document when the corpus holds it,
     else the link's own text; (None, None) when there is no such link."""
     for link in doc.links:
@@ -114,23 +120,43 @@ def entry(doc: PolicyDocument, lookup: Callable[[str], PolicyDocument | None]) -
         title_en = doc.title_en or (trans_title if translation else None)
         summary_en = doc.summary_en or (lead(translation.text) if translation else None)
     replaced_by = _linked(doc, "replaced_by", lookup)[0] if doc.status == "expired" else None
-    return SheetEntry(id=doc.id, lang=doc.lang, kind=doc.kind, title=doc.title, title_zh=title_zh or None,
-                      title_en=title_en or None, summary_zh=summary_zh or None, summary_en=summary_en or None,
-                      doc_number=doc.doc_number, agency=doc.agency, publish_date=doc.publish_date,
-                      status=doc.status, replaced_by=replaced_by, url=doc.url, sample=doc.sample)
+    return SheetEntry(
+        id=doc.id,
+        lang=doc.lang,
+        kind=doc.kind,
+        title=doc.title,
+        title_zh=title_zh or None,
+        title_en=title_en or None,
+        summary_zh=summary_zh or None,
+        summary_en=summary_en or None,
+        doc_number=doc.doc_number,
+        agency=doc.agency,
+        publish_date=doc.publish_date,
+        status=doc.status,
+        replaced_by=replaced_by,
+        url=doc.url,
+        sample=doc.sample,
+    )
 
 
-def plain_text(entries: list[SheetEntry], page_url: Callable[[str], str], date: str,
-               missing: list[str] = ()) -> str:
+def plain_text(
+    entries: list[SheetEntry], page_url: Callable[[str], str], date: str, missing: list[str] = ()
+) -> str:
     """The sheet as bilingual plain text, for pasting into a message or an e-mail."""
-    lines = ["政策答复单 / Policy answer sheet", f"{date} · {len(entries)} 件 / {len(entries)} "
-             + ("policy" if len(entries) == 1 else "policies"), ""]
+    lines = [
+        "政策答复单 / Policy answer sheet",
+        f"{date} · {len(entries)} 件 / {len(entries)} "
+        + ("policy" if len(entries) == 1 else "policies"),
+        "",
+    ]
     for n, e in enumerate(entries, 1):
         lines.append(f"{n}. {e.title_zh or e.title}")
         if e.title_en and e.title_en != (e.title_zh or e.title):
             lines.append(f"   {e.title_en}")
         if e.sample:
-            lines.append("   【样例 Sample】本文件为演示用样例，并非官方发布文件。 Written for this demo; not an official release.")
+            lines.append(
+                "   【样例 Sample】本文件为演示用样例，并非官方发布文件。 Written for this demo; not an official release."
+            )
         lines.append(f"   发文字号 Document No.: {e.doc_number or '—'}")
         lines.append(f"   发文机关 Issuing agency: {e.agency or '—'}")
         lines.append(f"   发布日期 Date published: {e.publish_date or '—'}")
@@ -140,14 +166,20 @@ def plain_text(entries: list[SheetEntry], page_url: Callable[[str], str], date: 
             status += f"（已被替代 Replaced by: {e.replaced_by}）"
         lines.append(f"   有效性 Status: {status}")
         lines.append(f"   摘要: {e.summary_zh or '暂无中文摘要。'}")
-        lines.append(f"   Summary: {e.summary_en or 'An English summary is not available for this policy.'}")
+        lines.append(
+            f"   Summary: {e.summary_en or 'An English summary is not available for this policy.'}"
+        )
         lines.append(f"   原文 Source: {e.url}")
         lines.append(f"   本平台 On this site: {page_url(e.id)}")
         lines.append("")
     if missing:
         lines.append("未找到的编号 / Not found: " + ", ".join(missing))
         lines.append("")
-    lines.append("以上政策以发文机关公布的正式文本为准。咨询请拨打 12345 市民服务热线（提供外语服务）。")
-    lines.append("The official text published by the issuing agency prevails. "
-                 "For help call the 12345 citizen hotline (foreign-language service available).")
+    lines.append(
+        "以上政策以发文机关公布的正式文本为准。咨询请拨打 12345 市民服务热线（提供外语服务）。"
+    )
+    lines.append(
+        "The official text published by the issuing agency prevails. "
+        "For help call the 12345 citizen hotline (foreign-language service available)."
+    )
     return "\n".join(lines) + "\n"

@@ -27,11 +27,13 @@ from . import lexicon
 STOP_ZH = frozenset(
     "的 了 吗 呢 啊 吧 呀 么 嘛 怎么 怎样 怎么样 怎么办 如何 哪里 哪儿 在哪 在哪里 哪些 哪个 什么 啥 需要 "
     "我 我们 你 您 他 她 请问 想 想要 想知道 能 能否 可以 可不可以 是 是否 有 有没有 和 与 及 或 在 到 给 把 被 要 去 "
-    "一下 请 吗？ 呢？ 还 就 都 也 该 应该 需".split())
+    "一下 请 吗？ 呢？ 还 就 都 也 该 应该 需".split()
+)
 STOP_EN = frozenset(
     "how do does did i me my we our you your what where when which who whom is are was were the to "
     "of for in on at and or can could should would get need needs want with about an there any this "
-    "that please tell find help apply".split())
+    "that please tell find help apply".split()
+)
 # "R签证", "Z字签证", "M签": a visa named by its letter in a Chinese sentence is the English phrase.
 _LETTER_VISA = re.compile(r"(?<![a-z])([a-z])字?签证?(?![\u4e00-\u9fff]*签)", re.I)
 # What people ask about a thing rather than the thing (申请条件, 办理流程, requirements): when the
@@ -39,16 +41,19 @@ _LETTER_VISA = re.compile(r"(?<![a-z])([a-z])字?签证?(?![\u4e00-\u9fff]*签)"
 ASPECT_WORDS = frozenset(
     "申请 申办 申领 办理 条件 资格 材料 流程 程序 手续 要求 标准 规定 政策 指南 多久 时间 时限 地点 费用 "
     "apply application requirement requirements condition conditions document documents procedure process "
-    "rule rules policy policies guide".split())
+    "rule rules policy policies guide".split()
+)
 _YEAR_WITH_NIAN = re.compile(r"((?:19|20)\d\d)\s*年(?=\s*第?\s*\d{1,5}\s*号)")
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _PHRASE_RE = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」')
 DOC_NUMBER_BOOST = 1000.0  # a pasted 发文字号 names one document: it comes first
 PHRASE_BOOST = 2.0
-EXPANSION_WEIGHT = 0.6      # an official term found for a colloquial one ranks below the exact words
-TRANSLATION_WEIGHT = 1.0    # the Chinese terms of an English phrase are what Chinese documents say
-ENGLISH_WEIGHT = 0.8        # another English phrase for the same thing ("kids school" -> "children school")
-PARTS_WEIGHT = 0.5          # a long compound's parts found apart (子女入学 -> 随迁子女…入学)
+EXPANSION_WEIGHT = 0.6  # an official term found for a colloquial one ranks below the exact words
+TRANSLATION_WEIGHT = 1.0  # the Chinese terms of an English phrase are what Chinese documents say
+ENGLISH_WEIGHT = (
+    0.8  # another English phrase for the same thing ("kids school" -> "children school")
+)
+PARTS_WEIGHT = 0.5  # a long compound's parts found apart (子女入学 -> 随迁子女…入学)
 PROXIMITY_SLOP = 3
 
 
@@ -59,8 +64,10 @@ class Concept:
     typed: str
     words: list[str]
     expansions: list[str] = field(default_factory=list)
-    source: str = "word"   # word | phrase | glossary | synonym
-    english: list[str] = field(default_factory=list)   # English phrases for it, searched in English text
+    source: str = "word"  # word | phrase | glossary | synonym
+    english: list[str] = field(
+        default_factory=list
+    )  # English phrases for it, searched in English text
 
     def all_terms(self) -> list[str]:
         out = list(self.words)
@@ -74,9 +81,9 @@ class Understood:
     text: str
     concepts: list[Concept] = field(default_factory=list)
     doc_number: str | None = None
-    regions: list[str] = field(default_factory=list)      # communities named: boosted, not filtered
-    region_words: set[str] = field(default_factory=set)   # the words that named them
-    dropped: list[str] = field(default_factory=list)      # filler words left out
+    regions: list[str] = field(default_factory=list)  # communities named: boosted, not filtered
+    region_words: set[str] = field(default_factory=set)  # the words that named them
+    dropped: list[str] = field(default_factory=list)  # filler words left out
 
     @property
     def empty(self) -> bool:
@@ -86,7 +93,8 @@ class Understood:
     def latin_only(self) -> bool:
         """Typed in a Latin script with no Chinese: the reader reads English."""
         return any(ch.isalpha() and ch.isascii() for ch in self.text) and not any(
-            "\u4e00" <= ch <= "\u9fff" for ch in self.text)
+            "\u4e00" <= ch <= "\u9fff" for ch in self.text
+        )
 
     @property
     def words(self) -> list[str]:
@@ -103,9 +111,21 @@ class Understood:
         return out
 
     def explain(self) -> dict:
-        return {"doc_number": self.doc_number, "regions_boosted": self.regions, "dropped": self.dropped,
-                "concepts": [{"typed": c.typed, "words": c.words, "expansions": c.expansions, "source": c.source,
-                              "english": c.english} for c in self.concepts]}
+        return {
+            "doc_number": self.doc_number,
+            "regions_boosted": self.regions,
+            "dropped": self.dropped,
+            "concepts": [
+                {
+                    "typed": c.typed,
+                    "words": c.words,
+                    "expansions": c.expansions,
+                    "source": c.source,
+                    "english": c.english,
+                }
+                for c in self.concepts
+            ],
+        }
 
 
 def _blank(text: str, spans: list[tuple[int, int, str]]) -> str:
@@ -119,7 +139,9 @@ def understand(q: str, tax: Taxonomy | None = None) -> Understood:
     text = fold(unicodedata.normalize("NFKC", q)).strip()
     u = Understood(text=text)
     # 怀政办发2024年11号: people write the year with 年 where the document has brackets
-    u.doc_number = normalize_doc_number(text) or normalize_doc_number(_YEAR_WITH_NIAN.sub(r"[\1]", text))
+    u.doc_number = normalize_doc_number(text) or normalize_doc_number(
+        _YEAR_WITH_NIAN.sub(r"[\1]", text)
+    )
     lex = lexicon.load()
     aliases = _aliases(tax)
     rest = text
@@ -151,7 +173,11 @@ def understand(q: str, tax: Taxonomy | None = None) -> Understood:
     for i, w in enumerate(words):
         # "a" is filler in "get a visa" but not in "Category A".
         keep_letter = w == "a" and i > 0 and words[i - 1] in ("category", "class", "type", "grade")
-        if w in STOP_ZH or (w in STOP_EN and ascii_count > 1) or (w == "a" and not keep_letter and ascii_count > 1):
+        if (
+            w in STOP_ZH
+            or (w in STOP_EN and ascii_count > 1)
+            or (w == "a" and not keep_letter and ascii_count > 1)
+        ):
             u.dropped.append(w)
             continue
         if any(w in c.words for c in u.concepts):
@@ -170,8 +196,16 @@ def understand(q: str, tax: Taxonomy | None = None) -> Understood:
 
 # Names of the wider scopes as people type them (the taxonomy leaves them out of the classifier,
 # where every district's "北京市…" agency would match).
-SCOPE_ALIASES = {"北京": "beijing", "北京市": "beijing", "全市": "beijing", "beijing": "beijing",
-                 "全国": "national", "国家": "national", "中国": "national", "china": "national"}
+SCOPE_ALIASES = {
+    "北京": "beijing",
+    "北京市": "beijing",
+    "全市": "beijing",
+    "beijing": "beijing",
+    "全国": "national",
+    "国家": "national",
+    "中国": "national",
+    "china": "national",
+}
 
 
 def _aliases(tax: Taxonomy | None) -> dict[str, str]:
@@ -199,11 +233,15 @@ def words_query(words: list[str], weight: float = 1.0) -> Query:
 
 
 def phrase_query(words: list[str], slop: int = 1, boost: float = PHRASE_BOOST) -> Query:
-    parts: list[Query] = [Phrase(f, words, slop=slop, boost=FIELD_BOOSTS[f] * boost) for f in ("title", "body")]
+    parts: list[Query] = [
+        Phrase(f, words, slop=slop, boost=FIELD_BOOSTS[f] * boost) for f in ("title", "body")
+    ]
     if all(w.isascii() for w in words):
         stems = [s for w in words for s in english_terms(w)[:1]]
         if len(stems) > 1:
-            parts.extend(Phrase(f, stems, slop=slop, boost=FIELD_BOOSTS[f] * boost) for f in EN_FIELDS)
+            parts.extend(
+                Phrase(f, stems, slop=slop, boost=FIELD_BOOSTS[f] * boost) for f in EN_FIELDS
+            )
     return Or(parts)
 
 
@@ -224,10 +262,17 @@ def compound_parts(word: str) -> list[str]:
     freq = jieba_tokenizer(DEFAULT_USER_DICT).FREQ
     parts, i = [], 0
     while i < len(word):
-        size = next((n for n in range(min(len(word) - i, len(word) - 1), 1, -1) if freq.get(word[i:i + n])), 0)
+        size = next(
+            (
+                n
+                for n in range(min(len(word) - i, len(word) - 1), 1, -1)
+                if freq.get(word[i : i + n])
+            ),
+            0,
+        )
         if not size:
             return []
-        parts.append(word[i:i + size])
+        parts.append(word[i : i + size])
         i += size
     return parts if len(parts) > 1 else []
 
@@ -249,21 +294,35 @@ def build_queries(u: Understood) -> tuple[Query | None, Query | None]:
     """(every concept must match, any concept may match); None parts when there is nothing to match."""
     # A community name alone is the need; beside other words it picks whose documents rank first
     # (citywide and national policies apply there too, so it is not required).
-    region_words = u.region_words if any(not set(c.words) <= u.region_words for c in u.concepts) else set()
+    region_words = (
+        u.region_words if any(not set(c.words) <= u.region_words for c in u.concepts) else set()
+    )
     # (a concept found by name, like "wangjing" -> 望京, is optional in the same way)
     required = [c for c in u.concepts if not (c.source == "word" and set(c.words) <= region_words)]
     # A lone Chinese character (领, 办, 费) says little and would veto documents: it only boosts;
     # so do the aspect words of a question about a topic (R签证 申请条件).
-    optional = [c for c in required if c.source == "word" and (
-        (len(c.typed) == 1 and not c.typed.isascii()) or c.typed in ASPECT_WORDS)]
+    optional = [
+        c
+        for c in required
+        if c.source == "word"
+        and ((len(c.typed) == 1 and not c.typed.isascii()) or c.typed in ASPECT_WORDS)
+    ]
     if len(optional) < len(required):
         required = [c for c in required if c not in optional]
     else:
         optional = []
     groups = [concept_query(c) for c in required]
-    exact = Or([Term("doc_number", u.doc_number, boost=DOC_NUMBER_BOOST),
+    exact = (
+        Or(
+            [
+                Term("doc_number", u.doc_number, boost=DOC_NUMBER_BOOST),
                 # its interpretation, guide and translation follow the policy itself
-                Term("related_numbers", u.doc_number, boost=DOC_NUMBER_BOOST / 10)]) if u.doc_number else None
+                Term("related_numbers", u.doc_number, boost=DOC_NUMBER_BOOST / 10),
+            ]
+        )
+        if u.doc_number
+        else None
+    )
     strict = And(groups) if len(groups) > 1 else (groups[0] if groups else None)
     loose = Or(groups) if len(groups) > 1 else None
     boosts: list[Query] = [concept_query(c) for c in optional]

@@ -31,6 +31,7 @@ def _compiled_translations():
     # The .mo files are build products (scripts/bootstrap.sh compiles them); a bare `pytest` in a
     # fresh checkout compiles them here, through Babel's API, before any app is created.
     from search_app.i18n import compile_catalogs
+
     compile_catalogs()
 
 
@@ -59,9 +60,17 @@ def client(sample_app):
 
 
 def make_doc(n: int, **kw) -> PolicyDocument:
-    base = dict(url=f"https://test.example/doc/{n}.html", title=f"测试文件{n}", text="正文内容。",
-                publish_date=f"2023-01-0{n % 9 + 1}", lang="zh", status="in_force",
-                regions=["beijing"], scenarios=["services"], agency="北京市测试局")
+    base = dict(
+        url=f"https://test.example/doc/{n}.html",
+        title=f"测试文件{n}",
+        text="正文内容。",
+        publish_date=f"2023-01-0{n % 9 + 1}",
+        lang="zh",
+        status="in_force",
+        regions=["beijing"],
+        scenarios=["services"],
+        agency="北京市测试局",
+    )
     base.update(kw)
     return PolicyDocument(**base)
 
@@ -81,6 +90,7 @@ def small_data(tmp_path):
 
 # ---- a real HTTP server on 127.0.0.1 with pathological routes ---------------------------------
 
+
 class Site:
     """Routes: path -> (status, headers, body bytes, delay seconds)."""
 
@@ -89,8 +99,15 @@ class Site:
         self.hits: list[str] = []
         self.base = ""
 
-    def add(self, path: str, body=b"", status: int = 200, headers: dict | None = None,
-            delay: float = 0.0, ctype: str = "text/html; charset=utf-8"):
+    def add(
+        self,
+        path: str,
+        body=b"",
+        status: int = 200,
+        headers: dict | None = None,
+        delay: float = 0.0,
+        ctype: str = "text/html; charset=utf-8",
+    ):
         """body: bytes or str, or a function of the request handler returning (status, headers,
         body) or None when it wrote the response itself."""
         if isinstance(body, str):

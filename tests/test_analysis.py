@@ -41,7 +41,7 @@ def test_character_offsets_point_at_the_source_text():
     folded = fold(text)
     assert len(folded) == len(text)
     for t in chinese_analyzer()(text, chars=True, mode="index"):
-        assert folded[t.startchar:t.endchar].lower() == t.text
+        assert folded[t.startchar : t.endchar].lower() == t.text
 
 
 def test_traditional_characters_fold_to_simplified():
@@ -55,10 +55,13 @@ def test_analyzer_pickles_and_compares():
 
 
 def test_phrase_query_finds_adjacent_words_only(small_data):
-    build_index(small_data, [
-        make_doc(1, title="营商环境文件", text="持续优化营商环境，提升外籍人才服务水平。"),
-        make_doc(2, title="另一文件", text="优化审批流程，改善本市营商环境。"),
-    ])
+    build_index(
+        small_data,
+        [
+            make_doc(1, title="营商环境文件", text="持续优化营商环境，提升外籍人才服务水平。"),
+            make_doc(2, title="另一文件", text="优化审批流程，改善本市营商环境。"),
+        ],
+    )
     ix = open_index(small_data.index_root)
     with ix.searcher() as s:
         hits = s.search(Phrase("body", query_words("优化营商环境")))

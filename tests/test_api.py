@@ -4,13 +4,34 @@ import re
 
 import pytest
 
-CONTRACT_RESULT_KEYS = {"id", "url", "title", "doc_number", "agency", "publish_date", "status", "lang",
-                        "regions", "scenarios", "snippet", "score"}
+CONTRACT_RESULT_KEYS = {
+    "id",
+    "url",
+    "title",
+    "doc_number",
+    "agency",
+    "publish_date",
+    "status",
+    "lang",
+    "regions",
+    "scenarios",
+    "snippet",
+    "score",
+}
 
 
 def test_search_response_has_the_contract_shape(client):
     body = client.get("/api/search?q=人才公寓 申请").get_json()
-    assert set(body) >= {"query", "total", "page", "per_page", "results", "packages", "facets", "suggestion"}
+    assert set(body) >= {
+        "query",
+        "total",
+        "page",
+        "per_page",
+        "results",
+        "packages",
+        "facets",
+        "suggestion",
+    }
     assert body["query"]["q"] == "人才公寓 申请" and body["query"]["terms"] == ["人才公寓", "申请"]
     assert body["total"] >= 5 and body["page"] == 1 and body["per_page"] == 10
     assert len(body["results"]) == 10
@@ -46,8 +67,15 @@ def test_sort_by_date(client):
     assert dates == sorted(dates, reverse=True)
 
 
-@pytest.mark.parametrize("q,param,value", [("人才", "region", "huairou"), ("人才", "scenario", "education"),
-                                           ("人才", "status", "in_force"), ("talent", "lang", "en")])
+@pytest.mark.parametrize(
+    "q,param,value",
+    [
+        ("人才", "region", "huairou"),
+        ("人才", "scenario", "education"),
+        ("人才", "status", "in_force"),
+        ("talent", "lang", "en"),
+    ],
+)
 def test_filters_narrow_results_and_facets_count_them(client, q, param, value):
     unfiltered = client.get(f"/api/search?q={q}").get_json()
     body = client.get(f"/api/search?q={q}&{param}={value}&per_page=50").get_json()
@@ -57,7 +85,11 @@ def test_filters_narrow_results_and_facets_count_them(client, q, param, value):
     for r in body["results"]:
         got = r[field]
         if param == "region":
-            assert set(got) & {"huairou", "beijing", "national"}  # wider scopes apply in a community
+            assert set(got) & {
+                "huairou",
+                "beijing",
+                "national",
+            }  # wider scopes apply in a community
         elif isinstance(got, list):
             assert value in got
         else:
@@ -77,8 +109,15 @@ def test_agency_filter_and_facet(client):
     assert all(agency in r["agency"].split("、") for r in filtered["results"])
 
 
-@pytest.mark.parametrize("qs", ["q=人才公寓&agency=没有这个机关", "q=人才公寓&year=1999", "q=visa&region=huairou&year=1999",
-                                "q=&agency=没有这个机关"])
+@pytest.mark.parametrize(
+    "qs",
+    [
+        "q=人才公寓&agency=没有这个机关",
+        "q=人才公寓&year=1999",
+        "q=visa&region=huairou&year=1999",
+        "q=&agency=没有这个机关",
+    ],
+)
 def test_a_filter_that_matches_nothing_counts_nothing(client, qs):
     body = client.get("/api/search?" + qs).get_json()
     assert body["total"] == 0 and body["results"] == []
@@ -113,18 +152,51 @@ def test_did_you_mean_for_misspelt_english_and_near_miss_chinese(client):
     assert client.get("/api/search?q=人才公寓").get_json()["suggestion"] is None
 
 
-@pytest.mark.parametrize("query", [
-    "page=0", "page=abc", "page=1001", "per_page=0", "per_page=51", "per_page=1e3", "sort=popular",
-    "region=mars", "scenario=space", "status=maybe", "lang=fr", "q=" + "长" * 201, "q=%00", "q=a%01b",
-    "region=huairou&region=shunyi", "agency=" + "局" * 101,
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=0",
+        "page=abc",
+        "page=1001",
+        "per_page=0",
+        "per_page=51",
+        "per_page=1e3",
+        "sort=popular",
+        "region=mars",
+        "scenario=space",
+        "status=maybe",
+        "lang=fr",
+        "q=" + "长" * 201,
+        "q=%00",
+        "q=a%01b",
+        "region=huairou&region=shunyi",
+        "agency=" + "局" * 101,
+    ],
+)
 def test_bad_parameters_get_400_with_a_message(client, query):
     r = client.get("/api/search?" + query)
     assert r.status_code == 400 and r.is_json and r.get_json()["error"]
 
 
-@pytest.mark.parametrize("q", ['"', "((", "title:x", "a* OR b?", "人才~2", "x^9", "/regex/", "AND OR NOT",
-                               "-", "'; DROP TABLE documents; --", "<script>", "\\", "🙂", "   "])
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"',
+        "((",
+        "title:x",
+        "a* OR b?",
+        "人才~2",
+        "x^9",
+        "/regex/",
+        "AND OR NOT",
+        "-",
+        "'; DROP TABLE documents; --",
+        "<script>",
+        "\\",
+        "🙂",
+        "   ",
+    ],
+)
 def test_hostile_queries_never_fail(client, q):
     r = client.get("/api/search", query_string={"q": q})
     assert r.status_code == 200, r.data
@@ -133,8 +205,19 @@ def test_hostile_queries_never_fail(client, q):
 def test_policy_endpoint(client):
     first = client.get("/api/search?q=人才公寓").get_json()["results"][0]
     doc = client.get(f"/api/policies/{first['id']}").get_json()
-    assert list(doc)[:11] == ["id", "url", "title", "doc_number", "agency", "publish_date", "lang", "status",
-                              "regions", "scenarios", "text"]
+    assert list(doc)[:11] == [
+        "id",
+        "url",
+        "title",
+        "doc_number",
+        "agency",
+        "publish_date",
+        "lang",
+        "status",
+        "regions",
+        "scenarios",
+        "text",
+    ]
     assert doc["title"] == first["title"] and len(doc["text"]) > 200 and doc["sample"] is True
     r = client.get("/api/policies/0000000000000000")
     assert r.status_code == 404 and "error" in r.get_json()
@@ -143,7 +226,8 @@ def test_policy_endpoint(client):
 def test_packages_endpoints(client, tax):
     allp = client.get("/api/packages").get_json()["packages"]
     assert len(allp) == 72 and {p["key"] for p in allp} == {
-        f"{r}/{s}" for r in tax.communities for s in tax.scenarios}
+        f"{r}/{s}" for r in tax.communities for s in tax.scenarios
+    }
     assert all(p["count"] >= 1 for p in allp)
     pkg = client.get("/api/packages/huairou/livable").get_json()
     assert pkg["key"] == "huairou/livable" and pkg["count"] == len(pkg["policies"]) > 0
@@ -156,7 +240,9 @@ def test_packages_endpoints(client, tax):
 
 def test_suggest(client):
     body = client.get("/api/suggest?q=人才").get_json()
-    assert body["suggestions"] and all("人才" in s["text"] for s in body["suggestions"] if s["kind"] != "term")
+    assert body["suggestions"] and all(
+        "人才" in s["text"] for s in body["suggestions"] if s["kind"] != "term"
+    )
     assert client.get("/api/suggest?q=").get_json()["suggestions"] == []
     terms = client.get("/api/suggest?q=work per").get_json()["suggestions"]
     assert any(t["kind"] == "term" and t["text"].startswith("work permit") for t in terms)
@@ -167,8 +253,19 @@ def test_openapi_and_health(client):
     spec = client.get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.") and "/api/search" in spec["paths"]
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert params == {"q", "region", "scenario", "agency", "status", "lang", "year", "page", "per_page", "sort",
-                      "explain"}
+    assert params == {
+        "q",
+        "region",
+        "scenario",
+        "agency",
+        "status",
+        "lang",
+        "year",
+        "page",
+        "per_page",
+        "sort",
+        "explain",
+    }
     health = client.get("/healthz").get_json()
     assert health["status"] == "ok" and health["documents"] >= 30
 
@@ -195,7 +292,10 @@ def test_packages_say_which_policies_matched_and_why(client):
     pkg = body["packages"][0]
     # the typed word first; English translations in the package matched the English name of it
     english = body["explain"]["concepts"][0]["english"]
-    assert pkg["matched_terms"][0] == "人才公寓" and set(pkg["matched_terms"]) <= {"人才公寓", *english}
+    assert pkg["matched_terms"][0] == "人才公寓" and set(pkg["matched_terms"]) <= {
+        "人才公寓",
+        *english,
+    }
     assert set(pkg["matched"]) == set(pkg["policy_ids"])
 
 
@@ -209,8 +309,13 @@ def test_character_pairs_find_a_fragment_of_a_title_the_words_miss(small_data):
     from conftest import build_index, make_doc
     from search_app import create_app
 
-    build_index(small_data, [make_doc(1, title="外籍人才服务站工作规则", text="服务站提供咨询和代办服务。" * 3),
-                             make_doc(2, title="服务站值班安排", text="外籍人才服务站提供咨询和代办服务。" * 3)])
+    build_index(
+        small_data,
+        [
+            make_doc(1, title="外籍人才服务站工作规则", text="服务站提供咨询和代办服务。" * 3),
+            make_doc(2, title="服务站值班安排", text="外籍人才服务站提供咨询和代办服务。" * 3),
+        ],
+    )
     client = create_app(small_data.root, {"TESTING": True}).test_client()
     body = client.get("/api/search?q=务站工作").get_json()
     assert body["query"]["matched"] == "characters"
@@ -235,13 +340,18 @@ def test_api_is_rate_limited_per_client_and_health_is_not(sample_data):
 def test_openapi_describes_every_api_route_and_parameter(sample_app, client):
     spec = client.get("/api/openapi.json").get_json()
     documented = {p.replace("{", "<").replace("}", ">") for p in spec["paths"]}
-    routes = {r.rule for r in sample_app.url_map.iter_rules() if r.rule.startswith("/api/") or r.rule == "/healthz"}
+    routes = {
+        r.rule
+        for r in sample_app.url_map.iter_rules()
+        if r.rule.startswith("/api/") or r.rule == "/healthz"
+    }
     renamed = {"/api/policies/<doc_id>": "/api/policies/<id>"}
     assert {renamed.get(r, r) for r in routes} == documented
     # Every parameter the validator reads is documented, and nothing else.
     import inspect
 
     from search_app import query
+
     source = inspect.getsource(query.parse_params)
     read = set(re.findall(r'_(?:one|int|choice)\(args, "(\w+)"', source)) | {"lang"}
     search_params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
@@ -255,12 +365,19 @@ def test_doc_number_brings_the_policy_then_what_explains_it(client):
     from indexer.documents import doc_id
     from indexer.settings import SAMPLE_BASE_URL
 
-    manifest = json.loads((Path(__file__).parent.parent / "policies/corpus/manifest.json").read_text("utf-8"))
+    manifest = json.loads(
+        (Path(__file__).parent.parent / "policies/corpus/manifest.json").read_text("utf-8")
+    )
     by_path = {e["path"]: e for e in manifest["documents"]}
-    pair = next((e, by_path[e["explains"]]) for e in manifest["documents"]
-                if e["kind"] == "translation" and by_path[e["explains"]]["doc_number"])
+    pair = next(
+        (e, by_path[e["explains"]])
+        for e in manifest["documents"]
+        if e["kind"] == "translation" and by_path[e["explains"]]["doc_number"]
+    )
     translation, original = pair
     number = original["doc_number"].replace("〔", "（").replace("〕", "）第")
-    ids = [r["id"] for r in client.get("/api/search", query_string={"q": number}).get_json()["results"]]
+    ids = [
+        r["id"] for r in client.get("/api/search", query_string={"q": number}).get_json()["results"]
+    ]
     assert ids[0] == doc_id(SAMPLE_BASE_URL + original["path"])
     assert doc_id(SAMPLE_BASE_URL + translation["path"]) in ids[1:5]

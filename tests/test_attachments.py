@@ -20,11 +20,14 @@ def tiny_pdf(text: str) -> bytes:
 def pdf_page(stream: bytes, stream_filter: str | None = None) -> bytes:
     """A one-page PDF with the given content stream (already encoded with stream_filter, if any)."""
     extra = b" /Filter /%s" % stream_filter.encode() if stream_filter else b""
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-            b" /Resources << /Font << /F1 5 0 R >> >> >>",
-            b"<< /Length %d%s >>\nstream\n" % (len(stream), extra) + stream + b"\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d%s >>\nstream\n" % (len(stream), extra) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     out, offsets = b"%PDF-1.4\n", []
     for i, obj in enumerate(objs, 1):
         offsets.append(len(out))
@@ -46,8 +49,13 @@ def tiny_docx(*paragraphs: str) -> bytes:
 
 
 def test_extractors_and_their_errors():
-    assert "Quarterly rent subsidy schedule" in extract_text(tiny_pdf("Quarterly rent subsidy schedule"), "pdf")
-    assert extract_text(tiny_docx("人才公寓配租名单公示", "第二段"), "docx") == "人才公寓配租名单公示\n第二段"
+    assert "Quarterly rent subsidy schedule" in extract_text(
+        tiny_pdf("Quarterly rent subsidy schedule"), "pdf"
+    )
+    assert (
+        extract_text(tiny_docx("人才公寓配租名单公示", "第二段"), "docx")
+        == "人才公寓配租名单公示\n第二段"
+    )
     for data, kind in ((b"not a pdf", "pdf"), (b"PK\x03\x04junk", "docx"), (b"", "wps")):
         try:
             extract_text(data, kind)
@@ -61,20 +69,31 @@ def test_attachments_are_crawled_indexed_and_listed(http_site, tmp_path, monkeyp
     monkeypatch.setenv("POLICY_INDEX_CRAWL_DELAY", "0")
     b = http_site.base
     other = b.replace("127.0.0.1", "localhost")
-    links = ('<p>附件：<a href="/files/schedule.pdf">租金标准表.pdf</a> <a href="/files/list.docx">配租名单.docx</a>'
-             f' <a href="/files/form.wps">申请表.wps</a> <a href="{other}/files/x.pdf">外站附件</a>'
-             ' <a href="/files/broken.pdf">损坏的附件</a></p>')
-    http_site.add("/p.html", policy_page("人才公寓租金标准的通知", "第一条　租金标准见附件。", extra=links))
-    http_site.add("/files/schedule.pdf", tiny_pdf("Quarterly rent subsidy schedule"), ctype="application/pdf")
-    http_site.add("/files/list.docx", tiny_docx("雁栖湖人才公寓第三批配租名单公示"),
-                  ctype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    links = (
+        '<p>附件：<a href="/files/schedule.pdf">租金标准表.pdf</a> <a href="/files/list.docx">配租名单.docx</a>'
+        f' <a href="/files/form.wps">申请表.wps</a> <a href="{other}/files/x.pdf">外站附件</a>'
+        ' <a href="/files/broken.pdf">损坏的附件</a></p>'
+    )
+    http_site.add(
+        "/p.html", policy_page("人才公寓租金标准的通知", "第一条　租金标准见附件。", extra=links)
+    )
+    http_site.add(
+        "/files/schedule.pdf", tiny_pdf("Quarterly rent subsidy schedule"), ctype="application/pdf"
+    )
+    http_site.add(
+        "/files/list.docx",
+        tiny_docx("雁栖湖人才公寓第三批配租名单公示"),
+        ctype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
     http_site.add("/files/broken.pdf", b"%PDF-1.4 garbage", ctype="application/pdf")
     paths = settings.DataPaths(tmp_path / "data")
     pipeline.crawl(paths, [source_from_arg(b + "/p.html")], max_pages=1, progress=False)
     with DocumentStore(paths.store) as store:
         doc = next(store.iter_documents())
     atts = {a["name"]: a for a in doc.attachments}
-    assert atts["租金标准表.pdf"]["chars"] > 0 and atts["配租名单.docx"]["text"].startswith("雁栖湖")
+    assert atts["租金标准表.pdf"]["chars"] > 0 and atts["配租名单.docx"]["text"].startswith(
+        "雁栖湖"
+    )
     assert atts["申请表.wps"]["note"] == "listed, not parsed"
     assert atts["外站附件"]["error"] == "on another host: not fetched"
     assert atts["损坏的附件"]["error"].startswith("unreadable PDF")

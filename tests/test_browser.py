@@ -22,7 +22,9 @@ from conftest import ROOT, build_index, make_doc
 from search_app import create_app
 
 if os.environ.get("POLICY_INDEX_SKIP_BROWSER") == "1" and not os.environ.get("CI"):
-    pytest.skip("POLICY_INDEX_SKIP_BROWSER=1: browser tests skipped on request", allow_module_level=True)
+    pytest.skip(
+        "POLICY_INDEX_SKIP_BROWSER=1: browser tests skipped on request", allow_module_level=True
+    )
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
@@ -31,10 +33,18 @@ from werkzeug.serving import make_server  # noqa: E402
 
 CHROMIUM = Path(os.environ.get("POLICY_INDEX_CHROMIUM", "/usr/bin/chromium"))
 # The flags a closed network needs: no background fetches, no component updates, no QUIC probes.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 # without it a few anti-aliased pixels vary between runs, and the screenshots with them
-                 "--disable-partial-raster"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # without it a few anti-aliased pixels vary between runs, and the screenshots with them
+    "--disable-partial-raster",
+]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 SHOTS = ROOT / "docs" / "screenshots"
@@ -44,11 +54,14 @@ QUERY = "人才公寓"
 
 # ---- fixtures: the browser, the served app, a guarded context ----------------------------------
 
+
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium and fonts-noto-cjk "
-                    "(apt-get install chromium fonts-noto-cjk); POLICY_INDEX_SKIP_BROWSER=1 skips these tests locally")
+        pytest.fail(
+            f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium and fonts-noto-cjk "
+            "(apt-get install chromium fonts-noto-cjk); POLICY_INDEX_SKIP_BROWSER=1 skips these tests locally"
+        )
     with sync_playwright() as pw:
         # launch() gives every run a fresh temporary profile (user-data-dir) of its own.
         b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -65,6 +78,7 @@ def serve(app):
     def stop():
         server.shutdown()
         server.server_close()
+
     return f"http://127.0.0.1:{server.server_port}", stop
 
 
@@ -121,6 +135,7 @@ def new_context(browser, live):
         ctx.set_default_timeout(10_000)
         made.append((ctx, Guard(ctx)))
         return ctx
+
     yield make
     for ctx, _guard in made:
         ctx.close()
@@ -150,8 +165,11 @@ def results_total(page) -> int:
 
 # ---- the guard itself can fail ------------------------------------------------------------------
 
+
 def test_the_guard_blocks_and_reports_requests_off_loopback(browser, live):
-    ctx = browser.new_context(base_url=live, bypass_csp=True)   # else the page's CSP stops the fetch first
+    ctx = browser.new_context(
+        base_url=live, bypass_csp=True
+    )  # else the page's CSP stops the fetch first
     guard = Guard(ctx)
     page = ctx.new_page()
     page.goto("/?lang=zh")
@@ -164,6 +182,7 @@ def test_the_guard_blocks_and_reports_requests_off_loopback(browser, live):
 
 
 # ---- (1) search, facets, sort, pages -----------------------------------------------------------
+
 
 def test_search_facet_sort_and_pager_flow(page):
     page.goto("/?lang=zh")
@@ -195,7 +214,9 @@ def test_search_facet_sort_and_pager_flow(page):
     page.locator("#sort").get_by_role("link", name="按发布日期").click()
     expect(page).to_have_url(re.compile(r"sort=date"))
     expect(page.locator('#sort strong[aria-current="true"]')).to_have_text("按发布日期")
-    dates = page.locator("li.result .cite time").evaluate_all("els => els.map(e => e.getAttribute('datetime'))")
+    dates = page.locator("li.result .cite time").evaluate_all(
+        "els => els.map(e => e.getAttribute('datetime'))"
+    )
     assert len(dates) >= 5 and dates == sorted(dates, reverse=True)
 
     # the next page keeps the query and the order
@@ -203,11 +224,14 @@ def test_search_facet_sort_and_pager_flow(page):
     expect(page).to_have_url(re.compile(r"page=2"))
     assert args_of(page)["q"] == [QUERY] and args_of(page)["sort"] == ["date"]
     expect(page.locator("ol.result-list")).to_have_attribute("start", "11")
-    later = page.locator("li.result .cite time").evaluate_all("els => els.map(e => e.getAttribute('datetime'))")
+    later = page.locator("li.result .cite time").evaluate_all(
+        "els => els.map(e => e.getAttribute('datetime'))"
+    )
     assert later and max(later) <= min(dates)
 
 
 # ---- (2) the interface language ---------------------------------------------------------------
+
 
 def test_language_switch_is_remembered(new_context):
     ctx = new_context(locale="zh-CN")
@@ -218,7 +242,7 @@ def test_language_switch_is_remembered(new_context):
 
     page.locator("#lang-switch").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    assert args_of(page)["q"] == [QUERY]            # the switch keeps the search
+    assert args_of(page)["q"] == [QUERY]  # the switch keeps the search
     expect(page.locator("#search-form button[type=submit]")).to_have_text("Search")
     expect(page.locator(".site-nav")).to_contain_text("All policies")
     expect(page.locator("#h-results")).to_contain_text("found")
@@ -226,9 +250,9 @@ def test_language_switch_is_remembered(new_context):
 
     page.reload()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.goto("/packages/huairou")                   # a URL without lang= follows the remembered choice
+    page.goto("/packages/huairou")  # a URL without lang= follows the remembered choice
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    other = ctx.new_page()                           # a new tab of the same browser remembers it
+    other = ctx.new_page()  # a new tab of the same browser remembers it
     other.goto("/")
     expect(other.locator("h1")).to_have_text("Talent Community Policy Index")
 
@@ -239,6 +263,7 @@ def test_language_switch_is_remembered(new_context):
 
 
 # ---- (3) suggestions while typing -------------------------------------------------------------
+
 
 def test_suggestions_by_keyboard(new_context):
     page = new_context().new_page()
@@ -258,7 +283,7 @@ def test_suggestions_by_keyboard(new_context):
     expect(listbox).to_be_hidden()
     expect(box).to_have_attribute("aria-expanded", "false")
 
-    box.press("ArrowDown")                           # opens the list again
+    box.press("ArrowDown")  # opens the list again
     expect(listbox).to_be_visible()
     n = options.evaluate_all("els => els.findIndex(e => e.classList.contains('kind-term'))")
     assert n >= 0
@@ -266,7 +291,7 @@ def test_suggestions_by_keyboard(new_context):
     for _ in range(n + 1):
         box.press("ArrowDown")
     expect(options.nth(n)).to_have_attribute("aria-selected", "true")
-    box.press("Enter")                               # a search term: the form searches for it
+    box.press("Enter")  # a search term: the form searches for it
     expect(page).to_have_url(re.compile(r"/search\?"))
     assert args_of(page)["q"] == [term] and term.startswith("人才公")
     expect(page.locator("li.result").first).to_be_visible()
@@ -277,7 +302,9 @@ def test_suggestions_by_keyboard(new_context):
     expect(listbox).to_be_visible()
     package = listbox.locator(".kind-package").first
     expect(package).to_contain_text("Housing and Talent Apartments")
-    n = listbox.get_by_role("option").evaluate_all("els => els.findIndex(e => e.classList.contains('kind-package'))")
+    n = listbox.get_by_role("option").evaluate_all(
+        "els => els.findIndex(e => e.classList.contains('kind-package'))"
+    )
     for _ in range(n + 1):
         page.locator("#q").press("ArrowDown")
     expect(package).to_have_attribute("aria-selected", "true")
@@ -292,6 +319,7 @@ def test_suggestions_by_keyboard(new_context):
 
 
 # ---- (4) community and package pages ----------------------------------------------------------
+
 
 def test_community_and_package_pages(page, tax, sample_data):
     page.goto("/packages/huairou?lang=zh")
@@ -323,6 +351,7 @@ def test_community_and_package_pages(page, tax, sample_data):
 
 # ---- (5) the staff answer sheet ---------------------------------------------------------------
 
+
 def test_staff_sheet_from_results_copy_and_print(new_context, picks):
     ctx = new_context(permissions=["clipboard-read", "clipboard-write"])
     page = ctx.new_page()
@@ -338,8 +367,12 @@ def test_staff_sheet_from_results_copy_and_print(new_context, picks):
     text = page.locator("#sheet-text")
     for entry, p in zip(entries.all(), picks, strict=True):
         table = entry.locator("table.cite-table")
-        expect(table.locator("tr", has_text="发文字号").locator("td")).to_have_text(p["doc_number"] or "—")
-        expect(table.locator("tr", has_text="发文机关").locator("td")).to_have_text(p["agency"] or "—")
+        expect(table.locator("tr", has_text="发文字号").locator("td")).to_have_text(
+            p["doc_number"] or "—"
+        )
+        expect(table.locator("tr", has_text="发文机关").locator("td")).to_have_text(
+            p["agency"] or "—"
+        )
         for cited in (p["title"], p["doc_number"], p["agency"]):
             if cited:
                 expect(text).to_contain_text(cited)
@@ -353,15 +386,24 @@ def test_staff_sheet_from_results_copy_and_print(new_context, picks):
 
     # print: navigation, forms and buttons are gone, the sheet fits on at most two A4 pages
     page.emulate_media(media="print")
-    for hidden in (".site-header", ".site-footer", "#search-form", ".actions", ".plain-text", "#copy-sheet"):
+    for hidden in (
+        ".site-header",
+        ".site-footer",
+        "#search-form",
+        ".actions",
+        ".plain-text",
+        "#copy-sheet",
+    ):
         expect(page.locator(hidden).first).to_be_hidden()
     expect(entries.first).to_be_visible()
     expect(entries.first.locator("table.cite-table")).to_be_visible()
     pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
     assert 1 <= len(pdf.pages) <= 2, len(pdf.pages)
     # (text extraction gives some ideographs as their Kangxi-radical look-alikes: NFKC folds them back)
-    printed = unicodedata.normalize("NFKC", re.sub(r"\s+", "", "".join(pg.extract_text() for pg in pdf.pages)))
-    for p in picks:                                  # the citations are on paper, the buttons are not
+    printed = unicodedata.normalize(
+        "NFKC", re.sub(r"\s+", "", "".join(pg.extract_text() for pg in pdf.pages))
+    )
+    for p in picks:  # the citations are on paper, the buttons are not
         assert unicodedata.normalize("NFKC", p["doc_number"]) in printed, printed
     assert "复制文本" not in printed and "纯文本版" not in printed and "12345" in printed
 
@@ -374,11 +416,19 @@ PWN_IMG = '<img src=x onerror="window.__pwned=1">'
 
 @pytest.fixture()
 def hostile_site(small_data):
-    build_index(small_data, [
-        make_doc(1, title=f"{PWN_SCRIPT}人才公寓配租{PWN_IMG}", text=f"第一条 人才公寓 {PWN_SCRIPT} 申请 {PWN_IMG} 配租条件。",
-                 agency=f"测试局{PWN_IMG}", doc_number="京测发〔2023〕1号"),
-        make_doc(2, title="人才公寓申请指南", text="人才公寓申请条件和流程。"),
-    ])
+    build_index(
+        small_data,
+        [
+            make_doc(
+                1,
+                title=f"{PWN_SCRIPT}人才公寓配租{PWN_IMG}",
+                text=f"第一条 人才公寓 {PWN_SCRIPT} 申请 {PWN_IMG} 配租条件。",
+                agency=f"测试局{PWN_IMG}",
+                doc_number="京测发〔2023〕1号",
+            ),
+            make_doc(2, title="人才公寓申请指南", text="人才公寓申请条件和流程。"),
+        ],
+    )
     app = create_app(small_data.root, {"TESTING": True, "API_RATE_LIMIT": "", "QUERY_LOG": False})
     base, stop = serve(app)
     yield base, make_doc(1).id
@@ -394,16 +444,20 @@ def test_script_in_a_document_never_runs(new_context, hostile_site):
     page.set_content(f"<p>{PWN_IMG}</p>")
     page.wait_for_function("window.__pwned === 1")
 
-    pages = [f"/search?q={QUERY}&lang=zh", f"/policies/{doc_id}?q={QUERY}&lang=zh", f"/sheet?id={doc_id}&lang=en",
-             f"/search?q={PWN_IMG}&lang=en"]
+    pages = [
+        f"/search?q={QUERY}&lang=zh",
+        f"/policies/{doc_id}?q={QUERY}&lang=zh",
+        f"/sheet?id={doc_id}&lang=en",
+        f"/search?q={PWN_IMG}&lang=en",
+    ]
     for url in pages:
         page.goto(url)
-        page.evaluate("new Promise(r => setTimeout(r, 300))")   # give an injected image time to fail
+        page.evaluate("new Promise(r => setTimeout(r, 300))")  # give an injected image time to fail
         assert page.evaluate("typeof window.__pwned") == "undefined", url
         assert page.locator('img[src="x"], [onerror]').count() == 0, url
         assert page.locator("script:not([src])").count() == 0, url
         if "q=人才公寓" in url or "sheet" in url:
-            expect(page.locator("main")).to_contain_text(PWN_SCRIPT)   # shown as text
+            expect(page.locator("main")).to_contain_text(PWN_SCRIPT)  # shown as text
             expect(page.locator("main")).to_contain_text(PWN_IMG)
     expect(page.locator("#q")).to_have_value(PWN_IMG)
     page.goto(f"/policies/{doc_id}?lang=zh")
@@ -415,7 +469,7 @@ def test_script_in_a_document_never_runs(new_context, hostile_site):
     expect(page.get_by_role("listbox")).to_contain_text(PWN_SCRIPT)
     page.evaluate("new Promise(r => setTimeout(r, 300))")
     assert page.evaluate("typeof window.__pwned") == "undefined"
-    assert page.locator('#suggestions img, #suggestions [onerror]').count() == 0
+    assert page.locator("#suggestions img, #suggestions [onerror]").count() == 0
 
 
 # ---- (7) keyboard -----------------------------------------------------------------------------
@@ -429,7 +483,9 @@ def test_keyboard_reaches_skip_link_search_box_and_submit(page):
     page.goto("/search?q=人才公寓&lang=zh")
     page.keyboard.press("Tab")
     first = page.evaluate(FOCUSED)
-    assert first["cls"] == "skip" and first["x"] >= 0 and first["w"] > 0, first   # on screen when focused
+    assert first["cls"] == "skip" and first["x"] >= 0 and first["w"] > 0, (
+        first
+    )  # on screen when focused
     assert first["outline"] != "none" and first["width"] >= 2, first
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
@@ -440,7 +496,7 @@ def test_keyboard_reaches_skip_link_search_box_and_submit(page):
         page.keyboard.press("Tab")
         f = page.evaluate(FOCUSED)
         seen.append(f)
-        assert f["outline"] != "none" and f["width"] >= 2, f          # focus is always visible
+        assert f["outline"] != "none" and f["width"] >= 2, f  # focus is always visible
         assert f["y"] >= 0 and f["y"] + f["h"] <= DESKTOP["height"], f
         if f["tag"] == "BUTTON" and f["type"] == "submit":
             break
@@ -452,7 +508,7 @@ def test_keyboard_reaches_skip_link_search_box_and_submit(page):
     page.keyboard.press("Control+a")
     page.keyboard.type("talent visa")
     expect(page.get_by_role("listbox")).to_be_visible()
-    page.keyboard.press("Escape")                    # closes the list (on a bare search field it would clear it)
+    page.keyboard.press("Escape")  # closes the list (on a bare search field it would clear it)
     expect(page.get_by_role("listbox")).to_be_hidden()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"q=talent(\+|%20)visa"))
@@ -460,15 +516,25 @@ def test_keyboard_reaches_skip_link_search_box_and_submit(page):
 
 # ---- (8) axe-core on every kind of page, in both languages -------------------------------------
 
+
 def _axe_pages(picks) -> dict[str, str]:
-    return {"home": "/", "search": f"/search?q={QUERY}", "no-results": "/search?q=xyzzyplugh",
-            "policy": f"/policies/{picks[0]['id']}?q={QUERY}", "community": "/packages/huairou",
-            "package": "/packages/huairou/livable", "sheet": f"/sheet?id={picks[0]['id']}&id={picks[1]['id']}"}
+    return {
+        "home": "/",
+        "search": f"/search?q={QUERY}",
+        "no-results": "/search?q=xyzzyplugh",
+        "policy": f"/policies/{picks[0]['id']}?q={QUERY}",
+        "community": "/packages/huairou",
+        "package": "/packages/huairou/livable",
+        "sheet": f"/sheet?id={picks[0]['id']}&id={picks[1]['id']}",
+    }
 
 
 def _axe_problems(page, axe) -> tuple[list[str], list[str]]:
     """(serious or critical, the rest) violations of the page, one line per rule."""
-    res = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+    res = axe.run(
+        page,
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
     assert res.response["testEngine"]["name"] == "axe-core"
     bad, other = [], []
     for v in res.response["violations"]:
@@ -493,7 +559,7 @@ def test_axe_finds_no_serious_violations(page, picks, lang):
     report["suggestions"] = _axe_problems(page, axe)
     for name, (_bad, other) in report.items():
         for line in other:
-            print(f"axe {lang} {name}: {line}")   # moderate and minor: reported, not failed
+            print(f"axe {lang} {name}: {line}")  # moderate and minor: reported, not failed
     serious = {name: bad for name, (bad, _other) in report.items() if bad}
     assert not serious, serious
 
@@ -504,15 +570,23 @@ def test_axe_catches_a_bad_page(page):
     page.evaluate("""() => { const i = document.createElement('input'); i.type = 'text';
         document.querySelector('main').append(i); document.querySelector('h1').style.color = '#eee'; }""")
     bad, _other = _axe_problems(page, Axe())
-    assert any(b.startswith("label ") for b in bad) and any(b.startswith("color-contrast ") for b in bad), bad
+    assert any(b.startswith("label ") for b in bad) and any(
+        b.startswith("color-contrast ") for b in bad
+    ), bad
 
 
 # ---- screenshots for the README ---------------------------------------------------------------
 
+
 def _shot_pages(picks) -> dict[str, str]:
-    return {"home": "/?lang=zh", "search": f"/search?q={QUERY}&lang=zh",
-            "policy": f"/policies/{picks[0]['id']}?q={QUERY}&lang=zh", "community": "/packages/huairou?lang=zh",
-            "package": "/packages/huairou/livable?lang=en", "sheet": f"/sheet?id={picks[0]['id']}&id={picks[1]['id']}&lang=en"}
+    return {
+        "home": "/?lang=zh",
+        "search": f"/search?q={QUERY}&lang=zh",
+        "policy": f"/policies/{picks[0]['id']}?q={QUERY}&lang=zh",
+        "community": "/packages/huairou?lang=zh",
+        "package": "/packages/huairou/livable?lang=en",
+        "sheet": f"/sheet?id={picks[0]['id']}&id={picks[1]['id']}&lang=en",
+    }
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])
@@ -533,8 +607,12 @@ def test_screenshots_of_the_main_pages(new_context, picks, width):
         # nothing wider than the screen: no sideways scrolling on a phone
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name} at {width} width is {overflow}px wider than the screen"
-        if name == "sheet":   # the sheet is dated today; a fixed date keeps the committed picture stable
-            page.locator(".sheet-meta").evaluate("e => e.textContent = e.textContent.replace(/\\d{4}-\\d{2}-\\d{2}/, '2025-06-30')")
+        if (
+            name == "sheet"
+        ):  # the sheet is dated today; a fixed date keeps the committed picture stable
+            page.locator(".sheet-meta").evaluate(
+                "e => e.textContent = e.textContent.replace(/\\d{4}-\\d{2}-\\d{2}/, '2025-06-30')"
+            )
         path = SHOTS / f"{name}-{width}.png"
         png = page.screenshot(full_page=False, animations="disabled", caret="hide")
         if not path.exists() or path.read_bytes() != png:
@@ -545,5 +623,9 @@ def test_screenshots_of_the_main_pages(new_context, picks, width):
 def test_the_readme_shows_every_screenshot():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     shown = set(re.findall(r'src="docs/screenshots/([a-z-]+\.png)"', readme))
-    taken = {f"{name}-{width}.png" for name in _shot_pages([{"id": "x"}] * 2) for width in ("phone", "desktop")}
+    taken = {
+        f"{name}-{width}.png"
+        for name in _shot_pages([{"id": "x"}] * 2)
+        for width in ("phone", "desktop")
+    }
     assert shown == taken

@@ -48,8 +48,11 @@ def test_readers_keep_their_generation_during_a_full_rebuild(small_data):
 
 def test_second_writer_is_refused_with_a_clear_message(small_data):
     small_data.ensure()
-    with build_lock(small_data.lock), DocumentStore(small_data.store) as store, \
-            pytest.raises(IndexBusy, match="another `policy-index index` is running"):
+    with (
+        build_lock(small_data.lock),
+        DocumentStore(small_data.store) as store,
+        pytest.raises(IndexBusy, match="another `policy-index index` is running"),
+    ):
         build(store, small_data.index_root, small_data.lock)
 
 
@@ -64,7 +67,9 @@ def test_recrawl_updates_by_url(small_data):
 
 
 # Whoosh leaves the file handle of a table of contents it refuses open until collected.
-@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.filterwarnings(
+    "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
+)
 def test_damaged_index_is_reported_with_the_rebuild_command_and_rebuilt(small_data):
     from search_app import create_app
 
@@ -96,12 +101,27 @@ def test_posting_runs_spilled_to_disk_read_back_exactly(tmp_path):
     from indexer.build import MarshalPostingPool
     from indexer.schema import build_schema, to_fields
 
-    words = ["人才公寓", "子女入学", "外籍人才服务站", "R visa", "工作许可", "国际医疗", "居留许可", "创业补贴"]
-    docs = [make_doc(i, title=f"{words[i % 8]}办理指南{i}", title_en=f"Guide {i} {words[(i + 3) % 8]}",
-                     text="。".join(words[(i + k) % 8] * (k + 1) for k in range(12)) + f"第{i}条。")
-            for i in range(40)]
+    words = [
+        "人才公寓",
+        "子女入学",
+        "外籍人才服务站",
+        "R visa",
+        "工作许可",
+        "国际医疗",
+        "居留许可",
+        "创业补贴",
+    ]
+    docs = [
+        make_doc(
+            i,
+            title=f"{words[i % 8]}办理指南{i}",
+            title_en=f"Guide {i} {words[(i + 3) % 8]}",
+            text="。".join(words[(i + k) % 8] * (k + 1) for k in range(12)) + f"第{i}条。",
+        )
+        for i in range(40)
+    ]
     postings = []
-    for limitmb in (64, 0.02):   # everything in memory; a run every ~20 KB of postings
+    for limitmb in (64, 0.02):  # everything in memory; a run every ~20 KB of postings
         folder = tmp_path / str(limitmb)
         folder.mkdir()
         ix = index.create_in(str(folder), build_schema())
@@ -121,10 +141,16 @@ def test_posting_runs_spilled_to_disk_read_back_exactly(tmp_path):
 def test_an_interpretation_carries_the_number_of_the_policy_it_links_to(small_data):
     policy = make_doc(1, doc_number="京人社发〔2018〕45号")
     other = make_doc(2, doc_number="京政发〔2020〕3号")
-    reading = make_doc(3, kind="interpretation", links=[
-        {"url": policy.url, "rel": "original"}, {"url": policy.url, "rel": "policy"},
-        {"url": other.url, "rel": "related"},                      # not what it explains
-        {"url": "https://test.example/doc/404.html", "rel": "policy"}])  # never stored
+    reading = make_doc(
+        3,
+        kind="interpretation",
+        links=[
+            {"url": policy.url, "rel": "original"},
+            {"url": policy.url, "rel": "policy"},
+            {"url": other.url, "rel": "related"},  # not what it explains
+            {"url": "https://test.example/doc/404.html", "rel": "policy"},
+        ],
+    )  # never stored
     with DocumentStore(small_data.ensure().store) as store:
         for d in (policy, other, reading):
             store.put(d)

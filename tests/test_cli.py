@@ -17,8 +17,14 @@ EXE = shutil.which("policy-index") or str(Path(sys.executable).parent / "policy-
 
 def run(*args, data=None, check=True, env=None):
     cmd = [EXE, *args] + (["--data", str(data)] if data else [])
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=ROOT,
-                          env={**os.environ, **(env or {})})
+    proc = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )
     if check:
         assert proc.returncode == 0, proc.stderr
     return proc
@@ -27,7 +33,9 @@ def run(*args, data=None, check=True, env=None):
 @pytest.fixture(scope="module")
 def cli_data(tmp_path_factory):
     data = tmp_path_factory.mktemp("cli")
-    out = run("crawl", "policies/corpus/site/wangjing", "policies/corpus/site/national", data=data).stdout
+    out = run(
+        "crawl", "policies/corpus/site/wangjing", "policies/corpus/site/national", data=data
+    ).stdout
     assert "new" in out
     assert "full index build" in run("index", data=data).stdout
     return data
@@ -42,8 +50,23 @@ def test_dump_prints_one_document_per_line(cli_data):
     lines = run("dump", data=cli_data).stdout.splitlines()
     assert len(lines) >= 10
     docs = [json.loads(x) for x in lines]
-    assert all(list(d)[:11] == ["id", "url", "title", "doc_number", "agency", "publish_date", "lang",
-                                "status", "regions", "scenarios", "text"] for d in docs)
+    assert all(
+        list(d)[:11]
+        == [
+            "id",
+            "url",
+            "title",
+            "doc_number",
+            "agency",
+            "publish_date",
+            "lang",
+            "status",
+            "regions",
+            "scenarios",
+            "text",
+        ]
+        for d in docs
+    )
 
 
 def test_search_json_is_exactly_the_api_body(cli_data):
@@ -63,13 +86,16 @@ def test_incremental_index_is_a_no_op_when_nothing_changed(cli_data):
     assert "incremental index build: 0 documents written" in run("index", data=cli_data).stdout
 
 
-@pytest.mark.parametrize("args,message", [
-    (["search", "x", "--region", "mars"], "parameter 'region' must be one of"),
-    (["crawl", "/no/such/folder"], "no such file or folder"),
-    (["crawl", "--config", "/no/such.yaml"], "cannot read sources file"),
-    (["search", "x"], "no search index"),
-    (["dump"], "no document store"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["search", "x", "--region", "mars"], "parameter 'region' must be one of"),
+        (["crawl", "/no/such/folder"], "no such file or folder"),
+        (["crawl", "--config", "/no/such.yaml"], "cannot read sources file"),
+        (["search", "x"], "no search index"),
+        (["dump"], "no document store"),
+    ],
+)
 def test_user_errors_are_one_line_without_traceback(tmp_path, args, message):
     proc = run(*args, data=tmp_path / "empty", check=False)
     assert proc.returncode != 0
@@ -92,8 +118,12 @@ def test_serve_builds_from_the_bundled_corpus_on_an_empty_folder(tmp_path):
         port = s.getsockname()[1]
     log = tmp_path / "serve.log"
     with open(log, "w") as fh:
-        proc = subprocess.Popen([EXE, "serve", "--port", str(port), "--data", str(tmp_path / "fresh")], cwd=ROOT,
-                                stdout=fh, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [EXE, "serve", "--port", str(port), "--data", str(tmp_path / "fresh")],
+            cwd=ROOT,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 120
         health = None
@@ -122,16 +152,27 @@ def test_gunicorn_serves_with_the_production_config(cli_data, tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    env = {**os.environ, "POLICY_INDEX_DATA": str(cli_data), "POLICY_INDEX_BIND": f"127.0.0.1:{port}"}
+    env = {
+        **os.environ,
+        "POLICY_INDEX_DATA": str(cli_data),
+        "POLICY_INDEX_BIND": f"127.0.0.1:{port}",
+    }
     log = tmp_path / "gunicorn.log"
     with open(log, "w") as fh:
-        proc = subprocess.Popen([gunicorn, "-c", "gunicorn.conf.py", "search_app.wsgi:app"], cwd=ROOT, env=env,
-                                stdout=fh, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [gunicorn, "-c", "gunicorn.conf.py", "search_app.wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline, body = time.monotonic() + 60, None
         while time.monotonic() < deadline and proc.poll() is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=%E4%BA%BA%E6%89%8D", timeout=2) as r:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/api/search?q=%E4%BA%BA%E6%89%8D", timeout=2
+                ) as r:
                     body = json.loads(r.read())
                     break
             except OSError:

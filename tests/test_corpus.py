@@ -20,8 +20,14 @@ from indexer.sample_site import render_site
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "policies" / "corpus"
 BASE = settings.SAMPLE_BASE_URL
-FAMILY_OF_TEMPLATE = {"gov-library": "gov-cn-new", "bj-list": "beijing-list", "bureau-gbk": "bureau-table",
-                      "news": "news", "en-guide": "english", "guide": "service-guide"}
+FAMILY_OF_TEMPLATE = {
+    "gov-library": "gov-cn-new",
+    "bj-list": "beijing-list",
+    "bureau-gbk": "bureau-table",
+    "news": "news",
+    "en-guide": "english",
+    "guide": "service-guide",
+}
 FIELDS = ("title", "doc_number", "agency", "publish_date", "written_date", "lang", "status", "kind")
 
 
@@ -33,7 +39,7 @@ def manifest():
 @pytest.fixture(scope="module")
 def stored(sample_data):
     with DocumentStore(sample_data.store) as store:
-        return {d.url[len(BASE):]: d for d in store.iter_documents()}
+        return {d.url[len(BASE) :]: d for d in store.iter_documents()}
 
 
 def test_committed_site_is_the_render_of_the_sources(tmp_path):
@@ -47,6 +53,7 @@ def test_committed_site_is_the_render_of_the_sources(tmp_path):
         assert not mismatch and not errors, "run: python scripts/render_corpus.py"
         for sub in cmp.common_dirs:
             compare(a / sub, b / sub)
+
     compare(CORPUS / "site", out)
 
 
@@ -86,7 +93,9 @@ def test_classification_agrees_with_the_authors(manifest, stored, tax):
         primary_ok += e["scenarios"][0] in d.scenarios
         any_ok += bool(set(e["scenarios"]) & set(d.scenarios))
     n = len(manifest)
-    print(f"regions {region_ok / n:.3f}, primary scenario {primary_ok / n:.3f}, any scenario {any_ok / n:.3f}")
+    print(
+        f"regions {region_ok / n:.3f}, primary scenario {primary_ok / n:.3f}, any scenario {any_ok / n:.3f}"
+    )
     assert region_ok / n >= 0.97 and primary_ok / n >= 0.85 and any_ok / n >= 0.93
 
 
@@ -113,6 +122,7 @@ def test_every_package_has_two_policies_in_force(client, tax):
 
 def test_the_sample_site_crawls_over_http_from_its_home_page(tmp_path, monkeypatch, manifest):
     monkeypatch.setenv("POLICY_INDEX_CRAWL_DELAY", "0")
+
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
@@ -144,7 +154,7 @@ def test_corpus_expander_is_deterministic_and_well_formed():
     assert [d.body for d in first] == [d.body for d in second]
     assert len({d.slug for d in first}) == n
     site = Site(first)
-    for d in first[len(docs)::37]:
+    for d in first[len(docs) :: 37]:
         expected = site.expected(d)
         html, _ = decode_html(site.render(d))
         got = normalize(html, BASE + expected["path"])

@@ -31,22 +31,36 @@ def site(http_site, monkeypatch):
     b = http_site.base
     off_host = b.replace("127.0.0.1", "localhost")
     http_site.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", ctype="text/plain")
-    http_site.add("/", f"""<html><body><ul>
+    http_site.add(
+        "/",
+        f"""<html><body><ul>
       <li><a href="/p/1.html">人才公寓申请办法</a></li><li><a href="/p/gbk.html">怀柔区人才公寓配租通知</a></li>
       <li><a href="/private/secret.html">内部文件</a></li><li><a href="/missing.html">已删除的页面</a></li>
       <li><a href="/error.html">服务器出错</a></li><li><a href="/slow.html">很慢的页面</a></li>
       <li><a href="/go-home.html">站内跳转</a></li><li><a href="/go-away.html">站外跳转</a></li>
       <li><a href="{off_host}/p/other.html">外站链接</a></li><li><a href="/file.pdf">附件</a></li>
-      <li><a href="/binary.html">二进制</a></li></ul></body></html>""")
-    http_site.add("/p/1.html", policy_page("北京市人才公寓申请办法", "第一条　为支持外籍人才在京安居，制定本办法。"))
+      <li><a href="/binary.html">二进制</a></li></ul></body></html>""",
+    )
+    http_site.add(
+        "/p/1.html",
+        policy_page("北京市人才公寓申请办法", "第一条　为支持外籍人才在京安居，制定本办法。"),
+    )
     http_site.add("/p/gbk.html", GBK_PAGE.encode("gbk"), ctype="text/html")
-    http_site.add("/p/moved.html", policy_page("迁移后的外籍人才就医指引", "第一条　国际医疗服务试点医院提供外语服务。",
-                                               number="京卫发〔2022〕3号"))
+    http_site.add(
+        "/p/moved.html",
+        policy_page(
+            "迁移后的外籍人才就医指引",
+            "第一条　国际医疗服务试点医院提供外语服务。",
+            number="京卫发〔2022〕3号",
+        ),
+    )
     http_site.add("/private/secret.html", policy_page("内部文件", "不应被抓取。"))
     http_site.add("/error.html", "<html>oops</html>", status=500)
     http_site.add("/slow.html", policy_page("慢页面", "超时。"), delay=2.0)
     http_site.add("/go-home.html", b"", status=301, headers={"Location": "/p/moved.html"})
-    http_site.add("/go-away.html", b"", status=302, headers={"Location": f"{off_host}/p/other.html"})
+    http_site.add(
+        "/go-away.html", b"", status=302, headers={"Location": f"{off_host}/p/other.html"}
+    )
     http_site.add("/binary.html", bytes(range(256)) * 8, ctype="text/html")
     return http_site
 
@@ -61,9 +75,17 @@ def test_crawl_follows_same_host_links_within_every_limit(site, tmp_path):
     paths, report = _crawl(tmp_path, site.base + "/")
     with DocumentStore(paths.store) as store:
         docs = {d.title: d for d in store.iter_documents()}
-    assert set(docs) == {"北京市人才公寓申请办法", "怀柔区人才公寓配租通知", "迁移后的外籍人才就医指引"}
+    assert set(docs) == {
+        "北京市人才公寓申请办法",
+        "怀柔区人才公寓配租通知",
+        "迁移后的外籍人才就医指引",
+    }
     gbk = docs["怀柔区人才公寓配租通知"]
-    assert "朱镕" in gbk.text and gbk.doc_number == "怀住建发〔2021〕7号" and gbk.publish_date == "2021-06-02"
+    assert (
+        "朱镕" in gbk.text
+        and gbk.doc_number == "怀住建发〔2021〕7号"
+        and gbk.publish_date == "2021-06-02"
+    )
     assert "huairou" in gbk.regions and "livable" in gbk.scenarios
     moved = docs["迁移后的外籍人才就医指引"]
     assert moved.url == site.base + "/p/moved.html"
@@ -95,8 +117,10 @@ def test_recrawl_is_incremental(site, tmp_path):
 def test_local_folder_and_bad_sources(tmp_path):
     folder = tmp_path / "site"
     folder.mkdir()
-    (folder / "a.html").write_text(policy_page("本地政策文件", "第一条　本地文件内容，外籍人才服务站提供咨询。"),
-                                   encoding="utf-8")
+    (folder / "a.html").write_text(
+        policy_page("本地政策文件", "第一条　本地文件内容，外籍人才服务站提供咨询。"),
+        encoding="utf-8",
+    )
     (folder / "empty.html").write_bytes(b"")
     paths = settings.DataPaths(tmp_path / "data")
     report = pipeline.crawl(paths, [source_from_arg(str(folder))], progress=False)[0]
@@ -107,11 +131,13 @@ def test_local_folder_and_bad_sources(tmp_path):
 
 def test_sources_file(tmp_path):
     f = tmp_path / "sources.yaml"
-    f.write_text("sources:\n  - name: a\n    start_urls: [https://www.example.gov.cn/x/]\n"
-                 "  - name: b\n    enabled: false\n    start_urls: [https://b.example/]\n"
-                 "  - name: local\n    path: policies/corpus/site\n    base_url: https://s.example/\n"
-                 "    regions_by_path: {huairou/: [huairou]}\n",
-                 encoding="utf-8")
+    f.write_text(
+        "sources:\n  - name: a\n    start_urls: [https://www.example.gov.cn/x/]\n"
+        "  - name: b\n    enabled: false\n    start_urls: [https://b.example/]\n"
+        "  - name: local\n    path: policies/corpus/site\n    base_url: https://s.example/\n"
+        "    regions_by_path: {huairou/: [huairou]}\n",
+        encoding="utf-8",
+    )
     srcs = load_sources(f)
     assert [s.name for s in srcs] == ["a", "local"]
     assert srcs[0].allowed_hosts == {"www.example.gov.cn"}
@@ -133,15 +159,28 @@ def test_unreachable_source_fails_alone(site, tmp_path, monkeypatch):
 
 
 def test_canonical_urls():
-    assert canonical_url("HTTP://WWW.Example.gov.cn/a.html#top") == "http://www.example.gov.cn/a.html"
+    assert (
+        canonical_url("HTTP://WWW.Example.gov.cn/a.html#top") == "http://www.example.gov.cn/a.html"
+    )
 
 
 def test_dump_roundtrip_fields(site, tmp_path):
     paths, _ = _crawl(tmp_path, site.base + "/p/1.html", max_pages=1)
     with DocumentStore(paths.store) as store:
         d = next(store.iter_documents()).contract_dict()
-    assert list(d)[:11] == ["id", "url", "title", "doc_number", "agency", "publish_date", "lang", "status",
-                            "regions", "scenarios", "text"]
+    assert list(d)[:11] == [
+        "id",
+        "url",
+        "title",
+        "doc_number",
+        "agency",
+        "publish_date",
+        "lang",
+        "status",
+        "regions",
+        "scenarios",
+        "text",
+    ]
     assert d["doc_number"] == "京人社发〔2022〕8号" and d["publish_date"] == "2022-03-08"
     assert d["status"] == "in_force" and d["agency"] == "北京市人力资源和社会保障局"
     assert "分享到" not in d["text"] and "版权所有" not in d["text"]

@@ -4,11 +4,13 @@ import codecs
 
 from indexer.encoding import decode_html, looks_binary
 
-PAGE = '<html><head>{meta}<title>朱镕基路人才公寓</title></head><body><p>北京市朝阳区人才公寓申请通知。外籍人才可以申请。</p></body></html>'
+PAGE = "<html><head>{meta}<title>朱镕基路人才公寓</title></head><body><p>北京市朝阳区人才公寓申请通知。外籍人才可以申请。</p></body></html>"
 
 
 def test_gb2312_label_on_gbk_bytes_keeps_gbk_only_characters():
-    data = PAGE.format(meta='<meta http-equiv="Content-Type" content="text/html; charset=gb2312">').encode("gbk")
+    data = PAGE.format(
+        meta='<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+    ).encode("gbk")
     with_error = data.decode("gb2312", errors="replace")
     assert "\ufffd" in with_error  # the trap: 镕 is not in GB2312
     text, codec = decode_html(data)

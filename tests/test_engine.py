@@ -18,10 +18,29 @@ from search_app.query import parse_params
 from search_app.search import FacetTable, _filter_query
 from search_app.understand import build_queries, fallback_query, understand
 
-USER_QUERIES = ["人才公寓 申请", "子女入学", "work permit", "R visa", "外国人永久居留", "人才公寓申請",
-                "京人社发[2018]45号", "国际医疗", "服务站", "垃圾分类", "驾驶证 换领", "startup funding",
-                "个人所得税 外籍", "12345 热线", "kids school", "孩子上学", '"人才公寓"', "望京 国际学校",
-                "how do I get a work permit", "租房补贴", "wangjing"]
+USER_QUERIES = [
+    "人才公寓 申请",
+    "子女入学",
+    "work permit",
+    "R visa",
+    "外国人永久居留",
+    "人才公寓申請",
+    "京人社发[2018]45号",
+    "国际医疗",
+    "服务站",
+    "垃圾分类",
+    "驾驶证 换领",
+    "startup funding",
+    "个人所得税 外籍",
+    "12345 热线",
+    "kids school",
+    "孩子上学",
+    '"人才公寓"',
+    "望京 国际学校",
+    "how do I get a work permit",
+    "租房补贴",
+    "wangjing",
+]
 
 
 def _queries():
@@ -32,9 +51,13 @@ def _queries():
         strict, loose = build_queries(u)
         out += [q for q in (strict, loose, fallback_query(u)) if q is not None]
     # Nestings the builder makes rarely: what a part scored outside where it matched must not leak.
-    out += [Or([Term("body", "外国人"), AndMaybe(Term("title", "签证"), Term("body", "申请"))]),
-            Or([And([Term("body", "人才"), Term("body", "签证")], boost=2.0), Term("title", "公寓")]),
-            AndMaybe(Or([Term("body", "外国人"), Term("body_en", "visa")]), Phrase("body", ["人才", "公寓"]))]
+    out += [
+        Or([Term("body", "外国人"), AndMaybe(Term("title", "签证"), Term("body", "申请"))]),
+        Or([And([Term("body", "人才"), Term("body", "签证")], boost=2.0), Term("title", "公寓")]),
+        AndMaybe(
+            Or([Term("body", "外国人"), Term("body_en", "visa")]), Phrase("body", ["人才", "公寓"])
+        ),
+    ]
     return out
 
 
@@ -65,7 +88,7 @@ def test_every_built_query_matches_and_scores_as_whoosh(sample_data):
     ix = open_index(sample_data.index_root)
     queries = _queries()
     with ix.searcher(weighting=Weighting()) as s:
-        assert len(s.leaf_searchers()) > 1   # documents numbered per segment
+        assert len(s.leaf_searchers()) > 1  # documents numbered per segment
         ev = Evaluator(s)
         matched = 0
         for q in queries:
@@ -81,8 +104,12 @@ def test_filters_match_as_whoosh(sample_data):
     ix = open_index(sample_data.index_root)
     tax = taxonomy()
     strict, _ = build_queries(understand("人才公寓", tax))
-    cases = [{"q": "人才公寓", "region": "wangjing"}, {"q": "人才公寓", "scenario": "livable", "lang": "zh"},
-             {"q": "人才公寓", "status": "expired"}, {"q": "人才公寓", "agency": "no such agency"}]
+    cases = [
+        {"q": "人才公寓", "region": "wangjing"},
+        {"q": "人才公寓", "scenario": "livable", "lang": "zh"},
+        {"q": "人才公寓", "status": "expired"},
+        {"q": "人才公寓", "agency": "no such agency"},
+    ]
     with ix.searcher(weighting=Weighting()) as s:
         ev = Evaluator(s)
         sizes = []
@@ -111,8 +138,10 @@ def test_postings_decode_as_whoosh_reads_them(sample_data):
                     whoosh.next()
                 assert list(zip(ids.tolist(), tf.tolist(), strict=True)) == expected, text
                 longest = max(longest, len(ids))
-    assert kinds == {"W3LeafMatcher"} and longest > 128   # terms spanning blocks (128 postings each)
-    ids, tf = _decode(ListMatcher([2, 5, 9], [1.0, 3.0, 1.0]))   # any other matcher, posting by posting
+    assert kinds == {"W3LeafMatcher"} and longest > 128  # terms spanning blocks (128 postings each)
+    ids, tf = _decode(
+        ListMatcher([2, 5, 9], [1.0, 3.0, 1.0])
+    )  # any other matcher, posting by posting
     assert ids.tolist() == [2, 5, 9] and tf.tolist() == [1.0, 3.0, 1.0]
 
 
@@ -121,7 +150,7 @@ def test_deleted_documents_never_match(tmp_path):
     docs = [make_doc(n, text=f"人才公寓申请条件第{n}条。") for n in range(40)]
     build_index(paths, docs)
     with DocumentStore(paths.store) as store:
-        for d in docs[:10]:          # changed: their old versions are deleted in the first segment
+        for d in docs[:10]:  # changed: their old versions are deleted in the first segment
             store.put(make_doc(docs.index(d), text="人才公寓已更新。"))
         store.delete(docs[10].id)
     build_index(paths, [], full=False)
@@ -162,18 +191,30 @@ def test_lru_stays_within_its_size():
     cache.put("a", "xxxx")
     cache.put("b", "xxxx")
     assert cache.get("a") == "xxxx"
-    cache.put("c", "xxxx")            # over 10: the least recently used ("b") goes
+    cache.put("c", "xxxx")  # over 10: the least recently used ("b") goes
     assert cache.get("b") is None and cache.get("a") and cache.get("c") and cache.total == 8
-    cache.put("d", "x" * 11)          # larger than the whole cache: not kept
+    cache.put("d", "x" * 11)  # larger than the whole cache: not kept
     assert cache.get("d") is None and cache.total == 8
 
 
 def test_facet_table_gives_rows_back_and_shares_their_values():
-    rows = [{"id": f"d{n}", "title": f"标题{n}", "title_en": "", "region": ["wangjing", "beijing"],
-             "scenario": ["livable"], "agency": ["北京市住房和城乡建设委员会"], "year": "2024",
-             "status": "in_force", "lang": "zh", "date": "2024-05-01"} for n in range(3)]
+    rows = [
+        {
+            "id": f"d{n}",
+            "title": f"标题{n}",
+            "title_en": "",
+            "region": ["wangjing", "beijing"],
+            "scenario": ["livable"],
+            "agency": ["北京市住房和城乡建设委员会"],
+            "year": "2024",
+            "status": "in_force",
+            "lang": "zh",
+            "date": "2024-05-01",
+        }
+        for n in range(3)
+    ]
     table = FacetTable([rows[0], None, *rows[1:]])
     assert len(table) == 4 and table[1] is None
     assert [table[0], table[2], table[3]] == rows and table.id(3) == "d2"
     assert [f["id"] if f else None for f in table] == ["d0", None, "d1", "d2"]
-    assert table._rows[0][3] is table._rows[3][3]      # one region tuple for every document holding it
+    assert table._rows[0][3] is table._rows[3][3]  # one region tuple for every document holding it

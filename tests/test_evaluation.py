@@ -12,8 +12,17 @@ def test_judgments_name_real_documents():
     ids = slug_ids()
     queries = load()
     assert len(queries) >= 80
-    assert {q["kind"] for q in queries} == {"keyword", "question", "colloquial", "english", "traditional",
-                                            "doc_number", "community", "staff", "mixed"}
+    assert {q["kind"] for q in queries} == {
+        "keyword",
+        "question",
+        "colloquial",
+        "english",
+        "traditional",
+        "doc_number",
+        "community",
+        "staff",
+        "mixed",
+    }
     for q in queries:
         assert q["judgments"] and all(s in ids for s in q["judgments"]), q["id"]
 

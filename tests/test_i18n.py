@@ -57,8 +57,10 @@ def test_the_catalogue_holds_every_message_of_the_code_and_templates():
     method_map = [("search_app/**.py", "python"), ("search_app/templates/**.html", "jinja2")]
     found = {}
     for filename, _lineno, message, _comments, _context in extract_from_dir(
-            str(ROOT), method_map, keywords={"_": None, "gettext": None, "ngettext": (1, 2),
-                                             "lazy_gettext": None}):
+        str(ROOT),
+        method_map,
+        keywords={"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None},
+    ):
         key = message[0] if isinstance(message, tuple) else message
         found.setdefault(key, filename)
     catalog = _catalog()
@@ -100,13 +102,35 @@ class _VisibleText(HTMLParser):
     """Text nodes and user-facing attributes of a rendered page in the page's own language: scripts,
     styles and elements marked with another lang= (the language switch, English titles) left out."""
 
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
-    ATTRS = {"title", "placeholder", "aria-label", "alt", "data-one", "data-many", "data-done", "data-failed"}
+    VOID = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "wbr",
+    }
+    ATTRS = {
+        "title",
+        "placeholder",
+        "aria-label",
+        "alt",
+        "data-one",
+        "data-many",
+        "data-done",
+        "data-failed",
+    }
 
     def __init__(self, lang: str):
         super().__init__(convert_charrefs=True)
         self.nodes: list[str] = []
-        self._stack: list[tuple[str, bool]] = []   # (tag, skipped)
+        self._stack: list[tuple[str, bool]] = []  # (tag, skipped)
         self._lang = lang
 
     def _skipped(self) -> bool:
@@ -114,10 +138,15 @@ class _VisibleText(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        skipped = self._skipped() or tag in ("script", "style") or (
-            "lang" in a and not (a["lang"] or "").startswith(self._lang))
+        skipped = (
+            self._skipped()
+            or tag in ("script", "style")
+            or ("lang" in a and not (a["lang"] or "").startswith(self._lang))
+        )
         if not skipped:
-            self.nodes.extend((v or "").strip() for k, v in attrs if k in self.ATTRS or k.startswith("data-kind"))
+            self.nodes.extend(
+                (v or "").strip() for k, v in attrs if k in self.ATTRS or k.startswith("data-kind")
+            )
         if tag not in self.VOID:
             self._stack.append((tag, skipped))
 
@@ -146,10 +175,22 @@ def _pages(client) -> list[str]:
     first = client.get("/api/search?q=人才公寓").get_json()["results"][0]["id"]
     expired = client.get("/api/search?q=&status=expired").get_json()["results"][0]["id"]
     english = client.get("/api/search?q=talent&lang=en").get_json()["results"][0]["id"]
-    return ["/", "/search?q=人才公寓", "/search?q=", "/search?q=xyzzyplugh", "/search?q=xyzzyplugh&region=huairou",
-            "/packages/wangjing", "/packages/huairou/livable", f"/policies/{first}?q=人才公寓",
-            f"/policies/{expired}", f"/policies/{english}", f"/sheet?id={first}&id={expired}&id={english}",
-            "/sheet", "/policies/nope", "/search?page=abc"]
+    return [
+        "/",
+        "/search?q=人才公寓",
+        "/search?q=",
+        "/search?q=xyzzyplugh",
+        "/search?q=xyzzyplugh&region=huairou",
+        "/packages/wangjing",
+        "/packages/huairou/livable",
+        f"/policies/{first}?q=人才公寓",
+        f"/policies/{expired}",
+        f"/policies/{english}",
+        f"/sheet?id={first}&id={expired}&id={english}",
+        "/sheet",
+        "/policies/nope",
+        "/search?page=abc",
+    ]
 
 
 def test_chinese_pages_show_no_english_interface_text(client):
@@ -174,21 +215,35 @@ def test_english_pages_use_the_english_source_strings(client):
 
 def test_locale_selector_order(sample_app):
     c = sample_app.test_client()
-    assert "搜索政策" in c.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_data(as_text=True)
-    assert "Search policies" in c.get("/", headers={"Accept-Language": "en-GB,en;q=0.8"}).get_data(as_text=True)
+    assert "搜索政策" in c.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_data(
+        as_text=True
+    )
+    assert "Search policies" in c.get("/", headers={"Accept-Language": "en-GB,en;q=0.8"}).get_data(
+        as_text=True
+    )
     # ?lang= wins over the browser and is remembered; an unknown lang= is ignored.
-    assert "Search policies" in c.get("/?lang=en", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
-    assert "Search policies" in c.get("/search?q=", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
-    assert "Search policies" in c.get("/?lang=fr", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "Search policies" in c.get("/?lang=en", headers={"Accept-Language": "zh-CN"}).get_data(
+        as_text=True
+    )
+    assert "Search policies" in c.get("/search?q=", headers={"Accept-Language": "zh-CN"}).get_data(
+        as_text=True
+    )
+    assert "Search policies" in c.get("/?lang=fr", headers={"Accept-Language": "zh-CN"}).get_data(
+        as_text=True
+    )
     # An API call never changes the remembered choice.
     c.get("/api/search?q=x&lang=zh")
-    assert "Search policies" in c.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "Search policies" in c.get("/", headers={"Accept-Language": "zh-CN"}).get_data(
+        as_text=True
+    )
 
 
 def test_plural_forms(client):
     one = client.get("/search?q=京技管办发〔2019〕46号&lang=en").get_data(as_text=True)
     assert re.search(r"\b1 policy found\b", one)
-    assert re.search(r"共找到 \d+ 条政策", client.get("/search?q=人才公寓&lang=zh").get_data(as_text=True))
+    assert re.search(
+        r"共找到 \d+ 条政策", client.get("/search?q=人才公寓&lang=zh").get_data(as_text=True)
+    )
 
 
 def test_compile_catalogs_writes_a_working_mo(tmp_path):
@@ -200,16 +255,20 @@ def test_compile_catalogs_writes_a_working_mo(tmp_path):
     with mo.open("rb") as f:
         zh = GNUTranslations(f)
     assert zh.gettext("Search") == "搜索"
-    assert zh.ngettext("%(num)s policy found", "%(num)s policies found", 3) == "共找到 %(num)s 条政策"
-    assert compile_catalogs(root) == []   # nothing stale: nothing written
+    assert (
+        zh.ngettext("%(num)s policy found", "%(num)s policies found", 3) == "共找到 %(num)s 条政策"
+    )
+    assert compile_catalogs(root) == []  # nothing stale: nothing written
 
 
 def test_an_app_without_compiled_catalogues_compiles_them(tmp_path, sample_data):
     """A checkout that was not bootstrapped still serves Chinese: the app compiles what is missing."""
     root = tmp_path / "translations"
     shutil.copytree(TRANSLATIONS, root, ignore=shutil.ignore_patterns("*.mo"))
-    app = create_app(sample_data.root, {"TESTING": True, "API_RATE_LIMIT": "",
-                                        "BABEL_TRANSLATION_DIRECTORIES": str(root)})
+    app = create_app(
+        sample_data.root,
+        {"TESTING": True, "API_RATE_LIMIT": "", "BABEL_TRANSLATION_DIRECTORIES": str(root)},
+    )
     assert (root / "zh/LC_MESSAGES/messages.mo").exists()
     assert "搜索政策" in app.test_client().get("/?lang=zh").get_data(as_text=True)
 

@@ -22,7 +22,13 @@ AGENT = {"User-Agent": "SpyBrowser/9.9 (tracking-me)"}
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     paths = settings.DataPaths(tmp_path_factory.mktemp("oplog") / "data")
-    build_index(paths, [make_doc(i, title=f"人才公寓申请指南{i}", text="人才公寓 申请 条件。") for i in range(1, 4)])
+    build_index(
+        paths,
+        [
+            make_doc(i, title=f"人才公寓申请指南{i}", text="人才公寓 申请 条件。")
+            for i in range(1, 4)
+        ],
+    )
     return paths
 
 
@@ -37,12 +43,19 @@ def db(data):
 
 
 def _has_log(conn) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'query_log'").fetchone() is not None
+    return (
+        conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'query_log'").fetchone() is not None
+    )
 
 
 def make_app(data, **config):
-    base = {"TESTING": True, "API_RATE_LIMIT": "", "OPERATOR_USER": "ops", "OPERATOR_PASSWORD_HASH": PW_HASH,
-            "SECRET_KEY": "test-secret"}
+    base = {
+        "TESTING": True,
+        "API_RATE_LIMIT": "",
+        "OPERATOR_USER": "ops",
+        "OPERATOR_PASSWORD_HASH": PW_HASH,
+        "SECRET_KEY": "test-secret",
+    }
     return create_app(data.root, {**base, **config})
 
 
@@ -59,10 +72,13 @@ def token(page_html: str) -> str:
 
 def login(client, password=PASSWORD, user="ops", **kw):
     tok = token(client.get("/operator/login", **kw).text)
-    return client.post("/operator/login", data={"user": user, "password": password, "csrf_token": tok}, **kw)
+    return client.post(
+        "/operator/login", data={"user": user, "password": password, "csrf_token": tok}, **kw
+    )
 
 
 # ---- what is logged ---------------------------------------------------------------------------
+
 
 def test_a_page_search_is_logged_with_filters_and_count_but_nothing_personal(data, db):
     c = make_app(data).test_client()
@@ -85,7 +101,12 @@ def test_an_api_search_is_logged_and_zero_results_too(data, db):
     c = make_app(data).test_client()
     assert c.get("/api/search?q=火星签证&status=in_force&page=1").status_code == 200
     [entry] = rows(db)
-    assert (entry["query"], entry["results"], entry["via"], entry["ui_lang"]) == ("火星签证", 0, "api", None)
+    assert (entry["query"], entry["results"], entry["via"], entry["ui_lang"]) == (
+        "火星签证",
+        0,
+        "api",
+        None,
+    )
     assert entry["filters"] == '{"status": "in_force"}'
 
 
@@ -97,7 +118,7 @@ def test_suggestions_policies_errors_and_operator_pages_are_not_logged(data, db)
     assert c.get("/api/search?q=x&region=mars").status_code == 400
     assert login(c).status_code == 302
     assert c.get("/operator/queries?days=7").status_code == 200
-    assert c.get("/search?q=人才公寓").status_code == 200   # the operator checking a query
+    assert c.get("/search?q=人才公寓").status_code == 200  # the operator checking a query
     assert rows(db) == []
 
 
@@ -111,7 +132,7 @@ def test_the_setting_turns_logging_off(data, db, monkeypatch):
 
 def test_a_locked_log_does_not_fail_or_stall_the_search(data, db):
     c = make_app(data).test_client()
-    c.get("/api/search?q=warm")                           # the log's connection is open
+    c.get("/api/search?q=warm")  # the log's connection is open
     db.execute("BEGIN EXCLUSIVE")
     try:
         t0 = time.perf_counter()
@@ -124,12 +145,16 @@ def test_a_locked_log_does_not_fail_or_stall_the_search(data, db):
 
 # ---- closed without configuration -------------------------------------------------------------
 
-@pytest.mark.parametrize("config", [
-    {"OPERATOR_USER": "", "OPERATOR_PASSWORD_HASH": ""},
-    {"OPERATOR_USER": "ops", "OPERATOR_PASSWORD_HASH": ""},
-    {"OPERATOR_USER": "", "OPERATOR_PASSWORD_HASH": PW_HASH},
-    {"OPERATOR_USER": "ops", "OPERATOR_PASSWORD_HASH": PASSWORD},   # plaintext is refused
-])
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"OPERATOR_USER": "", "OPERATOR_PASSWORD_HASH": ""},
+        {"OPERATOR_USER": "ops", "OPERATOR_PASSWORD_HASH": ""},
+        {"OPERATOR_USER": "", "OPERATOR_PASSWORD_HASH": PW_HASH},
+        {"OPERATOR_USER": "ops", "OPERATOR_PASSWORD_HASH": PASSWORD},  # plaintext is refused
+    ],
+)
 def test_operator_pages_are_closed_without_credentials(data, config):
     c = make_app(data, **config).test_client()
     for path in ("/operator/", "/operator/login", "/operator/queries?days=7"):
@@ -139,6 +164,7 @@ def test_operator_pages_are_closed_without_credentials(data, config):
 
 
 # ---- login ------------------------------------------------------------------------------------
+
 
 def test_the_report_requires_a_login(data):
     c = make_app(data).test_client()
@@ -164,13 +190,15 @@ def test_csrf_token_is_required_to_log_in_and_out(data):
     c.get("/operator/login")
     r = c.post("/operator/login", data={"user": "ops", "password": PASSWORD})
     assert r.status_code == 400 and "CSRF" in r.text
-    r = c.post("/operator/login", data={"user": "ops", "password": PASSWORD, "csrf_token": "forged"})
+    r = c.post(
+        "/operator/login", data={"user": "ops", "password": PASSWORD, "csrf_token": "forged"}
+    )
     assert r.status_code == 400
     assert c.get("/operator/queries").status_code == 302
     r = login(c)
     assert r.status_code == 302 and r.headers["Location"].endswith("/operator/queries")
     assert c.get("/operator/queries").status_code == 200
-    assert c.post("/operator/logout").status_code == 400           # no token: still logged in
+    assert c.post("/operator/logout").status_code == 400  # no token: still logged in
     assert c.get("/operator/queries").status_code == 200
     page = c.get("/operator/queries").text
     r = c.post("/operator/logout", data={"csrf_token": token(page)})
@@ -181,13 +209,27 @@ def test_csrf_token_is_required_to_log_in_and_out(data):
 def test_login_follows_only_operator_paths(data):
     c = make_app(data).test_client()
     tok = token(c.get("/operator/login").text)
-    r = c.post("/operator/login", data={"user": "ops", "password": PASSWORD, "csrf_token": tok,
-                                        "next": "//evil.example/steal"})
+    r = c.post(
+        "/operator/login",
+        data={
+            "user": "ops",
+            "password": PASSWORD,
+            "csrf_token": tok,
+            "next": "//evil.example/steal",
+        },
+    )
     assert r.headers["Location"].endswith("/operator/queries")
     c2 = make_app(data).test_client()
     tok = token(c2.get("/operator/login?next=/operator/queries?days%3D90").text)
-    r = c2.post("/operator/login", data={"user": "ops", "password": PASSWORD, "csrf_token": tok,
-                                         "next": "/operator/queries?days=90"})
+    r = c2.post(
+        "/operator/login",
+        data={
+            "user": "ops",
+            "password": PASSWORD,
+            "csrf_token": tok,
+            "next": "/operator/queries?days=90",
+        },
+    )
     assert r.headers["Location"].endswith("/operator/queries?days=90")
 
 
@@ -201,7 +243,9 @@ def test_changing_the_password_ends_sessions(data):
     c = app.test_client()
     assert login(c).status_code == 302
     cookie = c.get_cookie("session").value
-    other = make_app(data, OPERATOR_PASSWORD_HASH=generate_password_hash("a completely new one")).test_client()
+    other = make_app(
+        data, OPERATOR_PASSWORD_HASH=generate_password_hash("a completely new one")
+    ).test_client()
     other.set_cookie("session", cookie)
     assert other.get("/operator/queries").status_code == 302
     again = make_app(data).test_client()
@@ -210,6 +254,7 @@ def test_changing_the_password_ends_sessions(data):
 
 
 # ---- the session cookie -----------------------------------------------------------------------
+
 
 def _session_cookie(resp) -> str:
     [cookie] = [h for h in resp.headers.getlist("Set-Cookie") if h.startswith("session=")]
@@ -222,21 +267,32 @@ def test_session_cookie_is_secure_httponly_and_samesite_over_https(data):
     page = c.get("/operator/login", base_url=base)
     assert "; Secure" in _session_cookie(page)
     tok = token(page.text)
-    r = c.post("/operator/login", base_url=base, headers={"Referer": base + "/operator/login"},
-               data={"user": "ops", "password": PASSWORD, "csrf_token": tok})
+    r = c.post(
+        "/operator/login",
+        base_url=base,
+        headers={"Referer": base + "/operator/login"},
+        data={"user": "ops", "password": PASSWORD, "csrf_token": tok},
+    )
     assert r.status_code == 302
     cookie = _session_cookie(r)
     assert "; Secure" in cookie and "; HttpOnly" in cookie and "; SameSite=Lax" in cookie
     assert c.get("/operator/queries", base_url=base).status_code == 200
 
 
-@pytest.mark.parametrize("mode,base,secure", [
-    ("auto", "http://127.0.0.1:8000", False),      # `policy-index serve` on loopback, plain http
-    ("auto", "http://localhost", False),
-    ("auto", "http://policy.example", True),        # a public host: browsers must only send it over TLS
-    ("true", "http://localhost", True),
-    ("false", "https://policy.example", False),
-])
+@pytest.mark.parametrize(
+    "mode,base,secure",
+    [
+        ("auto", "http://127.0.0.1:8000", False),  # `policy-index serve` on loopback, plain http
+        ("auto", "http://localhost", False),
+        (
+            "auto",
+            "http://policy.example",
+            True,
+        ),  # a public host: browsers must only send it over TLS
+        ("true", "http://localhost", True),
+        ("false", "https://policy.example", False),
+    ],
+)
 def test_secure_flag_follows_the_setting(data, mode, base, secure):
     c = make_app(data, SESSION_COOKIE_SECURE=mode).test_client()
     cookie = _session_cookie(c.get("/operator/login", base_url=base))
@@ -245,32 +301,38 @@ def test_secure_flag_follows_the_setting(data, mode, base, secure):
 
 # ---- the report -------------------------------------------------------------------------------
 
+
 def test_report_page_lists_top_and_zero_result_queries(data, db):
     c = make_app(data).test_client()
     for q in ["人才公寓", "人才公寓", "人才公寓", "火星签证", "火星签证", "月球学校"]:
         c.get("/api/search", query_string={"q": q})
     assert login(c).status_code == 302
     page = c.get("/operator/queries?days=1").text
-    top = page[page.index('id="top-queries"'):page.index('id="h-zero"')]
-    zero = page[page.index('id="zero-queries"'):]
+    top = page[page.index('id="top-queries"') : page.index('id="h-zero"')]
+    zero = page[page.index('id="zero-queries"') :]
     assert top.index("人才公寓") < top.index("火星签证") < top.index("月球学校")
     assert "人才公寓" not in zero and zero.index("火星签证") < zero.index("月球学校")
-    assert 'href="/search?q=%E7%81%AB%E6%98%9F%E7%AD%BE%E8%AF%81"' in zero   # linked to the public search
+    assert (
+        'href="/search?q=%E7%81%AB%E6%98%9F%E7%AD%BE%E8%AF%81"' in zero
+    )  # linked to the public search
     english = c.get("/operator/queries?days=1&lang=en").text
     assert "6 searches, 3 different queries, 3 found nothing." in english
     assert c.get("/operator/queries?since=2000-01-01&until=2000-01-31").status_code == 200
     empty = c.get("/operator/queries?since=2000-01-01&until=2000-01-31").text
-    assert "火星签证" not in empty[empty.index('id="h-top"'):]
+    assert "火星签证" not in empty[empty.index('id="h-top"') :]
 
 
-@pytest.mark.parametrize("qs,message", [
-    ("days=soon", "days must be a whole number"),
-    ("days=0", "days must be between"),
-    ("days=7&since=2024-01-01", "either days or since/until"),
-    ("since=2024-02-01&until=2024-01-01", "since must not be after until"),
-    ("since=2024-13-01", "since must be a date like"),
-    ("top=1000", "top must be a whole number between 1 and 100"),
-])
+@pytest.mark.parametrize(
+    "qs,message",
+    [
+        ("days=soon", "days must be a whole number"),
+        ("days=0", "days must be between"),
+        ("days=7&since=2024-01-01", "either days or since/until"),
+        ("since=2024-02-01&until=2024-01-01", "since must not be after until"),
+        ("since=2024-13-01", "since must be a date like"),
+        ("top=1000", "top must be a whole number between 1 and 100"),
+    ],
+)
 def test_bad_report_parameters_get_400_with_a_reason(data, qs, message):
     c = make_app(data).test_client()
     login(c)
@@ -286,11 +348,21 @@ def test_operator_responses_are_not_cached_or_indexed(data):
 
 # ---- the public never sees the log ------------------------------------------------------------
 
+
 def test_public_pages_neither_link_to_nor_expose_the_log(data, db):
     c = make_app(data).test_client()
     c.get("/api/search?q=秘密查询词")
-    for path in ("/", "/search?q=人才公寓", "/search?q=秘", "/api/search?q=人才", "/api/suggest?q=秘密",
-                 "/api/openapi.json", "/healthz", "/packages/wangjing", f"/policies/{make_doc(1).id}"):
+    for path in (
+        "/",
+        "/search?q=人才公寓",
+        "/search?q=秘",
+        "/api/search?q=人才",
+        "/api/suggest?q=秘密",
+        "/api/openapi.json",
+        "/healthz",
+        "/packages/wangjing",
+        f"/policies/{make_doc(1).id}",
+    ):
         r = c.get(path)
         assert r.status_code == 200, path
         assert "/operator" not in r.text and "秘密查询词" not in r.text, path
@@ -299,7 +371,7 @@ def test_public_pages_neither_link_to_nor_expose_the_log(data, db):
     for rule in app.url_map.iter_rules():
         if "query" in rule.rule or "log" in rule.rule:
             assert rule.rule.startswith("/operator/"), rule.rule
-    assert c.get("/operator/queries").status_code == 302   # and the report itself needs a login
+    assert c.get("/operator/queries").status_code == 302  # and the report itself needs a login
 
 
 def test_a_bad_secure_setting_is_refused(data, monkeypatch):

@@ -8,8 +8,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("url", ["/", "/search?q=人才公寓", "/search?q=", "/search?scenario=education",
-                                 "/packages/wangjing", "/packages/huairou/livable", "/search?q=talent&doclang=en"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/search?q=人才公寓",
+        "/search?q=",
+        "/search?scenario=education",
+        "/packages/wangjing",
+        "/packages/huairou/livable",
+        "/search?q=talent&doclang=en",
+    ],
+)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_pages_render(client, url, lang):
     sep = "&" if "?" in url else "?"
@@ -38,16 +48,24 @@ def test_policy_page(client):
 
 def test_language_cookie(sample_app):
     c = sample_app.test_client()
-    assert 'lang="en"' in c.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert 'lang="en"' in c.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(
+        as_text=True
+    )
     c2 = sample_app.test_client()
-    assert 'lang="zh-CN"' in c2.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert 'lang="zh-CN"' in c2.get("/", headers={"Accept-Language": "zh-CN"}).get_data(
+        as_text=True
+    )
     c2.get("/?lang=en")
     assert 'lang="en"' in c2.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
 
 
 def test_errors_are_html_pages(client):
     r = client.get("/policies/does-not-exist")
-    assert r.status_code == 404 and r.mimetype == "text/html" and "返回首页" in r.get_data(as_text=True)
+    assert (
+        r.status_code == 404
+        and r.mimetype == "text/html"
+        and "返回首页" in r.get_data(as_text=True)
+    )
     r = client.get("/search?page=abc&lang=en")
     assert r.status_code == 400 and "whole number" in r.get_data(as_text=True)
     assert client.get("/packages/mars").status_code == 404
@@ -60,7 +78,10 @@ def test_sample_documents_link_to_the_sample_page_as_crawled(client):
     rel = first["url"].split("/", 3)[3]
     assert f'href="/samples/{rel}"' in html
     with client.get(f"/samples/{rel}") as page:
-        assert page.status_code == 200 and page.data == (ROOT / "policies/corpus/site" / rel).read_bytes()
+        assert (
+            page.status_code == 200
+            and page.data == (ROOT / "policies/corpus/site" / rel).read_bytes()
+        )
     with client.get("/samples/../../etc/passwd") as page:
         assert page.status_code == 404
 
@@ -73,17 +94,22 @@ def test_community_page_shows_its_facts(client, tax):
 
 # ---- the search page: facets, sort, pager, badges, suggestions, zero results -------------------
 
+
 def test_year_facet_filters_and_keeps_the_query(client):
     api = client.get("/api/search?q=人才公寓").get_json()
     year, count = next(iter(sorted(api["facets"]["year"].items(), key=lambda kv: -kv[1])))
     html = client.get("/search?q=人才公寓&lang=zh").get_data(as_text=True)
     assert 'id="facet-year"' in html and "发布年份" in html
-    assert f'href="/search?q=%E4%BA%BA%E6%89%8D%E5%85%AC%E5%AF%93&amp;lang=zh&amp;year={year}"' in html
+    assert (
+        f'href="/search?q=%E4%BA%BA%E6%89%8D%E5%85%AC%E5%AF%93&amp;lang=zh&amp;year={year}"' in html
+    )
     filtered = client.get(f"/api/search?q=人才公寓&year={year}&per_page=50").get_json()
-    assert filtered["total"] == count and {r["publish_date"][:4] for r in filtered["results"]} == {year}
+    assert filtered["total"] == count and {r["publish_date"][:4] for r in filtered["results"]} == {
+        year
+    }
     page = client.get(f"/search?q=人才公寓&year={year}&lang=zh").get_data(as_text=True)
     assert f"共找到 {count} 条政策" in page and 'class="facet-remove"' in page
-    assert 'value="人才公寓"' in page   # the query stays in the box
+    assert 'value="人才公寓"' in page  # the query stays in the box
     assert client.get("/search?year=20x3").status_code == 400
 
 
@@ -105,12 +131,22 @@ def test_sort_and_pager(client):
 
 def test_status_badges_and_superseded(client):
     expired = client.get("/api/search?q=&status=expired&per_page=50").get_json()["results"]
-    superseded = [r for r in expired
-                  if any(x["rel"] == "replaced_by" for x in client.get(f"/api/policies/{r['id']}").get_json()["links"])]
+    superseded = [
+        r
+        for r in expired
+        if any(
+            x["rel"] == "replaced_by"
+            for x in client.get(f"/api/policies/{r['id']}").get_json()["links"]
+        )
+    ]
     assert superseded
     html = client.get("/search?q=&status=expired&per_page=50&lang=en").get_data(as_text=True)
-    item = re.search(rf'<li class="result" id="r-{superseded[0]["id"]}">.*?</li>', html, re.S).group(0)
-    assert '<span class="badge status-superseded">Superseded</span>' in item and "Replaced by:" in item
+    item = re.search(
+        rf'<li class="result" id="r-{superseded[0]["id"]}">.*?</li>', html, re.S
+    ).group(0)
+    assert (
+        '<span class="badge status-superseded">Superseded</span>' in item and "Replaced by:" in item
+    )
     assert "In force" in client.get("/search?q=&status=in_force&lang=en").get_data(as_text=True)
     assert 'class="badge sample"' in html
 
@@ -118,7 +154,11 @@ def test_status_badges_and_superseded(client):
 def test_english_pages_lead_with_english_titles_summaries_and_versions(client):
     html = client.get("/search?q=人才公寓&lang=en").get_data(as_text=True)
     first = re.search(r'<li class="result".*?</li>', html, re.S).group(0)
-    assert 'lang="en">' in first and 'class="summary-en" lang="en"' in first and 'class="title-zh"' in first
+    assert (
+        'lang="en">' in first
+        and 'class="summary-en" lang="en"' in first
+        and 'class="title-zh"' in first
+    )
     assert 'class="translation-link"' in html and "Read the English version" in html
     zh = client.get("/search?q=talent apartment&lang=zh").get_data(as_text=True)
     assert 'class="original-link"' in zh and "阅读中文原文" in zh
@@ -126,15 +166,26 @@ def test_english_pages_lead_with_english_titles_summaries_and_versions(client):
 
 def test_search_box_is_an_enhanced_plain_form(client):
     html = client.get("/search?q=人才&lang=zh").get_data(as_text=True)
-    assert re.search(r'<form id="search-form" class="search-form" role="search" action="/search" method="get"', html)
+    assert re.search(
+        r'<form id="search-form" class="search-form" role="search" action="/search" method="get"',
+        html,
+    )
     assert 'data-suggest-url="/api/suggest"' in html and '<ul id="suggestions"' in html
     assert '<label for="q"' in html and 'id="q" name="q"' in html
     assert '<script src="/static/suggest.js" defer></script>' in html
     js = client.get("/static/suggest.js")
     assert js.status_code == 200 and "javascript" in js.mimetype
     source = js.get_data(as_text=True)
-    for needle in ("aria-expanded", "aria-activedescendant", "ArrowDown", "ArrowUp", "Escape", "Enter",
-                   "setTimeout", 'role", "combobox'):
+    for needle in (
+        "aria-expanded",
+        "aria-activedescendant",
+        "ArrowDown",
+        "ArrowUp",
+        "Escape",
+        "Enter",
+        "setTimeout",
+        'role", "combobox',
+    ):
         assert needle in source
     js.close()
 
@@ -144,7 +195,7 @@ def test_zero_results_offer_help(client, tax):
     block = re.search(r'<div class="empty" id="no-results">.*', html, re.S).group(0)
     assert "没有找到相关政策" in block and "12345" in block and 'href="tel:12345"' in block
     assert "与您的问题相近的政策服务包" in block and 'href="/packages/' in block
-    for slug in tax.communities:   # no community named: every community's service station, compactly
+    for slug in tax.communities:  # no community named: every community's service station, compactly
         station = tax.regions[slug].facts["service_stations"][0]
         assert station["name_zh"] in block and station["phone"] in block
     assert 'class="stations compact"' in block
@@ -171,13 +222,16 @@ def test_did_you_mean_on_an_empty_page(client):
 
 # ---- the policy page ------------------------------------------------------------------------
 
+
 def test_policy_page_highlights_the_query_and_escapes(client):
     first = client.get("/api/search?q=人才公寓").get_json()["results"][0]
     html = client.get(f"/policies/{first['id']}?q=人才公寓&lang=zh").get_data(as_text=True)
-    text = html[html.index('id="fulltext"'):]
+    text = html[html.index('id="fulltext"') :]
     assert text.count("<mark>人才公寓</mark>") >= 2 and "处与检索词相符" in text
     assert "返回“人才公寓”的检索结果" in html
-    hostile = client.get(f"/policies/{first['id']}?q=<script>alert(1)</script>&lang=en").get_data(as_text=True)
+    hostile = client.get(f"/policies/{first['id']}?q=<script>alert(1)</script>&lang=en").get_data(
+        as_text=True
+    )
     assert "<script>alert" not in hostile and "&lt;script&gt;" in hostile
     plain = client.get(f"/policies/{first['id']}?lang=zh").get_data(as_text=True)
     assert "<mark>" not in plain
@@ -194,19 +248,34 @@ def test_policy_page_links_its_family(client):
     assert "本政策已失效，现行替代文件为：" in html and "已被替代" in html
     target = client.get("/api/search", query_string={"q": ""}).get_json()  # ids are sha1 of the URL
     from indexer.documents import doc_id
+
     assert f'href="/policies/{doc_id(link["url"])}"' in html and target
     translation = client.get("/api/search?q=&lang=en&per_page=50").get_json()["results"]
     tr = next(r for r in translation if r["kind"] == "translation")
-    orig = next(x for x in client.get(f"/api/policies/{tr['id']}").get_json()["links"] if x["rel"] == "original")
+    orig = next(
+        x
+        for x in client.get(f"/api/policies/{tr['id']}").get_json()["links"]
+        if x["rel"] == "original"
+    )
     zh_html = client.get(f"/policies/{doc_id(orig['url'])}?lang=en").get_data(as_text=True)
-    assert f'class="translation-link" href="/policies/{tr["id"]}"' in zh_html and "English version" in zh_html
+    assert (
+        f'class="translation-link" href="/policies/{tr["id"]}"' in zh_html
+        and "English version" in zh_html
+    )
     assert 'id="sheet-link"' in zh_html and 'id="source-link"' in zh_html
 
 
 # ---- quality: landmarks, labels, no inline script, no internet assets ---------------------------
 
-PAGES = ["/", "/search?q=人才公寓", "/search?q=xyzzyplugh", "/packages/wangjing", "/packages/huairou/livable",
-         "/sheet", "/policies/nope"]
+PAGES = [
+    "/",
+    "/search?q=人才公寓",
+    "/search?q=xyzzyplugh",
+    "/packages/wangjing",
+    "/packages/huairou/livable",
+    "/sheet",
+    "/policies/nope",
+]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -219,7 +288,9 @@ def test_pages_have_landmarks_labels_and_no_inline_script(client, url):
     assert re.search(r'<body>\s*<a class="skip" href="#main">', html)
     assert not re.search(r"<script(?![^>]*\bsrc=)", html), "inline script"
     assert not re.search(r"\son[a-z]+\s*=", html), "inline event handler"
-    assert not re.search(r'(src|href)="(https?:)?//(?!sample\.policy-index\.example)[^"]*\.(js|css|woff2?)"', html)
+    assert not re.search(
+        r'(src|href)="(https?:)?//(?!sample\.policy-index\.example)[^"]*\.(js|css|woff2?)"', html
+    )
     for m in re.finditer(r"<input\b[^>]*>", html):
         tag = m.group(0)
         if 'type="hidden"' in tag:

@@ -24,32 +24,63 @@ def qlog(tmp_path):
 
 def test_normalize_folds_case_width_and_spaces():
     assert normalize("  Talent   APARTMENT\t") == "talent apartment"
-    assert normalize("ＷＯＲＫ　ｐｅｒｍｉｔ") == "work permit"   # full-width letters and space
+    assert normalize("ＷＯＲＫ　ｐｅｒｍｉｔ") == "work permit"  # full-width letters and space
     assert normalize("人才公寓") == "人才公寓"
     assert normalize("   ") == ""
 
 
 def test_record_stores_what_was_asked_and_nothing_about_who(qlog):
-    assert qlog.record(" Talent  Apartment ", {"region": "huairou"}, 7, 12.345, ui_lang="en", via="page")
+    assert qlog.record(
+        " Talent  Apartment ", {"region": "huairou"}, 7, 12.345, ui_lang="en", via="page"
+    )
     cols = [r[1] for r in qlog._conn().execute("PRAGMA table_info(query_log)")]
-    assert cols == ["id", "at", "query", "norm", "filters", "results", "took_ms", "page", "ui_lang", "via"]
-    row = qlog._conn().execute("SELECT query, norm, filters, results, took_ms, ui_lang, via FROM query_log").fetchone()
-    assert row == (" Talent  Apartment ", "talent apartment", '{"region": "huairou"}', 7, 12.35, "en", "page")
+    assert cols == [
+        "id",
+        "at",
+        "query",
+        "norm",
+        "filters",
+        "results",
+        "took_ms",
+        "page",
+        "ui_lang",
+        "via",
+    ]
+    row = (
+        qlog._conn()
+        .execute("SELECT query, norm, filters, results, took_ms, ui_lang, via FROM query_log")
+        .fetchone()
+    )
+    assert row == (
+        " Talent  Apartment ",
+        "talent apartment",
+        '{"region": "huairou"}',
+        7,
+        12.35,
+        "en",
+        "page",
+    )
 
 
 def test_top_queries_group_by_normal_form_and_order_by_count(qlog):
     now = time.time()
-    for i, q in enumerate(["人才公寓", "Work Permit", "人才公寓", "work  permit", "人才公寓", "签证"]):
+    for i, q in enumerate(
+        ["人才公寓", "Work Permit", "人才公寓", "work  permit", "人才公寓", "签证"]
+    ):
         qlog.record(q, {}, 3, 1.0, when=now - 100 + i)
-    qlog.record("签证", {}, 0, 1.0, page=2, when=now)   # a later page is paging, not another search
+    qlog.record("签证", {}, 0, 1.0, page=2, when=now)  # a later page is paging, not another search
     qlog.record("", {"region": "zgc"}, 40, 1.0, when=now)  # browsing without words
     top = qlog.top_queries(now - DAY, now + 1)
     assert [(s.norm, s.searches) for s in top] == [("人才公寓", 3), ("work permit", 2), ("签证", 1)]
-    assert top[1].query == "work  permit"                  # the latest form typed is shown
+    assert top[1].query == "work  permit"  # the latest form typed is shown
     assert [s.norm for s in qlog.top_queries(now - DAY, now + 1, limit=1)] == ["人才公寓"]
     totals = qlog.totals(now - DAY, now + 1)
-    assert totals == {"searches": 7, "distinct_queries": 3, "zero_result_searches": 0,
-                      "searches_without_words": 1}
+    assert totals == {
+        "searches": 7,
+        "distinct_queries": 3,
+        "zero_result_searches": 0,
+        "searches_without_words": 1,
+    }
 
 
 def test_ties_go_to_the_most_recent_query(qlog):
@@ -61,12 +92,22 @@ def test_ties_go_to_the_most_recent_query(qlog):
 
 def test_zero_result_report_counts_only_searches_that_found_nothing(qlog):
     now = time.time()
-    for q, n in [("火星签证", 0), ("火星签证", 0), ("人才公寓", 5), ("月球学校", 0), ("人才公寓", 0),
-                 ("人才公寓", 0), ("人才公寓", 0)]:
+    for q, n in [
+        ("火星签证", 0),
+        ("火星签证", 0),
+        ("人才公寓", 5),
+        ("月球学校", 0),
+        ("人才公寓", 0),
+        ("人才公寓", 0),
+        ("人才公寓", 0),
+    ]:
         qlog.record(q, {}, n, 1.0, when=now - 5)
     zero = qlog.top_zero_result(now - DAY, now + 1)
-    assert [(s.norm, s.searches, s.zero) for s in zero] == [("人才公寓", 3, 3), ("火星签证", 2, 2),
-                                                            ("月球学校", 1, 1)]
+    assert [(s.norm, s.searches, s.zero) for s in zero] == [
+        ("人才公寓", 3, 3),
+        ("火星签证", 2, 2),
+        ("月球学校", 1, 1),
+    ]
     top = {s.norm: s for s in qlog.top_queries(now - DAY, now + 1)}
     assert top["人才公寓"].searches == 4 and top["人才公寓"].zero == 3
 
@@ -83,7 +124,9 @@ def test_report_respects_the_period(qlog):
 
 def test_purge_removes_entries_older_than_the_keep_period(qlog):
     now = time.time()
-    qlog.record("recent", {}, 1, 1.0, when=now - 89 * DAY)   # the first write purges; the next do not
+    qlog.record(
+        "recent", {}, 1, 1.0, when=now - 89 * DAY
+    )  # the first write purges; the next do not
     qlog.record("ancient", {}, 1, 1.0, when=now - 200 * DAY)
     qlog.record("old", {}, 1, 1.0, when=now - 91 * DAY)
     assert qlog.purge() == 2
@@ -94,17 +137,27 @@ def test_purge_removes_entries_older_than_the_keep_period(qlog):
 
 def test_writing_purges_expired_entries_now_and_then(qlog):
     now = time.time()
-    qlog._conn().execute("INSERT INTO query_log (at, query, norm, filters, results, took_ms, via)"
-                         " VALUES (?, 'old', 'old', '{}', 1, 1.0, 'api')", (now - 100 * DAY,))
-    qlog.record("fresh", {}, 1, 1.0, when=now)        # the first write of a process purges
+    qlog._conn().execute(
+        "INSERT INTO query_log (at, query, norm, filters, results, took_ms, via)"
+        " VALUES (?, 'old', 'old', '{}', 1, 1.0, 'api')",
+        (now - 100 * DAY,),
+    )
+    qlog.record("fresh", {}, 1, 1.0, when=now)  # the first write of a process purges
     assert [r[0] for r in qlog._conn().execute("SELECT norm FROM query_log")] == ["fresh"]
-    qlog._conn().execute("INSERT INTO query_log (at, query, norm, filters, results, took_ms, via)"
-                         " VALUES (?, 'old', 'old', '{}', 1, 1.0, 'api')", (now - 100 * DAY,))
-    qlog.record("fresh", {}, 1, 1.0)                  # ... and then at most once an hour
-    assert qlog._conn().execute("SELECT COUNT(*) FROM query_log WHERE norm = 'old'").fetchone()[0] == 1
-    qlog._last_purge -= 3601                          # an hour later
+    qlog._conn().execute(
+        "INSERT INTO query_log (at, query, norm, filters, results, took_ms, via)"
+        " VALUES (?, 'old', 'old', '{}', 1, 1.0, 'api')",
+        (now - 100 * DAY,),
+    )
+    qlog.record("fresh", {}, 1, 1.0)  # ... and then at most once an hour
+    assert (
+        qlog._conn().execute("SELECT COUNT(*) FROM query_log WHERE norm = 'old'").fetchone()[0] == 1
+    )
+    qlog._last_purge -= 3601  # an hour later
     qlog.record("fresh", {}, 1, 1.0)
-    assert qlog._conn().execute("SELECT COUNT(*) FROM query_log WHERE norm = 'old'").fetchone()[0] == 0
+    assert (
+        qlog._conn().execute("SELECT COUNT(*) FROM query_log WHERE norm = 'old'").fetchone()[0] == 0
+    )
 
 
 def test_a_locked_database_drops_the_entry_quickly_with_a_warning(qlog, caplog):
@@ -131,22 +184,28 @@ def test_an_unwritable_log_never_raises(tmp_path):
 def test_periods():
     now = time.mktime((2024, 5, 31, 15, 0, 0, 0, 0, -1))
     p = period(7, now=now)
-    assert p.end - p.start == pytest.approx(7 * DAY + 1) and (p.since, p.until) == ("2024-05-24", "2024-05-31")
+    assert p.end - p.start == pytest.approx(7 * DAY + 1) and (p.since, p.until) == (
+        "2024-05-24",
+        "2024-05-31",
+    )
     assert period(None, now=now).label == "last 7 days"
     p = period(None, "2024-05-01", "2024-05-03", now=now)
     assert (p.since, p.until) == ("2024-05-01", "2024-05-03")
-    assert p.end - p.start == pytest.approx(3 * DAY, abs=3600)   # three whole local days
+    assert p.end - p.start == pytest.approx(3 * DAY, abs=3600)  # three whole local days
     assert period(None, "2024-05-30", now=now).until == "2024-05-31"
 
 
-@pytest.mark.parametrize("args,message", [
-    ((0, None, None), "days must be between 1 and"),
-    (("soon", None, None), "days must be a whole number"),
-    ((7, "2024-05-01", None), "either days or since/until"),
-    ((None, "2024-05-03", "2024-05-01"), "since must not be after until"),
-    ((None, "2024-02-30", None), "since must be a date like"),
-    ((None, None, "yesterday"), "until must be a date like"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        ((0, None, None), "days must be between 1 and"),
+        (("soon", None, None), "days must be a whole number"),
+        ((7, "2024-05-01", None), "either days or since/until"),
+        ((None, "2024-05-03", "2024-05-01"), "since must not be after until"),
+        ((None, "2024-02-30", None), "since must be a date like"),
+        ((None, None, "yesterday"), "until must be a date like"),
+    ],
+)
 def test_bad_periods_are_refused_with_a_reason(args, message):
     with pytest.raises(PeriodError, match=message):
         period(*args)

@@ -32,7 +32,14 @@ BIN = Path(sys.executable).parent
 EXE = str(BIN / "policy-index")
 # (query string, checked as page 1 of results): topics with many hits each, an English one, a filtered
 # one and the empty query (everything, newest first).
-QUERIES = ["q=人才公寓", "q=外籍人才", "q=签证&region=huairou", "q=work+permit", "q=子女入学&per_page=5", "q="]
+QUERIES = [
+    "q=人才公寓",
+    "q=外籍人才",
+    "q=签证&region=huairou",
+    "q=work+permit",
+    "q=子女入学&per_page=5",
+    "q=",
+]
 SEARCH_KEYS = {"query", "total", "page", "per_page", "results", "packages", "facets", "suggestion"}
 # Known bug (search_app/search.py, not ours to edit): when a build commits, SearchIndex.searcher()
 # closes a thread's searcher while that thread's request still reads hits from it -> ReaderClosed ->
@@ -68,8 +75,17 @@ class Served:
         with open(self.log, encoding="utf-8", errors="replace") as fh:
             fh.seek(since)
             blocks = fh.read().split("unexpected error on")[1:]
-        return [next((ln for ln in b.splitlines()[1:] if ln and not ln[0].isspace() and not ln.startswith("Traceback")),
-                     "?") for b in blocks]
+        return [
+            next(
+                (
+                    ln
+                    for ln in b.splitlines()[1:]
+                    if ln and not ln[0].isspace() and not ln.startswith("Traceback")
+                ),
+                "?",
+            )
+            for b in blocks
+        ]
 
     def generation(self) -> str:
         status, body = self.get("/healthz")
@@ -93,12 +109,29 @@ def served(sample_data, tmp_path_factory):
     data = tmp_path_factory.mktemp("served") / "data"
     shutil.copytree(sample_data.root, data, ignore=shutil.ignore_patterns("index.lock"))
     port = _free_port()
-    env = {**os.environ, "POLICY_INDEX_DATA": str(data), "POLICY_INDEX_BIND": f"127.0.0.1:{port}",
-           "POLICY_INDEX_API_RATE_LIMIT": "1000000 per minute", "POLICY_INDEX_LOG_LEVEL": "warning"}
+    env = {
+        **os.environ,
+        "POLICY_INDEX_DATA": str(data),
+        "POLICY_INDEX_BIND": f"127.0.0.1:{port}",
+        "POLICY_INDEX_API_RATE_LIMIT": "1000000 per minute",
+        "POLICY_INDEX_LOG_LEVEL": "warning",
+    }
     log = data.parent / "gunicorn.log"
     with open(log, "w") as fh:
-        proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null",
-                                 "search_app.wsgi:app"], cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "-c",
+                "gunicorn.conf.py",
+                "--access-logfile",
+                "/dev/null",
+                "search_app.wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+        )
     srv = Served(f"http://127.0.0.1:{port}", data, proc, log)
     try:
         deadline = time.monotonic() + 90
@@ -125,7 +158,7 @@ class Hammer:
 
     served: Served
     baseline: dict[str, int]
-    threads: int = 3   # with the build and gunicorn's two workers, enough to load two cores
+    threads: int = 3  # with the build and gunicorn's two workers, enough to load two cores
     failures: list[str] = field(default_factory=list)
     done: int = 0
 
@@ -133,7 +166,9 @@ class Hammer:
         self._mark = self.served.log_mark()
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._workers = [threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(self.threads)]
+        self._workers = [
+            threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(self.threads)
+        ]
 
     def _check(self, qs: str) -> str | None:
         try:
@@ -184,8 +219,13 @@ def _baseline(served: Served) -> dict[str, int]:
 
 
 def _index(served: Served, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([EXE, "index", *args, "--data", str(served.data)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=180)
+    return subprocess.run(
+        [EXE, "index", *args, "--data", str(served.data)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def test_full_rebuild_under_load_never_fails_a_search(served):
@@ -200,15 +240,24 @@ def test_full_rebuild_under_load_never_fails_a_search(served):
     assert hammer.done >= 20, hammer.done
     after = served.generation()
     assert after != before and after in out.stdout
-    assert {qs: served.search(qs)["total"] for qs in QUERIES} == baseline  # same store, same answers
+    assert {
+        qs: served.search(qs)["total"] for qs in QUERIES
+    } == baseline  # same store, same answers
 
 
 def test_incremental_update_under_load_is_searchable_within_seconds(served):
     baseline = _baseline(served)
     word = "雪豹"
     assert served.search(f"q={word}")["total"] == 0
-    new = [make_doc(9000 + i, title=f"雪豹栖息地人才安居政策第{i}号", text=f"第一条　雪豹保护区第{i}批人才安居措施。"
-                    f"{'具体办法另行规定。' * i}", doc_number=f"京雪发〔2024〕{i + 1}号") for i in range(5)]
+    new = [
+        make_doc(
+            9000 + i,
+            title=f"雪豹栖息地人才安居政策第{i}号",
+            text=f"第一条　雪豹保护区第{i}批人才安居措施。{'具体办法另行规定。' * i}",
+            doc_number=f"京雪发〔2024〕{i + 1}号",
+        )
+        for i in range(5)
+    ]
     with Hammer(served, baseline) as hammer:
         time.sleep(0.3)
         with DocumentStore(served.data / "documents.sqlite3") as store:
@@ -223,7 +272,9 @@ def test_incremental_update_under_load_is_searchable_within_seconds(served):
                 break
             time.sleep(0.1)
         visible_after = time.monotonic() - committed
-    assert out.returncode == 0 and "incremental index build: 5 documents written" in out.stdout, out.stdout + out.stderr
+    assert out.returncode == 0 and "incremental index build: 5 documents written" in out.stdout, (
+        out.stdout + out.stderr
+    )
     assert found == len(new) and visible_after < 5, (found, visible_after)
     assert not hammer.problems(), hammer.problems()[:5]
     assert served.search("q=")["total"] == baseline["q="] + len(new)
@@ -235,12 +286,18 @@ def test_killed_full_build_leaves_the_served_index_alone_and_recovers(served):
     pages = {qs: [r["id"] for r in served.search(qs)["results"]] for qs in QUERIES}
     before = served.generation()
     with Hammer(served, baseline) as hammer:
-        proc = subprocess.Popen([EXE, "index", "--full", "--data", str(served.data)], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [EXE, "index", "--full", "--data", str(served.data)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline, partial = time.monotonic() + 60, None
         while partial is None and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
-            partial = next((g for g in index_root.glob("gen-*") if g.name > before and any(g.iterdir())), None)
+            partial = next(
+                (g for g in index_root.glob("gen-*") if g.name > before and any(g.iterdir())), None
+            )
         time.sleep(0.5)  # well into writing the new generation
         still_running = proc.poll() is None
         os.kill(proc.pid, signal.SIGKILL)
@@ -263,6 +320,7 @@ def test_killed_full_build_leaves_the_served_index_alone_and_recovers(served):
 
 
 # ---- a damaged document store ---------------------------------------------------------------
+
 
 def _store_copy(served: Served, dest: Path) -> Path:
     dest.mkdir(parents=True)
@@ -289,17 +347,24 @@ def _scribbled(path: Path) -> None:
         fh.write(random.Random(2).randbytes(min(40_000, size // 3)))
 
 
-@pytest.mark.parametrize("damage", [_garbage, _truncated, _scribbled], ids=["garbage", "truncated", "scribbled"])
+@pytest.mark.parametrize(
+    "damage", [_garbage, _truncated, _scribbled], ids=["garbage", "truncated", "scribbled"]
+)
 def test_damaged_store_is_reported_with_the_commands_that_rebuild_it(served, tmp_path, damage):
     data = tmp_path / "data"
     store = _store_copy(served, data)
     damage(store)
     for args in (["index", "--full"], ["index"], ["dump"]):
-        proc = subprocess.run([EXE, *args, "--data", str(data)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [EXE, *args, "--data", str(data)], cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
         err = proc.stderr.strip()
         assert proc.returncode == 1, (args, proc.stdout[-500:], err)
         assert "Traceback" not in err and len(err.splitlines()) == 1, err
         assert str(store) in err and "damaged" in err, err
-        assert f"policy-index crawl --data {data}" in err and f"policy-index index --full --data {data}" in err
+        assert (
+            f"policy-index crawl --data {data}" in err
+            and f"policy-index index --full --data {data}" in err
+        )
     # A build that failed on the store leaves no half-written generation behind.
     assert not list((data / "index").glob("gen-*"))

@@ -10,10 +10,19 @@ from search_app.search import SearchIndex
 
 def test_scores_equal_whoosh_bm25f_in_every_segment(sample_data):
     ix = open_index(sample_data.index_root)
-    queries = [Or([Term("title", "人才"), Term("body", "公寓"), Term("body_en", "visa"), Term("agency", "北京市")]),
-               Or([Term("body", "子女"), Term("title_en", "school"), Term("summary_en", "permit")])]
+    queries = [
+        Or(
+            [
+                Term("title", "人才"),
+                Term("body", "公寓"),
+                Term("body_en", "visa"),
+                Term("agency", "北京市"),
+            ]
+        ),
+        Or([Term("body", "子女"), Term("title_en", "school"), Term("summary_en", "permit")]),
+    ]
     with ix.searcher() as plain, ix.searcher(weighting=Weighting()) as ours:
-        assert len(ours.leaf_searchers()) > 1   # documents numbered per segment, lengths too
+        assert len(ours.leaf_searchers()) > 1  # documents numbered per segment, lengths too
         for q in queries:
             expected = [(h.docnum, h.score) for h in plain.search(q, limit=None)]
             got = [(h.docnum, h.score) for h in ours.search(q, limit=None)]

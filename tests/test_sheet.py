@@ -28,11 +28,21 @@ def docs(sample_app):
         return [x for x in d.links if x["rel"] == rel]
 
     return {
-        "superseded": next(d for d in all_docs if d.status == "expired" and linked(d, "replaced_by")),
+        "superseded": next(
+            d for d in all_docs if d.status == "expired" and linked(d, "replaced_by")
+        ),
         "with_english": next(d for d in all_docs if d.lang == "zh" and d.summary_en and d.title_en),
-        "no_english": next(d for d in all_docs if d.lang == "zh" and not d.summary_en and not d.title_en
-                           and not linked(d, "translation")),
-        "translation": next(d for d in all_docs if d.kind == "translation" and linked(d, "original")),
+        "no_english": next(
+            d
+            for d in all_docs
+            if d.lang == "zh"
+            and not d.summary_en
+            and not d.title_en
+            and not linked(d, "translation")
+        ),
+        "translation": next(
+            d for d in all_docs if d.kind == "translation" and linked(d, "original")
+        ),
         "all": all_docs,
         "by_id": by_id,
     }
@@ -51,7 +61,7 @@ def test_sheet_lists_each_policy_with_a_citation(client, docs):
         assert f'id="entry-{d.id}"' in html
         for value in (d.title, d.doc_number, d.agency, d.publish_date, d.url):
             assert value and value in html
-    assert html.index(f"entry-{a.id}") < html.index(f"entry-{b.id}")   # the order chosen
+    assert html.index(f"entry-{a.id}") < html.index(f"entry-{b.id}")  # the order chosen
     for label in ("标题", "发文字号", "发文机关", "发布日期", "原文链接", "中文摘要", "英文摘要"):
         assert label in html
     assert str(escape(b.summary_en)) in html and str(escape(b.title_en)) in html
@@ -75,8 +85,11 @@ def test_english_summary_missing_is_said_not_hidden(client, docs):
 
 def test_an_english_translation_brings_its_chinese_original(client, docs):
     d = docs["translation"]
-    original = docs["by_id"][PolicyDocument(url=[x for x in d.links if x["rel"] == "original"][0]["url"],
-                                            title="", text="").id]
+    original = docs["by_id"][
+        PolicyDocument(
+            url=[x for x in d.links if x["rel"] == "original"][0]["url"], title="", text=""
+        ).id
+    ]
     txt = client.get(_sheet_url(d.id, path="/sheet.txt", lang=None)).get_data(as_text=True)
     assert f"1. {original.title}" in txt and d.title in txt
     assert "摘要: 暂无中文摘要" not in txt
@@ -88,11 +101,20 @@ def test_plain_text_is_the_same_in_the_page_and_at_sheet_txt(client, docs):
     assert r.status_code == 200 and r.content_type == "text/plain; charset=utf-8"
     text = r.get_data(as_text=True)
     html = client.get(_sheet_url(*ids)).get_data(as_text=True)
-    area = unescape(re.search(r'<textarea id="sheet-text"[^>]*>(.*?)</textarea>', html, re.S).group(1))
+    area = unescape(
+        re.search(r'<textarea id="sheet-text"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    )
     assert area.strip() == text.strip()
     assert text.startswith("政策答复单 / Policy answer sheet\n")
-    for label in ("发文字号 Document No.:", "发文机关 Issuing agency:", "发布日期 Date published:",
-                  "有效性 Status:", "原文 Source:", "Replaced by:", "12345"):
+    for label in (
+        "发文字号 Document No.:",
+        "发文机关 Issuing agency:",
+        "发布日期 Date published:",
+        "有效性 Status:",
+        "原文 Source:",
+        "Replaced by:",
+        "12345",
+    ):
         assert label in text
     assert f"http://localhost/policies/{ids[0]}" in text
 
@@ -107,14 +129,18 @@ def test_the_sheet_escapes_what_it_shows(client, docs):
 
 
 def test_too_many_ids_get_a_clear_400(client, docs):
-    ids = [d.id for d in docs["all"][:sheet_mod.MAX_IDS + 1]]
+    ids = [d.id for d in docs["all"][: sheet_mod.MAX_IDS + 1]]
     r = client.get(_sheet_url(*ids, lang="en"))
     assert r.status_code == 400 and r.mimetype == "text/html"
     assert f"at most {sheet_mod.MAX_IDS}" in r.get_data(as_text=True)
     r = client.get(_sheet_url(*ids))
     assert r.status_code == 400 and f"最多收录 {sheet_mod.MAX_IDS} 件" in r.get_data(as_text=True)
     r = client.get(_sheet_url(*ids, path="/sheet.txt", lang="en"))
-    assert r.status_code == 400 and r.mimetype == "text/plain" and "at most" in r.get_data(as_text=True)
+    assert (
+        r.status_code == 400
+        and r.mimetype == "text/plain"
+        and "at most" in r.get_data(as_text=True)
+    )
     # the same id many times is one policy
     r = client.get(_sheet_url(*[ids[0]] * 30))
     assert r.status_code == 200 and r.get_data(as_text=True).count('class="sheet-entry"') == 1
@@ -142,10 +168,15 @@ def test_an_empty_sheet_explains_itself(client):
 def test_results_and_packages_have_sheet_checkboxes_in_a_get_form(client):
     for url in ("/search?q=人才公寓&lang=zh", "/packages/huairou/livable?lang=zh"):
         html = client.get(url).get_data(as_text=True)
-        form = re.search(r'<form id="sheet-form" class="sheet-form" action="/sheet" method="get">(.*?)</form>',
-                         html, re.S)
+        form = re.search(
+            r'<form id="sheet-form" class="sheet-form" action="/sheet" method="get">(.*?)</form>',
+            html,
+            re.S,
+        )
         assert form, url
-        boxes = re.findall(r'<input type="checkbox" name="id" value="([0-9a-f]{16})">', form.group(1))
+        boxes = re.findall(
+            r'<input type="checkbox" name="id" value="([0-9a-f]{16})">', form.group(1)
+        )
         assert len(boxes) >= 3 and "加入答复单" in form.group(1)
     # ticking two boxes and submitting is a plain GET
     assert client.get(f"/sheet?id={boxes[0]}&id={boxes[1]}").status_code == 200
@@ -160,19 +191,33 @@ def test_language_switch_keeps_every_chosen_id(client, docs):
 
 def test_print_stylesheet_hides_navigation_and_forms():
     css = (ROOT / "search_app/static/style.css").read_text()
-    prints = css[css.index("@media print"):]
+    prints = css[css.index("@media print") :]
     for selector in (".site-header", ".site-footer", ".no-print", ".search-form", ".pick"):
-        assert selector in prints[:prints.index("}")]
+        assert selector in prints[: prints.index("}")]
 
 
-@pytest.mark.parametrize(("text", "lead"), [
-    ("各省、自治区、直辖市人民政府：\n为做好外籍人才服务，现通知如下。\n一、总体要求\n坚持以人为本。",
-     "为做好外籍人才服务，现通知如下。坚持以人为本。"),
-    ("第一条 为规范人才公寓配租管理，制定本办法。第二条 本办法适用于本区。", "为规范人才公寓配租管理，制定本办法。第二条 本办法适用于本区。"),
-    ("本文件已废止，现行文件：《某某办法》\n为落实有关要求，制定本方案。", "为落实有关要求，制定本方案。"),
-    ("China does not recognise international driving permits. You need a Chinese licence. " * 4,
-     "China does not recognise international driving permits. You need a Chinese licence."),
-])
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        (
+            "各省、自治区、直辖市人民政府：\n为做好外籍人才服务，现通知如下。\n一、总体要求\n坚持以人为本。",
+            "为做好外籍人才服务，现通知如下。坚持以人为本。",
+        ),
+        (
+            "第一条 为规范人才公寓配租管理，制定本办法。第二条 本办法适用于本区。",
+            "为规范人才公寓配租管理，制定本办法。第二条 本办法适用于本区。",
+        ),
+        (
+            "本文件已废止，现行文件：《某某办法》\n为落实有关要求，制定本方案。",
+            "为落实有关要求，制定本方案。",
+        ),
+        (
+            "China does not recognise international driving permits. You need a Chinese licence. "
+            * 4,
+            "China does not recognise international driving permits. You need a Chinese licence.",
+        ),
+    ],
+)
 def test_lead_takes_the_opening_sentences(text, lead):
     assert sheet_mod.lead(text, limit=90).startswith(lead)
     assert len(sheet_mod.lead(text * 10)) <= sheet_mod.SUMMARY_CHARS + 20
