@@ -9,32 +9,16 @@ from pathlib import Path
 
 import yaml
 
-REGIONS = (
-    "wangjing",
-    "zgc",
-    "future-science-city",
-    "new-shougang",
-    "tongzhou",
-    "shunyi",
-    "huairou",
-    "bda",
-    "beijing",
-    "national",
-)
-SCENARIOS = (
-    "livable",
-    "neighbourhood",
-    "education",
-    "innovation",
-    "health",
-    "transport",
-    "green",
-    "services",
-    "governance",
-)
+from indexer import taxonomy
+from indexer.model import KINDS
+from indexer.text import CJK
+
+# The slugs come from the taxonomy and the model: one definition each.
+_TAX = taxonomy.get()
+REGIONS = tuple(_TAX.regions)
+SCENARIOS = tuple(_TAX.scenarios)
 TEMPLATES = ("gov-library", "bj-list", "bureau-gbk", "news", "en-guide", "guide")
-KINDS = ("policy", "interpretation", "guide", "translation")
-DOC_NUMBER_RE = re.compile(r"^[\u4e00-\u9fff]{1,12}〔(19|20)\d\d〕\d{1,4}号$")
+DOC_NUMBER_RE = re.compile(rf"^[{CJK}]{{1,12}}〔(19|20)\d\d〕\d{{1,4}}号$")
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REQUIRED = (
     "slug",

@@ -1,4 +1,5 @@
-"""The search evaluation harness: judged queries -> nDCG@10, MRR and Recall@10 per kind (no Flask)."""
+"""The search evaluation harness: judged queries -> nDCG@10, MRR and Recall@10 per kind
+(no Flask)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ from pathlib import Path
 import yaml
 
 from indexer import settings
-from indexer.documents import doc_id
-
-from .query import parse_params
-from .search import SearchService
+from indexer.model import doc_id
+from search_app.query import parse_params
+from search_app.search import SearchService
 
 JUDGMENTS = settings.POLICIES_DIR / "eval" / "judgments.yaml"
 K = 10
@@ -107,7 +107,8 @@ def table(stats: dict[str, dict[str, float]]) -> str:
     ]
     for kind, s in stats.items():
         lines.append(
-            f"| {kind} | {s['queries']} | {s['ndcg@10']:.3f} | {s['mrr']:.3f} | {s['recall@10']:.3f} | "
+            f"| {kind} | {s['queries']} | {s['ndcg@10']:.3f} | {s['mrr']:.3f} | "
+            f"{s['recall@10']:.3f} | "
             f"{s['zero_results']:.1%} | {s['duplicates']} |"
         )
     return "\n".join(lines)

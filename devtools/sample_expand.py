@@ -1,4 +1,5 @@
-"""Grow the sample corpus deterministically to N documents from its own sentences (for benchmarks)."""
+"""Grow the sample corpus deterministically to N documents from its own sentences
+(for benchmarks)."""
 
 from __future__ import annotations
 

@@ -8,8 +8,9 @@ import shutil
 from html import escape
 from pathlib import Path
 
+from indexer.fields import clean_agency, normalize_doc_number
+
 from .corpus_src import SampleDoc, load_sources
-from .fields import clean_agency, normalize_doc_number
 
 PAGE_SIZE = 20
 GROUP_SITES = {
@@ -137,7 +138,10 @@ class Site:
                 f'<p class="original">{label}: <a href="{self.href(o.slug)}">'
                 f"{escape(o.title)}</a></p>"
             )
-        return f'<p class="original">相关文件：<a href="{self.href(o.slug)}">《{escape(o.title)}》</a></p>'
+        return (
+            f'<p class="original">相关文件：<a href="{self.href(o.slug)}">'
+            f"《{escape(o.title)}》</a></p>"
+        )
 
     def english(self, d: SampleDoc) -> str:
         parts = []
@@ -228,7 +232,8 @@ class Site:
         mobile = "".join(f"<li>{k}{escape(v)}</li>" for k, v in rows)
         return (
             self._head(f"{d.title}_{channel}_{site}", meta)
-            + f'<body>\n<div class="header"><a href="../index.html">首页</a> | 政策 | 政策文件库</div>\n'
+            + '<body>\n<div class="header"><a href="../index.html">首页</a> | 政策 | '
+            "政策文件库</div>\n"
             f'<div class="sample-mark">样例文件（演示用，非官方发布） Sample document</div>\n'
             f'<div class="policyLibraryOverview_header">{table}{self.english(d)}</div>\n'
             f'<ul class="mobile_overview">{mobile}</ul>\n'
@@ -259,15 +264,18 @@ class Site:
         )
         return (
             self._head(f"{d.title}_{channel}_{site}")
-            + f'<body>\n<div class="header"><a href="../index.html">首页</a> &gt; 政务公开 &gt; 政策文件</div>\n'
+            + '<body>\n<div class="header"><a href="../index.html">首页</a> &gt; '
+            "政务公开 &gt; 政策文件</div>\n"
             f'<div class="sample-mark">样例文件（演示用，非官方发布） Sample document</div>\n'
             f'<div class="container"><div class="doc-info"><ol>{lis}</ol>{self.english(d)}</div>\n'
             f'<div class="article"><h1 class="title">{escape(d.title)}</h1>\n'
-            f'<div id="mainText" class="view TRS_UEDITOR">\n{self.expired_notice(d)}{_paras(d.body)}\n'
+            f'<div id="mainText" class="view TRS_UEDITOR">\n'
+            f"{self.expired_notice(d)}{_paras(d.body)}\n"
             f"</div></div>\n{self.related(d)}</div>\n"
             f'<div class="share-bar">分享到：微信 微博</div>\n'
             f'<div class="print-bar"><a href="#">打印</a> <a href="#">关闭</a></div>\n'
-            f'<div class="footer">主办：{escape(site.split("_")[-1])}　网站标识码：1100000088　京公网安备 11010502000000号</div>\n'
+            f'<div class="footer">主办：{escape(site.split("_")[-1])}　'
+            "网站标识码：1100000088　京公网安备 11010502000000号</div>\n"
             f"</body>\n</html>\n"
         )
 
@@ -275,20 +283,26 @@ class Site:
         site, _ = GROUP_SITES[d.group]
         dn = f'<p align="center">{escape(display_doc_number(d))}</p>' if d.doc_number else ""
         sig = (
-            f'<p align="right">{escape(d.agency)}</p><p align="right">{_cn_date(d.written_date)}</p>'
+            f'<p align="right">{escape(d.agency)}</p>'
+            f'<p align="right">{_cn_date(d.written_date)}</p>'
             if d.kind == "policy"
             else ""
         )
         return (
             self._head(d.title, charset="gb2312")
-            + f'<body>\n<table width="980" border="0" align="center" cellpadding="0" cellspacing="0">\n'
+            + '<body>\n<table width="980" border="0" align="center" '
+            'cellpadding="0" cellspacing="0">\n'
             f'<tr><td class="top">{escape(site)} 政务信息</td></tr>\n'
-            f'<tr><td class="position">当前位置：<a href="../index.html">首页</a> &gt; 通知公告</td></tr>\n'
+            '<tr><td class="position">当前位置：<a href="../index.html">首页</a> &gt; '
+            "通知公告</td></tr>\n"
             f'<tr><td class="sample-mark">样例文件（演示用，非官方发布）</td></tr>\n'
             f'<tr><td class="biaoti" align="center"><b>{escape(d.title)}</b></td></tr>\n'
-            f'<tr><td class="time" align="center">发布时间：{_date(d.publish_date, d.slug, "p")}&nbsp;&nbsp;'
-            f"来源：{escape(d.agency)}&nbsp;&nbsp;浏览次数：{100 + _pick(d.slug, 'v', 900)}</td></tr>\n"
-            f'<tr><td class="zhengwen" id="zoom">\n{self.expired_notice(d)}{dn}{_paras(d.body)}\n{sig}</td></tr>\n'
+            '<tr><td class="time" align="center">'
+            f"发布时间：{_date(d.publish_date, d.slug, 'p')}&nbsp;&nbsp;"
+            f"来源：{escape(d.agency)}&nbsp;&nbsp;"
+            f"浏览次数：{100 + _pick(d.slug, 'v', 900)}</td></tr>\n"
+            '<tr><td class="zhengwen" id="zoom">\n'
+            f"{self.expired_notice(d)}{dn}{_paras(d.body)}\n{sig}</td></tr>\n"
             f"<tr><td>{self.related(d)}</td></tr>\n"
             f'<tr><td class="bottom">【<a href="javascript:window.print()">打印本页</a>】'
             f'【<a href="javascript:window.close()">关闭窗口</a>】</td></tr>\n'
@@ -310,26 +324,32 @@ class Site:
             f'<div class="sample-mark">样例文件（演示用，非官方发布） Sample document</div>\n'
             f'<div class="news"><h1>{escape(d.title)}</h1>\n'
             f'<div class="info"><span>来源：{escape(source)}</span> '
-            f"<span>发布时间：{d.publish_date.isoformat()} 10:{_pick(d.slug, 'min', 50) + 10}</span> "
+            f"<span>发布时间：{d.publish_date.isoformat()} "
+            f"10:{_pick(d.slug, 'min', 50) + 10}</span> "
             f"<span>字号：大 中 小</span></div>\n"
             f'<div class="share">分享到：微信 微博 QQ空间</div>\n'
-            f'<div class="article-content">\n<div class="TRS_Editor">{self.expired_notice(d)}{body}</div>\n'
+            '<div class="article-content">\n'
+            f'<div class="TRS_Editor">{self.expired_notice(d)}{body}</div>\n'
             f'<div class="TRS_Editor print-copy">{body}</div>\n{self.original(d)}\n'
-            f'<p class="editor">责任编辑：{"张王李赵刘"[_pick(d.slug, "ed", 5)]}编辑</p>\n</div>\n</div>\n'
+            f'<p class="editor">责任编辑：{"张王李赵刘"[_pick(d.slug, "ed", 5)]}编辑</p>\n'
+            "</div>\n</div>\n"
             f'<div class="footer">版权所有 {escape(site)}</div>\n</body>\n</html>\n'
         )
 
     def _t_en_guide(self, d: SampleDoc) -> str:
         return (
             self._head(f"{d.title} | Beijing International", lang="en")
-            + f'<body>\n<div class="header"><a href="../index.html">Home</a> &gt; Policies &gt; Guides</div>\n'
-            f'<div class="sample-mark">Sample document (for demonstration; not an official release)</div>\n'
+            + '<body>\n<div class="header"><a href="../index.html">Home</a> &gt; '
+            "Policies &gt; Guides</div>\n"
+            '<div class="sample-mark">'
+            "Sample document (for demonstration; not an official release)</div>\n"
             f'<div class="article"><h1>{escape(d.title)}</h1>\n'
             f'<div class="info"><span>Source: {escape(d.agency)}</span> | '
             f"<span>Updated: {_en_date(d.publish_date)}</span></div>\n"
             f'<div class="content">\n{self.expired_notice(d)}{_paras(d.body)}\n</div>\n'
             f"{self.original(d)}</div>\n{self.related(d)}\n"
-            f'<div class="footer">Copyright Beijing Municipal Government. All rights reserved.</div>\n'
+            '<div class="footer">'
+            "Copyright Beijing Municipal Government. All rights reserved.</div>\n"
             f"</body>\n</html>\n"
         )
 
@@ -398,8 +418,10 @@ def render_site(src: Path, out: Path) -> dict:
         f'<li><a href="{g}/index.html">{escape(" ".join(GROUP_SITES[g]))}</a></li>' for g in groups
     )
     (out / "index.html").write_text(
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>样例政策站点</title></head>'
-        f"<body><h1>policy-index 样例政策站点 Sample policy sites</h1><ul>{links}</ul></body></html>\n",
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        "<title>样例政策站点</title></head>"
+        "<body><h1>policy-index 样例政策站点 Sample policy sites</h1>"
+        f"<ul>{links}</ul></body></html>\n",
         encoding="utf-8",
     )
     (out / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")

@@ -24,6 +24,7 @@ from whoosh.analysis import (
 )
 
 from . import settings
+from .text import CJK, is_cjk
 
 DEFAULT_USER_DICT = str(settings.POLICIES_DIR / "dict" / "userdict.txt")
 
@@ -71,10 +72,6 @@ def warm(dict_path: str | None = DEFAULT_USER_DICT) -> None:
     """Load jieba and OpenCC now (before forking workers) rather than on the first request."""
     jieba_tokenizer(dict_path)
     fold("預熱")
-
-
-def _is_cjk(word: str) -> bool:
-    return all("\u4e00" <= c <= "\u9fff" for c in word)
 
 
 class ChineseTokenizer(Tokenizer):
@@ -157,7 +154,7 @@ def _subwords(word: str, freq: dict) -> tuple[tuple[int, str], ...]:
     if found is None:
         found = ()
         n = len(word)
-        if _is_cjk(word):
+        if is_cjk(word):
             found = tuple(
                 (i, word[i : i + size])
                 for size in range(2, min(n, 5))
@@ -181,7 +178,8 @@ def english_analyzer() -> Analyzer:
 
 class CjkBigramTokenizer(Tokenizer):
     """Overlapping character pairs of each run of Chinese characters: the fallback that finds a
-    long compound when the query splits it differently from the document (外籍人才服务站 / 人才服务)."""
+    long compound when the query splits it differently from the document
+    (外籍人才服务站 / 人才服务)."""
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CjkBigramTokenizer)
@@ -223,7 +221,7 @@ class CjkBigramTokenizer(Tokenizer):
             pos += 1  # a gap between runs: pairs never span punctuation
 
 
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+_CJK_RUN = re.compile(f"[{CJK}]{{2,}}")
 
 
 def bigram_analyzer() -> Analyzer:

@@ -1,4 +1,5 @@
-"""Attachment bytes -> text: PDF (pypdf) and DOCX (python-docx), within size and page bounds (pure)."""
+"""Attachment bytes -> text: PDF (pypdf) and DOCX (python-docx),
+within size and page bounds (pure)."""
 
 from __future__ import annotations
 

@@ -1,25 +1,22 @@
-"""Index builds: a full rebuild into a new generation then an atomic swap, or an incremental update."""
+"""Index builds: a full rebuild into a new generation then an atomic swap,
+or an incremental update."""
 
 from __future__ import annotations
 
 import ctypes
 import fcntl
 import logging
-import marshal
 import os
 import shutil
 import signal
-import struct
 import time
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 
-from whoosh import index, writing
+from whoosh import index
 
-from .dedupe import canonical_rank, collapse
-from .documents import DocumentStore
+from . import links
 from .schema import (
     IndexDamaged,
     build_schema,
@@ -28,9 +25,13 @@ from .schema import (
     set_current,
     to_fields,
 )
+from .store import DocumentStore
+from .whoosh_compat import marshal_posting_runs
 
 log = logging.getLogger(__name__)
 SEQ_FILE = "store-seq"
+# Sub-writers of a full build: one per core, at most two (a third gained nothing on the measured
+# machines: the serial commit of each segment dominates; docs/PERFORMANCE.md).
 BUILD_PROCS = min(2, os.cpu_count() or 1)
 
 
@@ -54,6 +55,7 @@ class BuildReport:
 
 
 _held_locks: list = []  # writer-lock files this process holds
+_fork_hook: list[bool] = []  # registered once, when this process first takes the lock
 
 
 def _after_fork_in_child() -> None:
@@ -69,53 +71,10 @@ def _after_fork_in_child() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-class MarshalPostingPool(writing.PostingPool):
-    """Whoosh's posting pool with cheaper sorted runs. When a writer's postings outgrow `limitmb`,
-    Whoosh sorts them and writes a run to disk with one `pickle.dump` per posting, then reads every
-    posting back with one `pickle.load` to merge the runs: a third of a 10k-document build. Here a
-    run is written as blocks of postings, one `marshal` call per block (postings are tuples of
-    str, bytes, int, float and bytes or None, which marshal keeps exactly)."""
-
-    BLOCK = 16384
-    _HEAD = struct.Struct("<I")
-
-    def add(self, item: tuple) -> None:
-        # Whoosh's size estimate for a posting, without its per-posting type assertions.
-        self.fieldnames.add(item[0])
-        self.currentsize += 150 + len(item[0]) + 2 * len(item[1]) + len(item[4] or b"")
-        if self.currentsize > self.limit:
-            self.save()
-        self.current.append(item)
-
-    def _write_run(self, f, items) -> None:
-        it = iter(items)
-        while block := list(islice(it, self.BLOCK)):
-            data = marshal.dumps(block)
-            f.write(self._HEAD.pack(len(data)))
-            f.write(data)
-        f.close()
-
-    def _read_run(self, path: str):
-        f = self._open_run(path)
-        try:
-            while head := f.read(self._HEAD.size):
-                yield from marshal.loads(f.read(self._HEAD.unpack(head)[0]))
-        finally:
-            f.close()
-            self._remove_run(path)
-
-
-# Whoosh (pinned at 3.54.0 in setup.cfg) names PostingPool directly in SegmentWriter.__init__, the
-# writer its sub-writer processes create as well: replacing the name is the one way in.
-writing.PostingPool = MarshalPostingPool
-
-
 @contextmanager
 def build_lock(lock_path: Path, wait: float = 0.0):
-    """Hold the one writer lock of a data folder; IndexBusy when it stays taken past wait seconds."""
+    """Hold the one writer lock of a data folder; IndexBusy when it stays taken past
+    wait seconds."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a+") as fh:
         deadline = time.monotonic() + wait
@@ -129,6 +88,9 @@ def build_lock(lock_path: Path, wait: float = 0.0):
                         f"another `policy-index index` is running (lock {lock_path})"
                     ) from None
                 time.sleep(0.2)
+        if not _fork_hook:
+            os.register_at_fork(after_in_child=_after_fork_in_child)
+            _fork_hook.append(True)
         _held_locks.append(fh)
         try:
             yield
@@ -163,8 +125,10 @@ def _new_generation(index_root: Path) -> Path:
 
 
 def full_build(store: DocumentStore, index_root: Path) -> BuildReport:
-    """Write every stored document into a fresh generation, then swap readers over to it."""
+    """Write every stored document into a fresh generation, then swap readers over to it. A copy
+    of a policy published on another page is left out: its canonical lists it (links.py)."""
     started = time.perf_counter()
+    store.verify()  # a damaged row stops the build here, before sub-writer processes start
     seq = store.max_seq()
     previous = current_generation(index_root)
     gen = _new_generation(index_root)
@@ -172,22 +136,16 @@ def full_build(store: DocumentStore, index_root: Path) -> BuildReport:
     n = 0
     try:
         ix = index.create_in(str(gen), build_schema())
-        canonical = collapse(store.iter_documents())  # one pass over fingerprints only
-        # One sub-writer per core, each writing its own segment (no merge at commit): analysis and
-        # posting writes run in parallel (see docs/PERFORMANCE.md).
-        writer = (
-            ix.writer(procs=BUILD_PROCS, multisegment=True, limitmb=256)
-            if BUILD_PROCS > 1
-            else ix.writer(limitmb=256)
-        )
-        for doc in store.iter_documents():
-            if doc.id not in canonical:
-                continue  # a copy of a policy published elsewhere: indexed as its canonical's alternate
-            doc.alternate_urls = canonical[doc.id]
-            doc.related_numbers = store.related_numbers(doc)
-            writer.add_document(**to_fields(doc))
-            n += 1
-        writer.commit()
+        with marshal_posting_runs():
+            # Each sub-writer writes its own segment (no merge at commit): analysis and posting
+            # writes run on every core (docs/PERFORMANCE.md).
+            writer = ix.writer(procs=BUILD_PROCS, multisegment=True, limitmb=256) \
+                if BUILD_PROCS > 1 else ix.writer(limitmb=256)  # fmt: skip
+            for doc in store.iter_documents():
+                if doc.copy_of is None:
+                    writer.add_document(**to_fields(doc))
+                    n += 1
+            writer.commit()
     except BaseException:
         if writer is not None:
             writer.cancel()
@@ -214,28 +172,20 @@ def incremental_build(store: DocumentStore, index_root: Path) -> BuildReport:
         except IndexDamaged as exc:
             log.warning("%s; rebuilding from the document store", exc)
             return full_build(store, index_root)
-        writer = ix.writer(limitmb=128)
-        try:
-            for _, doc_id, doc in changes:
-                if doc is None:
-                    writer.delete_by_term("id", doc_id)
-                    report.deleted += 1
-                    continue
-                # Copies found by 发文字号 or identical text join their canonical; near copies that
-                # differ by a paragraph are merged by the next full build.
-                group = [doc, *(d for d in store.copies_of(doc) if d.id != doc.id)]
-                group.sort(key=canonical_rank)
-                head = group[0]
-                head.alternate_urls = sorted(d.url for d in group[1:])
-                head.related_numbers = store.related_numbers(head)
-                writer.update_document(**to_fields(head))
-                for d in group[1:]:
-                    writer.delete_by_term("id", d.id)
-                report.added += 1
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
+        with marshal_posting_runs():
+            writer = ix.writer(limitmb=128)
+            try:
+                for _, doc_id, doc in changes:
+                    if doc is None or doc.copy_of is not None:  # gone, or now a copy
+                        writer.delete_by_term("id", doc_id)
+                        report.deleted += 1
+                        continue
+                    writer.update_document(**to_fields(doc))
+                    report.added += 1
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
         _write_seq(gen, changes[-1][0])
     report.seconds = time.perf_counter() - started
     return report
@@ -244,8 +194,10 @@ def incremental_build(store: DocumentStore, index_root: Path) -> BuildReport:
 def build(
     store: DocumentStore, index_root: Path, lock_path: Path, full: bool = False, wait: float = 0.0
 ) -> BuildReport:
-    """Build or update the index under the writer lock."""
+    """Build or update the index under the writer lock, links between documents resolved first
+    (so the index, `dump` and every page show the same relations)."""
     with build_lock(lock_path, wait):
+        links.resolve(store)
         if full:
             return full_build(store, index_root)
         return incremental_build(store, index_root)

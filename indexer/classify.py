@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from .documents import PolicyDocument
+from .model import PolicyDocument
 from .taxonomy import Taxonomy
 
 MAX_SCENARIOS = 3
+# A community named this often in a body is where the document applies (a passing mention of a
+# district, in a list of districts, is once or twice).
+REGION_MENTIONS = 4
+# Evidence for a scene: a strong word of its vocabulary in a title (or a query) counts three times a
+# weak one; in a body each occurrence counts (up to BODY_CAP), the weak ones at 0.3.
+TITLE_STRONG, TITLE_WEAK = 6.0, 2.0
+BODY_STRONG, BODY_WEAK = 1.0, 0.3
+BODY_CAP = 6  # more occurrences than this say no more about what a text is about
+# A scene is kept beside the best one when it has this share of the best one's evidence, and at
+# least MIN_EVIDENCE (one strong word in the body four times, or a weak one in the title twice).
+KEEP_SHARE = 0.45
+MIN_EVIDENCE = 4.0
 
 
 def _count(text: str, term: str) -> int:
@@ -27,11 +39,12 @@ def classify_regions(
         if (
             any(a in title for a in aliases)
             or any(a.lower() in agency.lower() for a in aliases)
-            or sum(_count(body, a) for a in aliases) >= 4
+            or sum(_count(body, a) for a in aliases) >= REGION_MENTIONS
         ):
             out.append(slug)
     if not out:
-        # Beijing first: a Beijing branch of a national body (中国人民银行北京市分行) issues for Beijing.
+        # Beijing first: a Beijing branch of a national body (中国人民银行北京市分行)
+        # issues for Beijing.
         for slug in ("beijing", "national"):
             r = tax.regions.get(slug)
             if r and any(
@@ -50,11 +63,26 @@ def scenario_scores(doc: PolicyDocument, tax: Taxonomy) -> dict[str, float]:
     for slug, s in tax.scenarios.items():
         strong = [t.lower() for t in s.strong]
         weak = [t.lower() for t in s.weak]
-        score = 6.0 * sum(1 for t in strong if t in title) + 2.0 * sum(
-            1 for t in weak if t in title
-        )
-        score += sum(min(_count(body, t), 6) for t in strong)
-        score += 0.3 * sum(min(_count(body, t), 6) for t in weak)
+        score = TITLE_STRONG * sum(1 for t in strong if t in title)
+        score += TITLE_WEAK * sum(1 for t in weak if t in title)
+        score += BODY_STRONG * sum(min(_count(body, t), BODY_CAP) for t in strong)
+        score += BODY_WEAK * sum(min(_count(body, t), BODY_CAP) for t in weak)
+        if score:
+            scores[slug] = score
+    return scores
+
+
+def query_scenario_scores(words: set[str], tax: Taxonomy) -> dict[str, float]:
+    """Evidence per scenario in a query's words, weighed as in a title; a query word inside a
+    strong word counts too (看病 -> 看病就医)."""
+    text = " ".join(sorted(words))
+    scores: dict[str, float] = {}
+    for slug, sc in tax.scenarios.items():
+        score = TITLE_STRONG * sum(
+            1 for t in sc.strong
+            if t.lower() in text or any(len(w) > 1 and w in t.lower() for w in words)
+        )  # fmt: skip
+        score += TITLE_WEAK * sum(1 for t in sc.weak if t.lower() in text)
         if score:
             scores[slug] = score
     return scores
@@ -66,7 +94,8 @@ def classify_scenarios(doc: PolicyDocument, tax: Taxonomy) -> list[str]:
         return ["services"] if "services" in tax.scenarios else []
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     top = ranked[0][1]
-    return [s for s, v in ranked[:MAX_SCENARIOS] if v >= 0.45 * top and v >= 4.0] or [ranked[0][0]]
+    kept = [s for s, v in ranked[:MAX_SCENARIOS] if v >= KEEP_SHARE * top and v >= MIN_EVIDENCE]
+    return kept or [ranked[0][0]]
 
 
 def classify(

@@ -1,21 +1,17 @@
-"""The same policy published on several pages: one canonical document with alternate URLs.
+"""The same policy published on several pages: fingerprints, and groups of copies.
 
 Two documents are copies when they carry the same 发文字号 (same language and kind — a
 translation is not a copy of its original), or when their texts are near-identical: the same
 after folding away spacing, punctuation and character width, or sharing at least 90% of their
-paragraphs. Pure functions; the index build applies them."""
+paragraphs. Pure functions over fingerprints; links.py applies them to the store."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from .analysis import fold
-
-if TYPE_CHECKING:  # documents imports this module to key its rows
-    from .documents import PolicyDocument
+from .model import Fingerprint, PolicyDocument
 
 NEAR = 0.9  # share of paragraphs two near-identical texts have in common
 MIN_PARAGRAPH = 30  # shorter paragraphs (headings, dates) say nothing about identity
@@ -33,48 +29,34 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
-def fingerprints(doc: PolicyDocument) -> tuple[str, frozenset[str]]:
-    """(digest of the whole folded text, digests of its substantial paragraphs)."""
-    paras = frozenset(
-        _digest(n) for n in (_norm(p) for p in doc.text.split("\n")) if len(n) >= MIN_PARAGRAPH
-    )
-    return _digest(_norm(doc.text)), paras
+def dup_key(lang: str, kind: str, doc_number: str | None) -> str | None:
+    return f"{lang}|{kind}|{doc_number}" if doc_number else None
 
 
-def text_key(doc: PolicyDocument, whole: str | None = None) -> str | None:
-    """Identical folded texts share this key (texts too short to identify a policy have none);
-    whole is the text's digest when the caller has it already."""
-    if len(doc.text) < MIN_TEXT:
-        return None
-    return f"{doc.lang}:{whole or _digest(_norm(doc.text))}"
+def fingerprint(doc: PolicyDocument) -> Fingerprint:
+    """The keys that find doc's copies: its 发文字号 key, the digest of its whole folded text
+    (texts too short to identify a policy have none), and digests of its substantial paragraphs."""
+    normed = (_norm(p) for p in doc.text.split("\n"))
+    paras = frozenset(_digest(n) for n in normed if len(n) >= MIN_PARAGRAPH)
+    whole = f"{doc.lang}:{_digest(_norm(doc.text))}" if len(doc.text) >= MIN_TEXT else None
+    return Fingerprint(dup_key(doc.lang, doc.kind, doc.doc_number), whole, paras)
 
 
-def dup_key(doc: PolicyDocument) -> str | None:
-    return f"{doc.lang}|{doc.kind}|{doc.doc_number}" if doc.doc_number else None
-
-
-def canonical_rank(doc: PolicyDocument) -> tuple:
+def canonical_rank(doc_number, agency, status, publish_date, url: str, doc_id: str) -> tuple:
     """Which copy speaks for the group: the fullest metadata, then the shortest URL, then the id."""
-    return (
-        -bool(doc.doc_number),
-        -bool(doc.agency),
-        -(doc.status != "unknown"),
-        -bool(doc.publish_date),
-        len(doc.url),
-        doc.id,
-    )
+    return (-bool(doc_number), -bool(agency), -(status != "unknown"), -bool(publish_date),
+            len(url), doc_id)  # fmt: skip
 
 
 class Groups:
     """Union-find over documents joined by shared 发文字号 or near-identical text.
 
-    Keeps only ids, fingerprints and ranks, so a large store can be grouped in one pass."""
+    Keeps only ids, fingerprints and ranks, so a large store is grouped in one pass."""
 
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
         self.rank: dict[str, tuple] = {}
         self.lang: dict[str, str] = {}
-        self.url: dict[str, str] = {}
         self._keys: dict[str, str] = {}
         self._paras: dict[str, frozenset[str]] = {}
         self._by_para: dict[str, list[str]] = {}
@@ -96,20 +78,14 @@ class Groups:
         else:
             self._keys[key] = doc_id
 
-    def add(self, doc: PolicyDocument) -> None:
-        self.parent.setdefault(doc.id, doc.id)
-        self.rank[doc.id], self.lang[doc.id], self.url[doc.id] = (
-            canonical_rank(doc),
-            doc.lang,
-            doc.url,
-        )
-        key = dup_key(doc)
-        if key:
-            self._join_on("n:" + key, doc.id)
-        whole, paras = fingerprints(doc)  # folding a text is most of the cost: once a document
-        tkey = text_key(doc, whole)
-        if tkey:
-            self._join_on("t:" + tkey, doc.id)
+    def add(self, doc_id: str, lang: str, rank: tuple, keys: Fingerprint) -> None:
+        self.parent.setdefault(doc_id, doc_id)
+        self.rank[doc_id], self.lang[doc_id] = rank, lang
+        if keys.dup_key:
+            self._join_on("n:" + keys.dup_key, doc_id)
+        if keys.text_digest:
+            self._join_on("t:" + keys.text_digest, doc_id)
+        paras = keys.paragraphs
         if len(paras) < MIN_PARAGRAPHS:
             return  # too few paragraphs to judge a near copy by
         candidates: set[str] = set()
@@ -117,35 +93,17 @@ class Groups:
             seen = self._by_para.setdefault(p, [])
             if len(seen) <= COMMON:
                 candidates.update(seen)
-                seen.append(doc.id)
+                seen.append(doc_id)
         for other in candidates:
-            theirs = self._paras[other]
-            if self.lang[other] == doc.lang and len(paras & theirs) >= NEAR * max(
-                len(paras), len(theirs)
-            ):
-                # theirs has MIN_PARAGRAPHS too: only such documents are registered below
-                self._union(other, doc.id)
-        self._paras[doc.id] = paras
+            theirs = self._paras[other]  # registered below, so it has MIN_PARAGRAPHS too
+            shared = len(paras & theirs)
+            if self.lang[other] == lang and shared >= NEAR * max(len(paras), len(theirs)):
+                self._union(other, doc_id)
+        self._paras[doc_id] = paras
 
-    def canonical(self) -> dict[str, tuple[str, list[str]]]:
-        """{canonical id: (its id, alternate URLs)} and every copy mapped by canonical_of."""
+    def groups(self) -> list[list[str]]:
+        """Every group of copies, the one that speaks for it first."""
         members: dict[str, list[str]] = {}
         for i in self.parent:
             members.setdefault(self._find(i), []).append(i)
-        out = {}
-        self.canonical_of: dict[str, str] = {}
-        for ids in members.values():
-            ids.sort(key=lambda i: self.rank[i])
-            head = ids[0]
-            out[head] = (head, sorted(self.url[i] for i in ids[1:]))
-            for i in ids:
-                self.canonical_of[i] = head
-        return out
-
-
-def collapse(docs: Iterable[PolicyDocument]) -> dict[str, list[str]]:
-    """{id of each canonical document: the alternate URLs of its copies}."""
-    g = Groups()
-    for d in docs:
-        g.add(d)
-    return {head: alts for head, (_, alts) in g.canonical().items()}
+        return [sorted(ids, key=self.rank.__getitem__) for ids in members.values()]

@@ -1,4 +1,5 @@
-"""Bytes to text: BOM, then the HTTP header, then <meta>, then detection; GB labels read as gb18030."""
+"""Bytes to text: BOM, then the HTTP header, then <meta>, then detection;
+GB labels read as gb18030."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The only module that touches the network: robots.txt, per-host delay, timeouts, size cap, redirects."""
+"""The only module that touches the network: robots.txt, per-host delay, timeouts,
+size cap, redirects."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import logging
 import time
 import urllib.robotparser
 import zlib
-from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import httpcore
-import httpx
+from w3lib.url import safe_url_string
+
+from .urls import host_of, is_web, join
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +80,7 @@ class FetchResult:
     location: str | None = None  # a redirect's target, resolved by Fetcher._get
     etag: str | None = None
     last_modified: str | None = None
+    headers: list[tuple[str, str]] = field(default_factory=list)  # as received, for the archive
 
     @property
     def not_modified(self) -> bool:
@@ -87,8 +91,9 @@ class FetchResult:
         return self.error is None
 
 
-INFLATE_STEP = 65536  # most bytes inflated at once: a compression bomb stops at the size cap, not
-# after httpx has inflated a whole network read (~1000x its size) into memory
+# Most bytes inflated at once: a compression bomb stops at the size cap, not after a whole network
+# read has been inflated (~1000x its size) into memory.
+INFLATE_STEP = 65536
 
 
 def _inflate(raw, wbits: int):
@@ -103,21 +108,26 @@ def _inflate(raw, wbits: int):
             return
 
 
-def _decoded(r: httpx.Response):
-    """The body's decoded bytes in bounded pieces. We ask for gzip or deflate only and inflate them
-    ourselves; another encoding a server sends anyway is left to httpx."""
-    encoding = r.headers.get("content-encoding", "").strip().lower()
+class _UnsupportedEncoding(ValueError):
+    pass
+
+
+def _decoded(encoding: str, raw):
+    """The body's decoded bytes in bounded pieces. We ask for gzip or deflate only and inflate
+    them ourselves; a server that sends another encoding anyway is refused."""
+    encoding = encoding.strip().lower()
     if encoding in ("", "identity"):
-        return r.iter_raw()
+        return raw
     if encoding in ("gzip", "x-gzip"):
-        return _inflate(r.iter_raw(), 16 + zlib.MAX_WBITS)
+        return _inflate(raw, 16 + zlib.MAX_WBITS)
     if encoding == "deflate":
-        return _inflate_deflate(r.iter_raw())
-    return r.iter_bytes()
+        return _inflate_deflate(raw)
+    raise _UnsupportedEncoding(encoding)
 
 
 def _inflate_deflate(raw):
-    # "deflate" is zlib-wrapped by the standard but raw from some servers; the first two bytes say which
+    # "deflate" is zlib-wrapped by the standard but raw from some servers;
+    # the first two bytes say which
     raw = iter(raw)
     first = next(raw, b"")
     wrapped = len(first) >= 2 and first[0] & 0x0F == 8 and ((first[0] << 8) | first[1]) % 31 == 0
@@ -149,35 +159,22 @@ class Fetcher:
         self._last: dict[str, float] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self._deadline = _Deadline()
-        transport = httpx.HTTPTransport(trust_env=False)
-        # httpx has no hook for the network backend; its pool is swapped for one reading through
-        # the deadline (the same pool httpx would build, with httpcore's public constructor).
-        transport._pool = httpcore.ConnectionPool(network_backend=_DeadlineBackend(self._deadline))
-        self.client = httpx.Client(
-            transport=transport,
-            follow_redirects=False,
-            timeout=httpx.Timeout(timeout),
-            trust_env=False,
-            headers={
-                "User-Agent": user_agent,
-                "Accept": "text/html,application/xhtml+xml,*/*;q=0.5",
-                "Accept-Encoding": "gzip, deflate",
-            },  # the encodings _decoded() inflates within bounds
-        )
+        # httpcore's pool takes the network backend publicly: every socket read goes through
+        # the deadline. Redirects, proxies and decompression are ours (none is followed blindly).
+        self.pool = httpcore.ConnectionPool(network_backend=_DeadlineBackend(self._deadline))
+        self.headers = [
+            (b"User-Agent", user_agent.encode("ascii", "replace")),
+            (b"Accept", b"text/html,application/xhtml+xml,*/*;q=0.5"),
+            (b"Accept-Encoding", b"gzip, deflate"),  # the encodings _decoded() inflates in bounds
+        ]
+        t = float(timeout)
+        self._timeouts = {"connect": t, "read": t, "write": t, "pool": t}
 
     def close(self) -> None:
-        self.client.close()
+        self.pool.close()
 
     def host_allowed(self, url: str) -> bool:
-        try:
-            parts = urlsplit(url)
-            parts.port  # noqa: B018  (raises on a malformed host or port)
-        except ValueError:
-            return False
-        return (
-            parts.scheme in ("http", "https")
-            and (parts.hostname or "").lower() in self.allowed_hosts
-        )
+        return is_web(url) and host_of(url) in self.allowed_hosts
 
     def _wait(self, host: str, delay: float) -> None:
         last = self._last.get(host)
@@ -213,7 +210,8 @@ class Fetcher:
         last_modified: str | None = None,
         max_bytes: int | None = None,
     ) -> FetchResult:
-        """GET url within every limit (conditionally, given validators); never raises for network trouble."""
+        """GET url within every limit (conditionally, given validators); never raises for
+        network trouble."""
         if not self.host_allowed(url):
             return FetchResult(url, error=f"host not allowed: {urlsplit(url).hostname}")
         if not self.allowed_by_robots(url):
@@ -239,7 +237,9 @@ class Fetcher:
             if res.error or res.status is None or res.status not in (301, 302, 303, 307, 308):
                 res.url = current
                 return res
-            target = urljoin(current, res.location or "").split("#")[0]
+            target = join(current, res.location or "")
+            if target is None:
+                return FetchResult(url, status=res.status, error="redirect to an unusable URL")
             if not self.host_allowed(target):
                 return FetchResult(
                     url, status=res.status, error=f"redirect off the allowed hosts to {target}"
@@ -263,9 +263,10 @@ class Fetcher:
             self._wait(host, max(self.delay, float(crawl_delay or 0)))
             try:
                 res = self._stream(url, headers, max_bytes or self.max_bytes)
-            except httpx.TimeoutException:
+            except httpcore.TimeoutException:
                 error = f"timed out after {self.timeout:g}s"
-            except httpx.HTTPError as exc:
+            except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol,
+                    httpcore.ProxyError, httpcore.PoolTimeout) as exc:  # fmt: skip
                 error = f"network error: {type(exc).__name__}: {exc}"[:300]
             else:
                 if res.status is not None and res.status >= 500 and attempt < self.retries:
@@ -283,49 +284,46 @@ class Fetcher:
         self._deadline.at = deadline
         try:
             return self._read(url, headers, max_bytes, deadline)
-        except httpx.TimeoutException:
+        except httpcore.TimeoutException:
             if time.monotonic() < deadline - 0.05:
                 raise  # one read timed out: the caller retries
             # the whole response took too long: a server that trickles is not asked again
             return FetchResult(url, error=f"response too slow (over {self.timeout * 3:g}s)")
         except zlib.error as exc:
             return FetchResult(url, error=f"cannot decode the compressed body: {exc}"[:300])
+        except _UnsupportedEncoding as exc:
+            return FetchResult(url, error=f"unsupported content encoding {str(exc)[:40]!r}")
         finally:
             self._deadline.at = float("inf")
 
     def _read(self, url: str, headers: dict | None, max_bytes: int, deadline: float) -> FetchResult:
-        with self.client.stream("GET", url, headers=headers) as r:
-            if r.status_code in (301, 302, 303, 307, 308):
-                return FetchResult(
-                    url, status=r.status_code, location=r.headers.get("location", "")
-                )
-            if r.status_code == 304:
+        sent = self.headers + [(k.encode(), v.encode("latin-1", "replace"))
+                               for k, v in (headers or {}).items()]  # fmt: skip
+        ext = {"timeout": self._timeouts}
+        with self.pool.stream("GET", safe_url_string(url), headers=sent, extensions=ext) as r:
+            head = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in r.headers]
+            get = {k.lower(): v for k, v in head}.get
+            if r.status in (301, 302, 303, 307, 308):
+                return FetchResult(url, status=r.status, location=get("location", ""))
+            if r.status == 304:
                 return FetchResult(url, status=304)
             chunks, size, truncated = [], 0, False
-            for chunk in _decoded(r):
+            for chunk in _decoded(get("content-encoding", ""), r.iter_stream()):
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > max_bytes:
                     truncated = True
                     break
                 if time.monotonic() > deadline:
-                    return FetchResult(
-                        url,
-                        status=r.status_code,
-                        error=f"response too slow (over {self.timeout * 3:g}s)",
-                    )
-            body = b"".join(chunks)[:max_bytes]
+                    error = f"response too slow (over {self.timeout * 3:g}s)"
+                    return FetchResult(url, status=r.status, error=error)
             res = FetchResult(
-                url,
-                status=r.status_code,
-                content_type=r.headers.get("content-type"),
-                body=body,
-                truncated=truncated,
-                etag=r.headers.get("etag"),
-                last_modified=r.headers.get("last-modified"),
-            )
-            if r.status_code >= 400:
-                res.error = f"HTTP {r.status_code}"
+                url, status=r.status, content_type=get("content-type"),
+                body=b"".join(chunks)[:max_bytes], truncated=truncated, etag=get("etag"),
+                last_modified=get("last-modified"), headers=head,
+            )  # fmt: skip
+            if r.status >= 400:
+                res.error = f"HTTP {r.status}"
             elif truncated:
                 res.error = f"response larger than {max_bytes} bytes"
             return res

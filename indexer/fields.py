@@ -7,6 +7,9 @@ import re
 import unicodedata
 
 from . import patterns as P
+from .text import CJK, cjk_count, clean_space, squash
+
+__all__ = ["clean_space", "squash"]  # re-exported: the parsers' callers use them with them
 
 _MONTHS = {
     m: i
@@ -14,16 +17,6 @@ _MONTHS = {
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
     )
 }
-
-
-def squash(s: str) -> str:
-    """Remove every kind of white space (ideographic and non-breaking spaces too)."""
-    return re.sub(r"[\s\u3000\u00a0\u2002-\u200b\ufeff]+", "", s)
-
-
-def clean_space(s: str) -> str:
-    """Collapse runs of white space into one ordinary space."""
-    return re.sub(r"[\s\u3000\u00a0\u2002-\u200b\ufeff]+", " ", s).strip()
 
 
 def normalize_doc_number(raw: str | None) -> str | None:
@@ -46,7 +39,8 @@ def find_doc_number(text: str) -> str | None:
     for m in P.DOC_NUMBER_RE.finditer(norm):
         before = norm[max(0, m.start() - 80) : m.start()]
         sentence = re.split(r"[。；;\n]", before)[-1] + m.group("prefix")
-        # A number right after 《…》, or in a sentence that cites (根据、按照…), names another document.
+        # A number right after 《…》, or in a sentence that cites (根据、按照…),
+        # names another document.
         if (
             sentence.rstrip("（( ")[-1:] == "》"
             or before.count("《") > before.count("》")
@@ -132,9 +126,7 @@ def clean_agency(value: str | None) -> str | None:
     # Joint issuers are separated by 、 or punctuation; a space separates them only between
     # Chinese names ("北京市人力资源和社会保障局 北京市财政局"), never inside an English name.
     parts = [
-        p.strip()
-        for p in re.split(r"[、，,;；/]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", v)
-        if p.strip()
+        p.strip() for p in re.split(rf"[、，,;；/]+|(?<=[{CJK}])\s+(?=[{CJK}])", v) if p.strip()
     ]
     parts = [p for p in parts if not any(o in p for o in P.MEDIA_OUTLETS)]
     return "、".join(parts) or None
@@ -158,7 +150,7 @@ def clean_title(raw: str | None) -> str | None:
 def detect_lang(text: str, declared: str | None = None) -> str:
     """'zh' when CJK characters make up a fair share of the letters, else 'en'."""
     sample = text[:4000]
-    cjk = sum(1 for c in sample if "\u4e00" <= c <= "\u9fff")
+    cjk = cjk_count(sample)
     latin = sum(1 for c in sample if c.isascii() and c.isalpha())
     if cjk + latin == 0:
         return "zh" if (declared or "").lower().startswith("zh") else "en" if declared else "zh"

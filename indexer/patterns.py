@@ -1,6 +1,9 @@
-"""Data only: field labels, document-number, date and agency patterns, body and boilerplate selectors."""
+"""Data only: field labels, document-number, date and agency patterns,
+body and boilerplate selectors."""
 
 import re
+
+from .text import CJK
 
 # Labels of metadata rows ("发文字号：", "[发文机构]", "有 效 性") mapped to our field names.
 # Keys are compared after removing every kind of white space (ideographic spaces included).
@@ -88,9 +91,8 @@ LABEL_VALUE_RE = re.compile(
 )
 
 # 发文字号: issuer abbreviation, a bracketed (or bare) four-digit year, a serial number.
-BRACKETS = "〔〕[]［］【】()（）〈〉<>「」﹝﹞"
 DOC_NUMBER_RE = re.compile(
-    r"(?P<prefix>[\u4e00-\u9fff]{1,10}?)\s*"
+    rf"(?P<prefix>[{CJK}]{{1,10}}?)\s*"
     r"(?:[〔\[［【(（〈<「﹝]\s*(?P<year>(?:19|20)\d\d)\s*[〕\]］】)）〉>」﹞]|(?P<bare>(?:19|20)\d\d)(?=\s*第?\s*\d))"
     r"\s*第?\s*(?P<serial>\d{1,5})\s*号"
 )
@@ -157,7 +159,8 @@ EXPIRED_VALUES = (
 IN_FORCE_VALUES = ("有效", "现行有效", "现行", "in force", "valid", "effective")
 EXPIRED_NOTICE_RE = re.compile(
     r"(本(文件|办法|通知|规定|细则|意见|措施|政策)(已|现已)?(于.{0,20})?(废止|失效|停止执行|被.{0,40}(替代|取代|废止)))"
-    r"|(已(宣布)?(废止|失效))|(This (document|policy|notice) (has been|was) (repealed|superseded|replaced))"
+    r"|(已(宣布)?(废止|失效))"
+    r"|(This (document|policy|notice) (has been|was) (repealed|superseded|replaced))"
     r"|(no longer in (force|effect))",
     re.I,
 )

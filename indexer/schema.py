@@ -12,22 +12,12 @@ from whoosh.fields import BOOLEAN, COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from .analysis import bigram_analyzer, chinese_analyzer, english_analyzer, spelling_analyzer
-from .documents import PolicyDocument
+from .model import PolicyDocument
 
-# Field weights for BM25F: a word in the title says more than one in the body.
-FIELD_BOOSTS = {
-    "title": 4.0,
-    "title_en": 3.0,
-    "doc_number_text": 3.0,
-    "agency": 1.5,
-    "body": 1.0,
-    "body_en": 1.0,
-    "summary_en": 1.5,
-    "attachments": 0.7,
-}
+# The text fields a Chinese word is searched in, and those an English word is (their weights are
+# ranking factors: search_app/ranking.py).
 ZH_FIELDS = ("title", "doc_number_text", "agency", "body", "attachments")
 EN_FIELDS = ("title_en", "summary_en", "body_en")
-FACET_FIELDS = ("region", "scenario", "agency", "year", "status", "lang")
 CURRENT = "CURRENT"
 
 
@@ -87,13 +77,13 @@ def to_fields(doc: PolicyDocument) -> dict:
         "doc_number": doc.doc_number or "",
         "related_numbers": ",".join(doc.related_numbers),
         "doc_number_text": doc.doc_number or "",
-        "agency_facet": ",".join(a for a in (doc.agency or "").split("、") if a),
+        "agency_facet": ",".join(doc.agencies),
         "regions": ",".join(doc.regions),
         "scenarios": ",".join(doc.scenarios),
         "status": doc.status,
         "lang": doc.lang,
         "kind": doc.kind,
-        "year": (doc.publish_date or "")[:4],
+        "year": doc.year,
         "publish_date": doc.publish_date or "",
         "sample": bool(doc.sample),
         "spell": " ".join(x for x in (doc.title, doc.title_en, doc.summary_en, doc.text) if x),
@@ -104,18 +94,8 @@ def to_fields(doc: PolicyDocument) -> dict:
 
 def facet_values(doc: PolicyDocument) -> dict:
     """What facet counts, packages and suggestions need of a document, kept in one column."""
-    return {
-        "id": doc.id,
-        "title": doc.title,
-        "title_en": doc.title_en or "",
-        "region": doc.regions,
-        "scenario": doc.scenarios,
-        "agency": [a for a in (doc.agency or "").split("、") if a],
-        "year": (doc.publish_date or "")[:4],
-        "status": doc.status,
-        "lang": doc.lang,
-        "date": doc.publish_date or "",
-    }
+    return {"id": doc.id, "title": doc.title, "title_en": doc.title_en or "",
+            **doc.facet_values(), "date": doc.publish_date or ""}  # fmt: skip
 
 
 def current_generation(index_root: Path) -> Path | None:

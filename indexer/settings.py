@@ -1,9 +1,10 @@
-"""Every setting of policy-index declared once, with its default, environment variable and help."""
+"""Every setting of policy-index declared once (default, environment variable, type, help), and
+resolved once into a frozen Config at each entry point: the app factory, the command line."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 POLICIES_DIR = PROJECT_ROOT / "policies"
 # The URL the bundled sample pages are recorded under (a reserved .example host: they are samples).
 SAMPLE_BASE_URL = "https://sample.policy-index.example/"
+_UNSET = object()
 
 
 def boolean(raw: str) -> bool:
@@ -30,205 +32,187 @@ class Setting:
     default: object
     help: str
     type: Callable[[str], object] = str
+    shown: str | None = None  # the default as the README shows it (paths, random values)
+    empty: object = _UNSET  # what an empty variable means; unset: the default
+
+    @property
+    def type_name(self) -> str:
+        return {str: "text", int: "integer", float: "number", boolean: "yes/no"}[self.type]
+
+    def shown_default(self) -> str:
+        if self.shown is not None:
+            return self.shown
+        if self.type is boolean:
+            return "`true`" if self.default else "`false`"
+        return f"`{self.default}`" if self.default != "" else "empty"
 
 
+def _policies(*parts: str) -> str:
+    return str(POLICIES_DIR.joinpath(*parts))
+
+
+# fmt: off
 SETTINGS: tuple[Setting, ...] = (
-    Setting(
-        "data_dir",
-        "POLICY_INDEX_DATA",
-        "./var",
-        "Folder holding the document store, the index and crawl state.",
-    ),
-    Setting(
-        "taxonomy",
-        "POLICY_INDEX_TAXONOMY",
-        str(POLICIES_DIR / "taxonomy.yaml"),
-        "Region/scenario taxonomy: labels, classifier vocabulary, package texts.",
-    ),
-    Setting(
-        "sources",
-        "POLICY_INDEX_SOURCES",
-        str(POLICIES_DIR / "sources.yaml"),
-        "Crawl sources used when `crawl` is given no SOURCE.",
-    ),
-    Setting(
-        "sample_site",
-        "POLICY_INDEX_SAMPLE_SITE",
-        str(POLICIES_DIR / "corpus" / "site"),
-        "Rendered bundled sample corpus that `serve` builds from on an empty data folder.",
-    ),
-    Setting(
-        "user_agent",
-        "POLICY_INDEX_USER_AGENT",
-        "policy-index/0.1 (+https://github.com/policy-index; talent-community policy search)",
-        "User-Agent sent with every request and matched against robots.txt.",
-    ),
-    Setting(
-        "crawl_delay",
-        "POLICY_INDEX_CRAWL_DELAY",
-        1.0,
-        "Seconds between two requests to the same host (robots.txt Crawl-delay wins if larger).",
-        float,
-    ),
-    Setting(
-        "timeout",
-        "POLICY_INDEX_TIMEOUT",
-        15.0,
-        "Seconds to wait for a connection or for the next bytes of a response.",
-        float,
-    ),
-    Setting(
-        "max_bytes",
-        "POLICY_INDEX_MAX_BYTES",
-        5_000_000,
-        "Largest response body read; a longer one is cut off and recorded as too large.",
-        int,
-    ),
-    Setting(
-        "max_attachment_bytes",
-        "POLICY_INDEX_MAX_ATTACHMENT_BYTES",
-        20_000_000,
-        "Largest PDF or DOCX attachment fetched and read.",
-        int,
-    ),
-    Setting(
-        "max_pages",
-        "POLICY_INDEX_MAX_PAGES",
-        500,
-        "Most pages fetched from one source in one crawl.",
-        int,
-    ),
-    Setting(
-        "max_depth", "POLICY_INDEX_MAX_DEPTH", 6, "Most links followed away from a start URL.", int
-    ),
-    Setting(
-        "max_redirects",
-        "POLICY_INDEX_MAX_REDIRECTS",
-        5,
-        "Most redirects followed for one URL (each must stay on the allowed host).",
-        int,
-    ),
-    Setting(
-        "and_min_hits",
-        "POLICY_INDEX_AND_MIN_HITS",
-        3,
-        "A query whose words all together match fewer documents than this is rerun with any word.",
-        int,
-    ),
-    Setting(
-        "max_query_chars",
-        "POLICY_INDEX_MAX_QUERY_CHARS",
-        200,
-        "Longest query accepted; longer ones get HTTP 400.",
-        int,
-    ),
-    Setting(
-        "max_per_page",
-        "POLICY_INDEX_MAX_PER_PAGE",
-        50,
-        "Largest per_page accepted by the API.",
-        int,
-    ),
-    Setting(
-        "response_cache",
-        "POLICY_INDEX_RESPONSE_CACHE",
-        256,
-        "Search answers each worker keeps per index version for repeated searches (0: none).",
-        int,
-    ),
-    Setting(
-        "postings_cache_mb",
-        "POLICY_INDEX_POSTINGS_CACHE_MB",
-        32,
-        "Megabytes of decoded postings each worker keeps for the terms searched lately (0: none).",
-        int,
-    ),
-    Setting(
-        "api_rate_limit",
-        "POLICY_INDEX_API_RATE_LIMIT",
-        "120 per minute;2000 per hour",
-        "Requests one client may make to /api/ (Flask-Limiter syntax; empty turns it off).",
-    ),
-    Setting(
-        "rate_limit_storage",
-        "POLICY_INDEX_RATE_LIMIT_STORAGE",
-        "memory://",
-        "Where rate-limit counters live (memory:// is per worker; redis://… shares them).",
-    ),
-    Setting(
-        "secret_key",
-        "POLICY_INDEX_SECRET_KEY",
-        "",
-        "Flask secret key signing the operator session cookie; random per start when empty "
-        "(operators must then log in again after a restart).",
-    ),
-    Setting(
-        "query_log",
-        "POLICY_INDEX_QUERY_LOG",
-        True,
-        "Record every public search (query, filters, result count, time taken; nothing about who "
-        "asked) in the store for the operator report.",
-        boolean,
-    ),
-    Setting(
-        "query_log_days",
-        "POLICY_INDEX_QUERY_LOG_DAYS",
-        90,
-        "Days a query-log entry is kept; older entries are purged.",
-        int,
-    ),
-    Setting(
-        "operator_user",
-        "POLICY_INDEX_OPERATOR_USER",
-        "",
-        "User name for the operator pages under /operator/; with no user and hash they answer 404.",
-    ),
-    Setting(
-        "operator_password_hash",
-        "POLICY_INDEX_OPERATOR_PASSWORD_HASH",
-        "",
-        "Operator password as a werkzeug hash (make one with `policy-index operator-hash`), never the "
-        "password itself.",
-    ),
-    Setting(
-        "operator_login_limit",
-        "POLICY_INDEX_OPERATOR_LOGIN_LIMIT",
-        "5 per minute;30 per hour",
-        "Login attempts one client may make (Flask-Limiter syntax).",
-    ),
-    Setting(
-        "session_cookie_secure",
-        "POLICY_INDEX_SESSION_COOKIE_SECURE",
-        "auto",
-        "Mark the operator session cookie Secure: true, false, or auto (Secure except over plain "
-        "http to 127.0.0.1/localhost, as `policy-index serve` runs).",
-    ),
+    Setting("data_dir", "POLICY_INDEX_DATA", "./var",
+            "Folder holding the raw-page archive, the document store, the index and crawl state."),
+    Setting("taxonomy", "POLICY_INDEX_TAXONOMY", _policies("taxonomy.yaml"),
+            "Region/scenario taxonomy: labels, classifier vocabulary, package texts.",
+            shown="`policies/taxonomy.yaml`"),
+    Setting("sources", "POLICY_INDEX_SOURCES", _policies("sources.yaml"),
+            "Crawl sources used when `crawl` is given no SOURCE.", shown="`policies/sources.yaml`"),
+    Setting("sample_site", "POLICY_INDEX_SAMPLE_SITE", _policies("corpus", "site"),
+            "Rendered bundled sample corpus that `serve` builds from on an empty data folder.",
+            shown="`policies/corpus/site`"),
+    Setting("user_agent", "POLICY_INDEX_USER_AGENT",
+            "policy-index/0.1 (+https://github.com/policy-index; talent-community policy search)",
+            "User-Agent sent with every request and matched against robots.txt.",
+            shown="`policy-index/0.1 (…)`"),
+    Setting("crawl_delay", "POLICY_INDEX_CRAWL_DELAY", 1.0,
+            "Seconds between two requests to the same host "
+            "(robots.txt Crawl-delay wins if larger).",
+            float),
+    Setting("timeout", "POLICY_INDEX_TIMEOUT", 15.0,
+            "Seconds to wait for a connection or for the next bytes of a response.", float),
+    Setting("max_bytes", "POLICY_INDEX_MAX_BYTES", 5_000_000,
+            "Largest response body read; a longer one is cut off and recorded as too large.", int),
+    Setting("max_attachment_bytes", "POLICY_INDEX_MAX_ATTACHMENT_BYTES", 20_000_000,
+            "Largest PDF or DOCX attachment fetched and read.", int),
+    Setting("max_pages", "POLICY_INDEX_MAX_PAGES", 500,
+            "Most pages fetched from one source in one crawl.", int),
+    Setting("max_depth", "POLICY_INDEX_MAX_DEPTH", 6,
+            "Most links followed away from a start URL.", int),
+    Setting("max_redirects", "POLICY_INDEX_MAX_REDIRECTS", 5,
+            "Most redirects followed for one URL (each must stay on the allowed host).", int),
+    Setting("and_min_hits", "POLICY_INDEX_AND_MIN_HITS", 3,
+            "A query whose words all together match fewer documents than this is rerun with any "
+            "word.", int),
+    Setting("max_query_chars", "POLICY_INDEX_MAX_QUERY_CHARS", 200,
+            "Longest query accepted; longer ones get HTTP 400.", int),
+    Setting("max_per_page", "POLICY_INDEX_MAX_PER_PAGE", 50,
+            "Largest per_page accepted by the API (and --limit by `search`).", int),
+    Setting("response_cache", "POLICY_INDEX_RESPONSE_CACHE", 256,
+            "Search answers each worker keeps per index version for repeated searches (0: none).",
+            int),
+    Setting("postings_cache_mb", "POLICY_INDEX_POSTINGS_CACHE_MB", 32,
+            "Megabytes of decoded postings each worker keeps for the terms searched lately "
+            "(0: none).", int),
+    Setting("api_rate_limit", "POLICY_INDEX_API_RATE_LIMIT", "120 per minute;2000 per hour",
+            "Requests one client may make to /api/ (Flask-Limiter syntax); set it empty to turn "
+            "the limit off.", empty=""),
+    Setting("rate_limit_storage", "POLICY_INDEX_RATE_LIMIT_STORAGE", "memory://",
+            "Where rate-limit counters live (memory:// is per worker; redis://… shares them)."),
+    Setting("secret_key", "POLICY_INDEX_SECRET_KEY", "",
+            "Flask secret key signing the operator session cookie. Set it in production: with a "
+            "random one, operators log in again after every restart (and gunicorn workers agree "
+            "only because the app is preloaded).", shown="random per start"),
+    Setting("query_log", "POLICY_INDEX_QUERY_LOG", True,
+            "Record every public search in the query log (`true`/`false`, `1`/`0`, `on`/`off`); "
+            "nothing about who asked is kept.", boolean),
+    Setting("query_log_days", "POLICY_INDEX_QUERY_LOG_DAYS", 90,
+            "Days a query-log entry is kept; older ones are purged (on writes, at most hourly, and "
+            "by `policy-index queries`).", int),
+    Setting("operator_user", "POLICY_INDEX_OPERATOR_USER", "",
+            "User name for the operator pages. Without both user and hash, everything under "
+            "`/operator/` answers 404."),
+    Setting("operator_password_hash", "POLICY_INDEX_OPERATOR_PASSWORD_HASH", "",
+            "The operator password as a werkzeug hash from `policy-index operator-hash`; never the "
+            "password itself (a value that is not a hash keeps the pages closed)."),
+    Setting("operator_login_limit", "POLICY_INDEX_OPERATOR_LOGIN_LIMIT", "5 per minute;30 per hour",
+            "Failed logins one client may make before HTTP 429 (Flask-Limiter syntax)."),
+    Setting("session_cookie_secure", "POLICY_INDEX_SESSION_COOKIE_SECURE", "auto",
+            "Mark the session cookie `Secure`: `true`, `false`, or `auto` = Secure unless the "
+            "request is plain http to 127.0.0.1/localhost (what `policy-index serve` runs)."),
 )
+# fmt: on
 
 _BY_NAME = {s.name: s for s in SETTINGS}
-
-
-def get(name: str, override: object | None = None) -> object:
-    """Value of one setting: explicit override, then the environment, then the default."""
-    s = _BY_NAME[name]
-    if override is not None:
-        return override
-    raw = os.environ.get(s.env)
-    if raw is None or raw == "":
-        return s.default
-    try:
-        return s.type(raw)
-    except ValueError as exc:
-        raise SettingError(f"{s.env}={raw!r} is not a valid {s.type.__name__}") from exc
 
 
 class SettingError(ValueError):
     """A setting has a value that cannot be used."""
 
 
-def data_dir(override: str | os.PathLike | None = None) -> Path:
-    """The data folder: --data, else $POLICY_INDEX_DATA, else ./var."""
-    return Path(str(get("data_dir", override))).expanduser()
+def _parse(s: Setting, raw: object, where: str) -> object:
+    if not isinstance(raw, str):
+        return raw  # an override given as a value (a test's config, --data)
+    if raw == "":
+        return s.default if s.empty is _UNSET else s.empty
+    try:
+        return s.type(raw)
+    except ValueError as exc:
+        raise SettingError(f"{where}={raw!r} is not a valid {s.type_name}") from exc
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting's value, resolved once; read as attributes (config.max_pages)."""
+
+    values: Mapping[str, object]
+
+    def __getattr__(self, name: str) -> object:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(f"no setting named {name!r}") from None
+
+    @property
+    def paths(self) -> DataPaths:
+        return DataPaths(Path(str(self.values["data_dir"])).expanduser())
+
+    def replace(self, **overrides: object) -> Config:
+        return resolve(overrides, base=self)
+
+
+def resolve(
+    overrides: Mapping[str, object] | None = None,
+    environ: Mapping[str, str] | None = None,
+    base: Config | None = None,
+) -> Config:
+    """The configuration: overrides (None values ignored), then the environment, then defaults.
+
+    Override keys are setting names, in lower or upper case (a Flask test_config says
+    API_RATE_LIMIT); unknown keys are refused."""
+    env = os.environ if environ is None else environ
+    given = {}
+    for key, value in (overrides or {}).items():
+        name = key.lower()
+        if name not in _BY_NAME:
+            raise SettingError(f"no setting named {key!r}")
+        if value is not None:
+            given[name] = value
+    values = {}
+    for s in SETTINGS:
+        if s.name in given:
+            values[s.name] = _parse(s, given[s.name], s.name)
+        elif base is not None:
+            values[s.name] = base.values[s.name]
+        elif s.env in env:
+            values[s.name] = _parse(s, env[s.env], s.env)
+        else:
+            values[s.name] = s.default
+    return Config(values)
+
+
+def for_data(root: str | os.PathLike, **overrides: object) -> Config:
+    """The configuration for one data folder (the environment and overrides applied)."""
+    return resolve({"data_dir": str(root), **overrides})
+
+
+def is_setting(key: str) -> bool:
+    return key.lower() in _BY_NAME
+
+
+def markdown_table() -> str:
+    """The README's settings table, made from the declarations above."""
+    rows = [
+        "| setting | environment variable | type | default | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    rows += [
+        f"| {s.name} | `{s.env}` | {s.type_name} | {s.shown_default()} | {s.help} |"
+        for s in SETTINGS
+    ]
+    return "\n".join(rows)
 
 
 @dataclass(frozen=True)
@@ -242,6 +226,14 @@ class DataPaths:
         return self.root / "documents.sqlite3"
 
     @property
+    def archive(self) -> Path:
+        return self.root / "archive"
+
+    @property
+    def querylog(self) -> Path:
+        return self.root / "querylog.sqlite3"
+
+    @property
     def index_root(self) -> Path:
         return self.root / "index"
 
@@ -252,3 +244,7 @@ class DataPaths:
     def ensure(self) -> DataPaths:
         self.root.mkdir(parents=True, exist_ok=True)
         return self
+
+
+if __name__ == "__main__":  # python -m indexer.settings: print the README table
+    print(markdown_table())

@@ -1,99 +1,34 @@
-"""PolicyDocument and the SQLite document store: atomic per document, incremental, nothing lost."""
+"""The SQLite document store: atomic per document, incremental, nothing lost.
+
+A row holds what one page says (the extracted document, as JSON), the keys that find its copies
+(computed by dedupe.py and handed in: the store imports no text analysis), and what links.py
+resolved between documents. A change counter (seq) lets the index catch up incrementally."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .dedupe import dup_key, text_key
-
-# The contract's document fields, in the order `dump` prints them.
-CONTRACT_FIELDS = (
-    "id",
-    "url",
-    "title",
-    "doc_number",
-    "agency",
-    "publish_date",
-    "lang",
-    "status",
-    "regions",
-    "scenarios",
-    "text",
-)
-
-
-def doc_id(url: str) -> str:
-    """Stable id of the document fetched from url."""
-    return hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
-
-
-@dataclass
-class PolicyDocument:
-    """One normalized policy document."""
-
-    url: str
-    title: str
-    text: str
-    doc_number: str | None = None
-    agency: str | None = None
-    publish_date: str | None = None
-    written_date: str | None = None
-    lang: str = "zh"
-    status: str = "unknown"
-    regions: list[str] = field(default_factory=list)
-    scenarios: list[str] = field(default_factory=list)
-    kind: str = "policy"
-    sample: bool = False
-    source: str | None = None
-    title_en: str | None = None
-    summary_en: str | None = None
-    links: list[dict] = field(default_factory=list)
-    attachments: list[dict] = field(default_factory=list)
-    alternate_urls: list[str] = field(default_factory=list)  # other pages publishing this policy
-    related_numbers: list[str] = field(default_factory=list)  # 发文字号 of the policies it explains
-    provenance: dict = field(default_factory=dict)
-    id: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.id:
-            self.id = doc_id(self.url)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    def contract_dict(self) -> dict:
-        """The document as the public contract names it, extra fields after the contract's."""
-        d = self.to_dict()
-        out = {k: d[k] for k in CONTRACT_FIELDS}
-        out.update({k: v for k, v in d.items() if k not in out})
-        return out
-
-    def content_hash(self) -> str:
-        d = self.to_dict()
-        d.pop("provenance", None)
-        d.pop("alternate_urls", None)
-        d.pop("related_numbers", None)
-        return hashlib.sha1(json.dumps(d, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
+from .model import Fingerprint, PolicyDocument
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY,
     url TEXT NOT NULL UNIQUE,
     source TEXT,
-    body TEXT NOT NULL,          -- the PolicyDocument as JSON
+    body TEXT NOT NULL,          -- what the page says: PolicyDocument.extracted_dict() as JSON
     content_hash TEXT NOT NULL,
     seq INTEGER NOT NULL,        -- change counter: the index catches up by seq
     deleted INTEGER NOT NULL DEFAULT 0,
     fetched_at REAL NOT NULL,
     dup_key TEXT,                -- lang|kind|发文字号: pages publishing the same policy share it
-    text_digest TEXT             -- digest of the folded text: identical texts share it
+    text_digest TEXT,            -- digest of the folded text: identical texts share it
+    paragraphs TEXT,             -- JSON list of paragraph digests: near-identical texts share most
+    extractor TEXT NOT NULL DEFAULT '',  -- version of the rules and taxonomy that made the body
+    relations TEXT               -- what links.py resolved: PolicyDocument.resolved_dict() as JSON
 );
 CREATE INDEX IF NOT EXISTS documents_seq ON documents(seq);
 CREATE INDEX IF NOT EXISTS documents_dup ON documents(dup_key);
@@ -108,7 +43,8 @@ CREATE TABLE IF NOT EXISTS fetch_log (
     etag TEXT,                   -- validators for the next conditional GET
     last_modified TEXT,
     body_hash TEXT,              -- sha1 of the bytes last received
-    outlinks TEXT                -- JSON list of same-host links, re-queued when the page is unchanged
+    outlinks TEXT \
+               -- JSON list of same-host links, re-queued when the page is unchanged
 );
 CREATE TABLE IF NOT EXISTS frontier (
     source TEXT NOT NULL,
@@ -119,6 +55,13 @@ CREATE TABLE IF NOT EXISTS frontier (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+# Columns added since the first release, for stores made before them.
+_ADDED_COLUMNS = {
+    "paragraphs": "TEXT",
+    "extractor": "TEXT NOT NULL DEFAULT ''",
+    "relations": "TEXT",
+}
+SCHEMA_VERSION = 2
 
 
 class StoreError(RuntimeError):
@@ -136,7 +79,8 @@ def damaged(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
     root = Path(path).parent
     return StoreError(
         f"the document store {path} is damaged ({exc}); move it aside and rebuild it with "
-        f"`policy-index crawl --data {root}` then `policy-index index --full --data {root}`"
+        f"`policy-index renormalize --data {root}` (from the kept raw pages) or "
+        f"`policy-index crawl --data {root}`, then `policy-index index --full --data {root}`"
     )
 
 
@@ -191,8 +135,16 @@ class DocumentStore:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
+            self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open document store {self.path}: {exc}") from exc
+
+    def _migrate(self) -> None:
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(documents)").fetchall()}
+        for column, decl in _ADDED_COLUMNS.items():
+            if column not in have:
+                self.db.execute(f"ALTER TABLE documents ADD COLUMN {column} {decl}")
+        self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
         self.db.close()
@@ -207,45 +159,43 @@ class DocumentStore:
         row = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM documents").fetchone()
         return int(row[0]) + 1
 
-    def put(self, doc: PolicyDocument) -> str:
-        """Insert or update by URL; returns 'new', 'changed' or 'unchanged'."""
+    # ---- documents ---------------------------------------------------------------------------
+    def put(self, doc: PolicyDocument, keys: Fingerprint) -> str:
+        """Insert or update by URL; returns 'new', 'changed' or 'unchanged' (what the page says).
+
+        A body that differs only in how it was made (a new extractor version, another rule
+        winning a field) is written too, so the index and `dump` show the same document."""
         h = doc.content_hash()
+        body = json.dumps(doc.extracted_dict(), ensure_ascii=False)
+        now = time.time()
         self.db.execute("BEGIN IMMEDIATE")
         try:
             row = self.db.execute(
-                "SELECT content_hash, deleted FROM documents WHERE id = ?", (doc.id,)
+                "SELECT content_hash, deleted, body FROM documents WHERE id = ?", (doc.id,)
             ).fetchone()
-            if row and row[0] == h and not row[1]:
-                self.db.execute(
-                    "UPDATE documents SET fetched_at = ? WHERE id = ?", (time.time(), doc.id)
-                )
+            if row and row[2] == body and not row[1]:
+                self.db.execute("UPDATE documents SET fetched_at = ? WHERE id = ?", (now, doc.id))
                 self.db.execute("COMMIT")
                 return "unchanged"
-            body = json.dumps(doc.to_dict(), ensure_ascii=False)
             self.db.execute(
-                "INSERT INTO documents (id, url, source, body, content_hash, seq, deleted, fetched_at,"
-                " dup_key, text_digest) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)"
+                "INSERT INTO documents (id, url, source, body, content_hash, seq, deleted,"
+                " fetched_at, dup_key, text_digest, paragraphs, extractor)"
+                " VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)"
                 " ON CONFLICT(id) DO UPDATE SET url=excluded.url, source=excluded.source,"
                 " body=excluded.body, content_hash=excluded.content_hash, seq=excluded.seq,"
                 " deleted=0, fetched_at=excluded.fetched_at, dup_key=excluded.dup_key,"
-                " text_digest=excluded.text_digest",
-                (
-                    doc.id,
-                    doc.url,
-                    doc.source,
-                    body,
-                    h,
-                    self._next_seq(),
-                    time.time(),
-                    dup_key(doc),
-                    text_key(doc),
-                ),
-            )
+                " text_digest=excluded.text_digest, paragraphs=excluded.paragraphs,"
+                " extractor=excluded.extractor",
+                (doc.id, doc.url, doc.source, body, h, self._next_seq(), now, keys.dup_key,
+                 keys.text_digest, json.dumps(sorted(keys.paragraphs)), doc.extractor),
+            )  # fmt: skip
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        return "changed" if row else "new"
+        if not row:
+            return "new"
+        return "unchanged" if row[0] == h and not row[1] else "changed"
 
     def delete(self, doc_id_: str) -> bool:
         """Mark a document gone (kept as a tombstone so the index can drop it)."""
@@ -257,39 +207,121 @@ class DocumentStore:
         self.db.execute("COMMIT")
         return cur.rowcount > 0
 
+    def _document(self, body: str, relations: str | None) -> PolicyDocument:
+        try:
+            data = json.loads(body)
+            if relations:
+                data.update(json.loads(relations))
+            return PolicyDocument.from_dict(data)
+        except (ValueError, TypeError) as exc:  # a row SQLite reads but that is not ours any more
+            problem = sqlite3.DatabaseError(f"unreadable document: {exc}"[:200])
+            raise damaged(self.path, problem) from exc
+
+    def get(self, doc_id_: str) -> PolicyDocument | None:
+        row = self.db.execute(
+            "SELECT body, relations FROM documents WHERE id = ? AND deleted = 0", (doc_id_,)
+        ).fetchone()
+        return self._document(*row) if row else None
+
+    def has(self, doc_id_: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM documents WHERE id = ? AND deleted = 0", (doc_id_,)
+        ).fetchone()
+        return row is not None
+
+    def extractor_of(self, doc_id_: str) -> str | None:
+        row = self.db.execute(
+            "SELECT extractor FROM documents WHERE id = ? AND deleted = 0", (doc_id_,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def iter_documents(self, where: str = "", params: tuple = ()) -> Iterator[PolicyDocument]:
+        sql = "SELECT body, relations FROM documents WHERE deleted = 0"
+        for body, relations in self.db.execute(f"{sql} {where} ORDER BY url", params):
+            yield self._document(body, relations)
+
+    def verify(self) -> int:
+        """Read every live document once (StoreError at the first that cannot be read); returns
+        how many there are. A full build runs it first, so damage is reported before any index
+        writer starts."""
+        n = 0
+        for body, relations in self.db.execute(
+            "SELECT body, relations FROM documents WHERE deleted = 0"
+        ):
+            self._document(body, relations)
+            n += 1
+        return n
+
+    def outdated(self, extractor: str | None) -> list[tuple[str, str, str | None]]:
+        """(id, url, source) of every live document another extractor version made (of every
+        live document, given None)."""
+        sql = "SELECT id, url, source FROM documents WHERE deleted = 0"
+        if extractor is None:
+            return self.db.execute(f"{sql} ORDER BY url").fetchall()
+        return self.db.execute(f"{sql} AND extractor != ? ORDER BY url", (extractor,)).fetchall()
+
+    def changes_since(self, seq: int) -> Iterator[tuple[int, str, PolicyDocument | None]]:
+        """(seq, id, document or None when deleted) for every change after seq, oldest first."""
+        rows = self.db.execute(
+            "SELECT seq, id, body, relations, deleted FROM documents WHERE seq > ? ORDER BY seq",
+            (seq,),
+        ).fetchall()
+        for s, i, body, relations, deleted in rows:
+            yield s, i, (None if deleted else self._document(body, relations))
+
+    # ---- what links.py reads and writes --------------------------------------------------------
+    def link_rows(self) -> Iterator[tuple]:
+        """Per live document what resolving links needs, without building documents: id, url,
+        lang, kind, doc_number, agency, status, publish_date, title, title_en, links (JSON),
+        dup_key, text_digest, paragraphs (JSON)."""
+        return self.db.execute(
+            "SELECT id, url, json_extract(body, '$.lang'), json_extract(body, '$.kind'),"
+            " json_extract(body, '$.doc_number'), json_extract(body, '$.agency'),"
+            " json_extract(body, '$.status'), json_extract(body, '$.publish_date'),"
+            " json_extract(body, '$.title'), json_extract(body, '$.title_en'),"
+            " json_extract(body, '$.links'), dup_key, text_digest, paragraphs, relations"
+            " FROM documents WHERE deleted = 0 ORDER BY url"
+        )
+
+    def set_relations(self, changed: dict[str, dict]) -> int:
+        """Write resolved relations (id -> resolved_dict) in one transaction; each changed
+        document gets a new seq so the index picks it up. Returns how many were written."""
+        if not changed:
+            return 0
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            seq = self._next_seq()
+            for n, (i, rel) in enumerate(sorted(changed.items())):
+                self.db.execute(
+                    "UPDATE documents SET relations = ?, seq = ? WHERE id = ?",
+                    (json.dumps(rel, ensure_ascii=False, sort_keys=True), seq + n, i),
+                )
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return len(changed)
+
+    # ---- the fetch log: what the last crawl learned about each URL -----------------------------
     def log_fetch(
-        self,
-        url: str,
-        source: str | None,
-        outcome: str,
-        reason: str | None = None,
-        http_status: int | None = None,
-        etag: str | None = None,
-        last_modified: str | None = None,
-        body_hash: str | None = None,
+        self, url: str, source: str | None, outcome: str, reason: str | None = None,
+        http_status: int | None = None, etag: str | None = None,
+        last_modified: str | None = None, body_hash: str | None = None,
         outlinks: list[str] | None = None,
-    ) -> None:
+    ) -> None:  # fmt: skip
         """Record what happened to url; validators and links are kept from before unless given."""
         self.db.execute(
-            "INSERT INTO fetch_log (url, source, outcome, reason, http_status, at, etag, last_modified,"
-            " body_hash, outlinks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO fetch_log (url, source, outcome, reason, http_status, at, etag,"
+            " last_modified, body_hash, outlinks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(url) DO UPDATE SET source=excluded.source, outcome=excluded.outcome,"
             " reason=excluded.reason, http_status=excluded.http_status, at=excluded.at,"
-            " etag=COALESCE(excluded.etag, etag), last_modified=COALESCE(excluded.last_modified, last_modified),"
-            " body_hash=COALESCE(excluded.body_hash, body_hash), outlinks=COALESCE(excluded.outlinks, outlinks)",
-            (
-                url,
-                source,
-                outcome,
-                reason,
-                http_status,
-                time.time(),
-                etag,
-                last_modified,
-                body_hash,
-                json.dumps(outlinks) if outlinks is not None else None,
-            ),
-        )
+            " etag=COALESCE(excluded.etag, etag),"
+            " last_modified=COALESCE(excluded.last_modified, last_modified),"
+            " body_hash=COALESCE(excluded.body_hash, body_hash),"
+            " outlinks=COALESCE(excluded.outlinks, outlinks)",
+            (url, source, outcome, reason, http_status, time.time(), etag, last_modified,
+             body_hash, json.dumps(outlinks) if outlinks is not None else None),
+        )  # fmt: skip
 
     def fetch_state(self, url: str) -> dict | None:
         """What the last crawl learned about url (validators, body hash, links, outcome)."""
@@ -299,28 +331,18 @@ class DocumentStore:
         ).fetchone()
         if not row:
             return None
-        return {
-            "outcome": row[0],
-            "etag": row[1],
-            "last_modified": row[2],
-            "body_hash": row[3],
-            "outlinks": json.loads(row[4]) if row[4] else [],
-        }
+        return {"outcome": row[0], "etag": row[1], "last_modified": row[2], "body_hash": row[3],
+                "outlinks": json.loads(row[4]) if row[4] else []}  # fmt: skip
 
     # ---- the crawl frontier, kept so an interrupted crawl resumes where it stopped ----------
     def frontier_pending(self, source: str) -> list[tuple[str, int]]:
-        return [
-            (u, d)
-            for u, d in self.db.execute(
-                "SELECT url, depth FROM frontier WHERE source = ? AND done = 0 ORDER BY rowid",
-                (source,),
-            )
-        ]
+        return [(u, d) for u, d in self.db.execute(
+            "SELECT url, depth FROM frontier WHERE source = ? AND done = 0 ORDER BY rowid",
+            (source,))]  # fmt: skip
 
     def frontier_seen(self, source: str) -> set[str]:
-        return {
-            u for (u,) in self.db.execute("SELECT url FROM frontier WHERE source = ?", (source,))
-        }
+        rows = self.db.execute("SELECT url FROM frontier WHERE source = ?", (source,))
+        return {u for (u,) in rows}
 
     def frontier_add(self, source: str, url: str, depth: int) -> None:
         self.db.execute(
@@ -334,65 +356,17 @@ class DocumentStore:
     def frontier_clear(self, source: str) -> None:
         self.db.execute("DELETE FROM frontier WHERE source = ?", (source,))
 
-    def _document(self, body: str) -> PolicyDocument:
-        try:
-            return PolicyDocument(**json.loads(body))
-        except (
-            ValueError,
-            TypeError,
-        ) as exc:  # a row that SQLite reads but that is not ours any more
-            raise damaged(
-                self.path, sqlite3.DatabaseError(f"unreadable document: {exc}"[:200])
-            ) from exc
+    # ---- bookkeeping -------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
 
-    def get(self, doc_id_: str) -> PolicyDocument | None:
-        row = self.db.execute(
-            "SELECT body FROM documents WHERE id = ? AND deleted = 0", (doc_id_,)
-        ).fetchone()
-        return self._document(row[0]) if row else None
-
-    def has(self, doc_id_: str) -> bool:
-        return (
-            self.db.execute(
-                "SELECT 1 FROM documents WHERE id = ? AND deleted = 0", (doc_id_,)
-            ).fetchone()
-            is not None
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
         )
-
-    def iter_documents(self) -> Iterator[PolicyDocument]:
-        for (body,) in self.db.execute("SELECT body FROM documents WHERE deleted = 0 ORDER BY url"):
-            yield self._document(body)
-
-    def changes_since(self, seq: int) -> Iterator[tuple[int, str, PolicyDocument | None]]:
-        """(seq, id, document or None when deleted) for every change after seq, oldest first."""
-        rows = self.db.execute(
-            "SELECT seq, id, body, deleted FROM documents WHERE seq > ? ORDER BY seq", (seq,)
-        ).fetchall()
-        for s, i, body, deleted in rows:
-            yield s, i, (None if deleted else self._document(body))
-
-    def related_numbers(self, doc: PolicyDocument) -> list[str]:
-        """发文字号 of the policies doc explains or translates (found through its links)."""
-        out = []
-        for link in doc.links:
-            if link.get("rel") in ("original", "policy"):
-                # Only the number is read (SQLite picks it out of the JSON; no document is built).
-                row = self.db.execute(
-                    "SELECT json_extract(body, '$.doc_number') FROM documents "
-                    "WHERE id = ? AND deleted = 0",
-                    (doc_id(link["url"]),),
-                ).fetchone()
-                if row and row[0] and row[0] not in out:
-                    out.append(row[0])
-        return out
-
-    def copies_of(self, doc: PolicyDocument) -> list[PolicyDocument]:
-        """Stored documents sharing doc's 发文字号 key or its exact folded text."""
-        rows = self.db.execute(
-            "SELECT body FROM documents WHERE deleted = 0 AND (dup_key = ? OR text_digest = ?)",
-            (dup_key(doc), text_key(doc)),
-        ).fetchall()
-        return [self._document(b) for (b,) in rows]
 
     def max_seq(self) -> int:
         return self._next_seq() - 1

@@ -1,7 +1,10 @@
-"""The region/scenario taxonomy (policies/taxonomy.yaml): labels, vocabulary, package texts, facts."""
+"""The region/scenario taxonomy (policies/taxonomy.yaml): labels, vocabulary,
+package texts, facts."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -63,6 +66,17 @@ class Taxonomy:
     @cached_property
     def communities(self) -> tuple[str, ...]:
         return tuple(s for s, r in self.regions.items() if r.kind == "community")
+
+    @cached_property
+    def classifier_digest(self) -> str:
+        """Digest of what classification reads (aliases, agency markers, scenario words): a change
+        to it is a new extractor version; labels and package texts are not."""
+        words = {
+            "regions": {s: [r.aliases, r.agency_markers] for s, r in self.regions.items()},
+            "scenarios": {s: [c.strong, c.weak] for s, c in self.scenarios.items()},
+        }
+        blob = json.dumps(words, ensure_ascii=False, sort_keys=True).encode()
+        return hashlib.sha1(blob).hexdigest()[:8]
 
     def package(self, region: str, scenario: str) -> PackageInfo:
         key = f"{region}/{scenario}"
@@ -139,8 +153,8 @@ def _cached(path: str, mtime: float) -> Taxonomy:
 
 
 def get(path: str | Path | None = None) -> Taxonomy:
-    """The taxonomy at path (default: the configured one), cached until the file changes."""
-    p = Path(str(path or settings.get("taxonomy")))
+    """The taxonomy at path (default: the bundled one), cached until the file changes."""
+    p = Path(str(path or settings.POLICIES_DIR / "taxonomy.yaml"))
     try:
         mtime = p.stat().st_mtime
     except OSError as exc:

@@ -1,7 +1,10 @@
-"""Benchmarks on expanded corpora: indexing, search latency, HTTP under gunicorn, memory, cold start.
+"""Benchmarks on expanded corpora: indexing, search latency, HTTP under gunicorn, memory,
+cold start.
 
-    python scripts/bench.py                                   # 10k, 50k and 100k documents, everything
-    python scripts/bench.py --sizes 10000 --only index,search # some sizes, some benchmarks
+    # 10k, 50k and 100k documents, everything
+    python scripts/bench.py
+    # some sizes, some benchmarks
+    python scripts/bench.py --sizes 10000 --only index,search
     python scripts/bench.py --sizes 10000 --only http --duration 20
 
 Corpora come from the corpus expander (indexer/sample_expand.py, as scripts/expand_corpus.py writes
@@ -67,7 +70,8 @@ def store_count(store: Path) -> int:
 
 
 def ensure_corpus(cache: Path, n: int) -> Path:
-    """.bench/data-N holding the expander's first n documents, crawled (or cut from a larger crawl)."""
+    """.bench/data-N holding the expander's first n documents, crawled
+    (or cut from a larger crawl)."""
     data = cache / f"data-{n}"
     store = data / "documents.sqlite3"
     if store_count(store) >= n:
@@ -125,9 +129,9 @@ def ensure_corpus(cache: Path, n: int) -> Path:
     return data
 
 
-# ---- indexing (each variant in its own process, so its peak memory is its own) ---------------------
+# ---- indexing (each variant in its own process, so its peak memory is its own) -----------------
 def _load_texts(data: Path) -> list[tuple]:
-    from indexer.documents import DocumentStore
+    from indexer.store import DocumentStore
 
     with DocumentStore(data / "documents.sqlite3") as store:
         return [(d.id, d.url, d.title, d.text) for d in store.iter_documents()]
@@ -155,7 +159,7 @@ def child_index(kind: str, data: Path) -> dict:
         from whoosh import index
         from whoosh.fields import ID, STORED, TEXT, Schema
 
-        from indexer.documents import DocumentStore
+        from indexer.store import DocumentStore
 
         jieba.initialize()
         target = data / "naive-index"
@@ -182,9 +186,8 @@ def child_index(kind: str, data: Path) -> dict:
     from indexer.analysis import warm
 
     warm()
-    paths = settings.DataPaths(data)
     t0 = time.perf_counter()
-    report = pipeline.index(paths, full=True)
+    report = pipeline.index(settings.for_data(data), full=True)
     seconds = time.perf_counter() - t0
     texts = _load_texts(data)
     return {
@@ -231,7 +234,7 @@ def bench_index(data: Path, n: int) -> dict:
     return rows
 
 
-# ---- search ---------------------------------------------------------------------------------------
+# ---- search ------------------------------------------------------------------------------------
 def _mix_rounds(svc, params: list, rounds: int) -> list[list[float]]:
     per_round = []
     for _ in range(rounds):
@@ -247,11 +250,13 @@ def _mix_rounds(svc, params: list, rounds: int) -> list[list[float]]:
 def bench_search(data: Path, rounds: int, uncached_rounds: int) -> dict:
     from indexer import settings
     from indexer import taxonomy as taxonomy_mod
+    from search_app.index_version import SearchIndex
     from search_app.query import parse_params
-    from search_app.search import SearchIndex, SearchService
+    from search_app.search import SearchService
 
-    index_root = settings.DataPaths(data).index_root
-    svc = SearchService(SearchIndex(index_root), taxonomy_mod.get())
+    config = settings.for_data(data)
+    index_root = config.paths.index_root
+    svc = SearchService(SearchIndex(index_root), taxonomy_mod.get(), config)
     params = [parse_params(q, svc.tax) for q in QUERIES]
     t0 = time.perf_counter()
     svc.search(params[0]).to_dict()
@@ -260,16 +265,9 @@ def bench_search(data: Path, rounds: int, uncached_rounds: int) -> dict:
     flat = [t for r in per_round[1:] or per_round for t in r]
     # Every query searched afresh: a service of its own with the response cache off; its decoded
     # postings cached as served (warm after the first round), then nothing cached at all.
-    uncached = _fresh_rounds(
-        index_root, svc.tax, params, uncached_rounds, {"POLICY_INDEX_RESPONSE_CACHE": "0"}
-    )
-    cold = _fresh_rounds(
-        index_root,
-        svc.tax,
-        params,
-        uncached_rounds,
-        {"POLICY_INDEX_RESPONSE_CACHE": "0", "POLICY_INDEX_POSTINGS_CACHE_MB": "0"},
-    )
+    uncached = _fresh_rounds(config.replace(response_cache=0), svc.tax, params, uncached_rounds)
+    cold = _fresh_rounds(config.replace(response_cache=0, postings_cache_mb=0), svc.tax, params,
+                         uncached_rounds)  # fmt: skip
     out = {
         "first_ms": first,
         "queries": len(params),
@@ -292,9 +290,11 @@ def bench_search(data: Path, rounds: int, uncached_rounds: int) -> dict:
         "docs": svc.index.searcher().doc_count(),
     }
     print(
-        f"  first query {first:.1f} ms; round 1 p50 {out['round1_p50']:.2f} ms; rounds 2..{rounds}: "
-        f"p50 {out['p50']:.2f}  p95 {out['p95']:.2f}  p99 {out['p99']:.2f}  max {out['max']:.2f} ms; "
-        f"cache off ({uncached_rounds} rounds): p50 {out['uncached_p50']:.1f}  p95 {out['uncached_p95']:.1f}  "
+        f"  first query {first:.1f} ms; round 1 p50 {out['round1_p50']:.2f} ms; "
+        f"rounds 2..{rounds}: p50 {out['p50']:.2f}  p95 {out['p95']:.2f}  "
+        f"p99 {out['p99']:.2f}  max {out['max']:.2f} ms; "
+        f"cache off ({uncached_rounds} rounds): p50 {out['uncached_p50']:.1f}  "
+        f"p95 {out['uncached_p95']:.1f}  "
         f"p99 {out['uncached_p99']:.1f} ms; nothing cached: p50 {out['cold_p50']:.1f}  "
         f"p95 {out['cold_p95']:.1f} ms",
         flush=True,
@@ -302,27 +302,17 @@ def bench_search(data: Path, rounds: int, uncached_rounds: int) -> dict:
     return out
 
 
-def _fresh_rounds(
-    index_root: Path, tax, params: list, rounds: int, env: dict[str, str]
-) -> list[float]:
-    """Rounds of the mix on a service of its own started under env (settings read at its start)."""
-    from search_app.search import SearchIndex, SearchService
+def _fresh_rounds(config, tax, params: list, rounds: int) -> list[float]:
+    """Rounds of the mix on a service of its own with the given configuration."""
+    from search_app.index_version import SearchIndex
+    from search_app.search import SearchService
 
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        fresh = SearchService(SearchIndex(index_root), tax)
-        fresh.search(params[0])  # opens the index and builds its tables, as a service in use has
-        return [t for r in _mix_rounds(fresh, params, rounds) for t in r]
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                del os.environ[k]
-            else:
-                os.environ[k] = v
+    fresh = SearchService(SearchIndex(config.paths.index_root), tax, config)
+    fresh.search(params[0])  # opens the index and builds its tables, as a service in use has
+    return [t for r in _mix_rounds(fresh, params, rounds) for t in r]
 
 
-# ---- HTTP under gunicorn ----------------------------------------------------------------------------
+# ---- HTTP under gunicorn -----------------------------------------------------------------------
 WRK_LUA = """
 local paths = {%s}
 local i = math.random(#paths)
@@ -332,9 +322,11 @@ request = function()
 end
 done = function(s, latency, requests)
   local e = s.errors
-  io.write(string.format('BENCH {"requests": %%d, "duration_us": %%d, "errors": %%d, "non2xx": %%d, ' ..
+  io.write(string.format('BENCH {"requests": %%d, "duration_us": %%d, "errors": %%d, \
+"non2xx": %%d, ' ..
     '"p50": %%d, "p95": %%d, "p99": %%d, "max": %%d}\\n', s.requests, s.duration,
-    e.connect + e.read + e.write + e.timeout, e.status, latency:percentile(50), latency:percentile(95),
+    e.connect + e.read + e.write + e.timeout, e.status, latency:percentile(50), \
+latency:percentile(95),
     latency:percentile(99), latency.max))
 end
 """
@@ -466,8 +458,8 @@ def bench_http(data: Path, duration: int, cache: Path, warmup: int) -> dict:
         try:
             paths = search_paths(naive=which == "naive")
             cold = g.wait_first_answer(paths[0])
-            # Warm-up under the same load, not measured: every worker and thread has opened its searcher
-            # and built its caches (each worker has its own), as a service in use has.
+            # Warm-up under the same load, not measured: every worker and thread has opened its
+            # searcher and built its caches (each worker has its own), as a service in use has.
             wrk(g.base, paths, warmup, cache)
             targets = {
                 "naive": [("naive", paths)],
@@ -503,7 +495,7 @@ def bench_http(data: Path, duration: int, cache: Path, warmup: int) -> dict:
     return {"rows": rows, "memory": mem, "load_avg": loads}
 
 
-# ---- report ---------------------------------------------------------------------------------------
+# ---- report ------------------------------------------------------------------------------------
 def machine() -> dict:
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     cpu = next((ln.split(":", 1)[1].strip() for ln in cpuinfo if ln.startswith("model name")), "?")
@@ -519,7 +511,8 @@ def machine() -> dict:
 def render(results: dict) -> str:
     m = results.get("machine", {})
     lines = [
-        f"Measured {m.get('date')} on {m.get('cpus')} × {m.get('cpu')}, {m.get('ram_gib')} GiB RAM, "
+        f"Measured {m.get('date')} on {m.get('cpus')} × {m.get('cpu')}, "
+        f"{m.get('ram_gib')} GiB RAM, "
         f"Python {m.get('python')}.",
         "",
     ]
@@ -529,7 +522,8 @@ def render(results: dict) -> str:
         lines += [
             "### Indexing",
             "",
-            "| documents | variant | seconds | docs/s | kchars/s | × naive | peak RSS MB | load avg |",
+            "| documents | variant | seconds | docs/s | kchars/s | × naive | peak RSS MB | "
+            "load avg |",
             "|---:|---|---:|---:|---:|---:|---:|---:|",
         ]
         for n, r in idx:
@@ -556,7 +550,8 @@ def render(results: dict) -> str:
             "`POLICY_INDEX_POSTINGS_CACHE_MB=0` too, every query decodes its postings.",
             "",
             "| documents | queries × rounds | first query ms | repeated p50 ms | p95 ms | p99 ms | "
-            "cache off: rounds | p50 ms | p95 ms | p99 ms | nothing cached: p50 ms | p95 ms | load avg |",
+            "cache off: rounds | p50 ms | p95 ms | p99 ms | "
+            "nothing cached: p50 ms | p95 ms | load avg |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for n, r in srch:
@@ -573,7 +568,8 @@ def render(results: dict) -> str:
             )
             lines.append(
                 f"| {int(n):,} | {r['queries']} × {r['rounds']} | {r['first_ms']:.0f} | "
-                f"{r['p50']:.2f} | {r['p95']:.2f} | {r['p99']:.2f} | {off} | {r.get('load_avg', 0):.2f} |"
+                f"{r['p50']:.2f} | {r['p95']:.2f} | {r['p99']:.2f} | {off} | "
+                f"{r.get('load_avg', 0):.2f} |"
             )
         lines.append("")
     http = [(n, results["sizes"][n]["http"]) for n in sizes if "http" in results["sizes"][n]]

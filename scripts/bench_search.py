@@ -15,8 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from indexer import pipeline, settings  # noqa: E402
 from indexer import taxonomy as taxonomy_mod  # noqa: E402
+from indexer.sources import sample_source  # noqa: E402
+from search_app.index_version import SearchIndex  # noqa: E402
 from search_app.query import parse_params  # noqa: E402
-from search_app.search import SearchIndex, SearchService  # noqa: E402
+from search_app.search import SearchService  # noqa: E402
 
 QUERIES = [
     {"q": "人才公寓 申请"},
@@ -51,18 +53,22 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=30)
     args = ap.parse_args()
     root = args.data or Path(tempfile.mkdtemp(prefix="policy-index-bench-"))
-    paths = settings.DataPaths(root)
-    if pipeline.needs_bootstrap(paths):
+    config = settings.for_data(root)
+    paths = config.paths
+    if pipeline.needs_bootstrap(config):
         t0 = time.perf_counter()
-        reports = pipeline.crawl(paths, [pipeline.sample_source()], progress=False)
+        reports = pipeline.crawl(config,
+                                 [sample_source(Path(config.sources), Path(config.sample_site))],
+                                 progress=False)  # fmt: skip
         t1 = time.perf_counter()
-        build = pipeline.index(paths, full=True)
+        build = pipeline.index(config, full=True)
         t2 = time.perf_counter()
         print(f"crawl+normalize: {sum(r.new for r in reports)} documents in {t1 - t0:.2f}s")
         print(
-            f"full index build: {build.added} documents in {t2 - t1:.2f}s ({build.added / (t2 - t1):.0f} docs/s)"
+            f"full index build: {build.added} documents in {t2 - t1:.2f}s "
+            f"({build.added / (t2 - t1):.0f} docs/s)"
         )
-    svc = SearchService(SearchIndex(paths.index_root), taxonomy_mod.get())
+    svc = SearchService(SearchIndex(paths.index_root), taxonomy_mod.get(), config)
     params = [parse_params(q, svc.tax) for q in QUERIES]
     t0 = time.perf_counter()
     svc.search(params[0])
@@ -80,7 +86,8 @@ def main() -> None:
         f"{args.rounds} rounds on {svc.index.searcher().doc_count()} documents:"
     )
     print(
-        f"  median {statistics.median(times):.2f} ms   p95 {pct(times, 95):.2f} ms   max {max(times):.2f} ms"
+        f"  median {statistics.median(times):.2f} ms   p95 {pct(times, 95):.2f} ms   "
+        f"max {max(times):.2f} ms"
     )
 
 

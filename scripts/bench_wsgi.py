@@ -1,9 +1,11 @@
 """WSGI apps for `scripts/bench.py http`, served by gunicorn with the production gunicorn.conf.py.
 
-app        the production app (rate limit and query log off) plus GET /_bench/constant, a constant JSON
-           answer from the same process: the serving ceiling of Flask + gunicorn on this machine.
-naive_app  the naive baseline: a bare Flask app over the naive index (Whoosh + jieba's ChineseAnalyzer),
-           one QueryParser query per request, ten titles back, written the way Whoosh's quick start does.
+app        the production app (rate limit and query log off) plus GET /_bench/constant, a
+           constant JSON answer from the same process: the serving ceiling of Flask + gunicorn on
+           this machine.
+naive_app  the naive baseline: a bare Flask app over the naive index (Whoosh + jieba's
+           ChineseAnalyzer), one QueryParser query per request, ten titles back, written the way
+           Whoosh's quick start does.
 
 $POLICY_INDEX_DATA names the data folder, as for search_app.wsgi.
 """

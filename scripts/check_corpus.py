@@ -5,7 +5,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from indexer.corpus_src import load_sources  # noqa: E402
+from devtools.corpus_src import load_sources  # noqa: E402
 
 root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("policies/corpus/src")
 docs, errors = load_sources(root)

@@ -12,10 +12,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from devtools.evaluation import evaluate, summary, table  # noqa: E402
 from indexer import pipeline, settings  # noqa: E402
 from indexer import taxonomy as taxonomy_mod  # noqa: E402
-from search_app.evaluation import evaluate, summary, table  # noqa: E402
-from search_app.search import SearchIndex, SearchService  # noqa: E402
+from search_app.index_version import SearchIndex  # noqa: E402
+from search_app.search import SearchService  # noqa: E402
 
 
 def main() -> None:
@@ -25,10 +26,10 @@ def main() -> None:
     ap.add_argument("--data", type=Path)
     ap.add_argument("--worst", type=int, default=0)
     args = ap.parse_args()
-    paths = settings.DataPaths(args.data or Path(tempfile.mkdtemp(prefix="policy-index-eval-")))
-    if pipeline.needs_bootstrap(paths):
-        pipeline.bootstrap(paths, progress=False)
-    svc = SearchService(SearchIndex(paths.index_root), taxonomy_mod.get())
+    config = settings.for_data(args.data or Path(tempfile.mkdtemp(prefix="policy-index-eval-")))
+    if pipeline.needs_bootstrap(config):
+        pipeline.bootstrap(config, progress=False)
+    svc = SearchService(SearchIndex(config.paths.index_root), taxonomy_mod.get(), config)
     results = evaluate(svc)
     print(table(summary(results)))
     for r in sorted(results, key=lambda r: r.ndcg)[: args.worst]:

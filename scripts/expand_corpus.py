@@ -1,6 +1,6 @@
 """Grow the sample corpus to N documents (deterministic) as an HTML site for benchmarks.
 
-python scripts/expand_corpus.py 10000 /tmp/corpus-10k      # then: policy-index crawl /tmp/corpus-10k
+python scripts/expand_corpus.py 10000 /tmp/corpus-10k  # then: policy-index crawl /tmp/corpus-10k
 """
 
 import argparse
@@ -9,9 +9,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from indexer.corpus_src import load_sources  # noqa: E402
-from indexer.sample_expand import expand  # noqa: E402
-from indexer.sample_site import Site  # noqa: E402
+from devtools.corpus_src import load_sources  # noqa: E402
+from devtools.sample_expand import expand  # noqa: E402
+from devtools.sample_site import Site  # noqa: E402
 
 parser = argparse.ArgumentParser(
     description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

@@ -5,7 +5,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from indexer.sample_site import render_site  # noqa: E402
+from devtools.sample_site import render_site  # noqa: E402
 
 manifest = render_site(ROOT / "policies/corpus/src", ROOT / "policies/corpus/site")
 print(f"rendered {len(manifest['documents'])} documents into policies/corpus/site")

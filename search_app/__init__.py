@@ -6,54 +6,53 @@ import logging
 import secrets
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 
 from indexer import settings
 from indexer import taxonomy as taxonomy_mod
 from indexer.analysis import warm
 
-from .search import SearchIndex, SearchService
+from .index_version import SearchIndex
+from .search import SearchService
 
 log = logging.getLogger(__name__)
+EXTENSION = "policy_index"
 
 
 def create_app(data_dir: str | Path | None = None, test_config: dict | None = None) -> Flask:
-    """The application over one data folder (default: --data / $POLICY_INDEX_DATA / ./var)."""
+    """The application over one data folder (default: --data / $POLICY_INDEX_DATA / ./var).
+
+    Settings are resolved once, here, into a frozen Config: test_config overrides any setting by
+    name (in lower or upper case: API_RATE_LIMIT); its other keys are Flask's (TESTING)."""
+    test_config = dict(test_config or {})
+    overrides = {k: test_config.pop(k) for k in list(test_config) if settings.is_setting(k)}
+    if data_dir is not None:
+        overrides["data_dir"] = str(data_dir)
+    config = settings.resolve(overrides)
     app = Flask(__name__)
-    paths = settings.DataPaths(settings.data_dir(data_dir))
-    random_key = secrets.token_hex(32)
     app.config.update(
-        DATA_DIR=str(paths.root),
-        TAXONOMY=str(settings.get("taxonomy")),
-        SECRET_KEY=str(settings.get("secret_key")) or random_key,
-        SESSION_COOKIE_SECURE=str(
-            settings.get("session_cookie_secure")
-        ),  # auto|true|false: see operator.py
+        SECRET_KEY=config.secret_key or secrets.token_hex(32),
+        SECRET_KEY_IS_RANDOM=not config.secret_key,
         JSON_SORT_KEYS=False,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
     )
-    if test_config:
-        app.config.update(test_config)
-    app.config["SECRET_KEY_IS_RANDOM"] = app.config["SECRET_KEY"] == random_key
+    app.config.update(test_config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    tax = taxonomy_mod.get(app.config["TAXONOMY"])
-    service = SearchService(
-        SearchIndex(settings.DataPaths(Path(app.config["DATA_DIR"])).index_root), tax
-    )
-    app.extensions["policy_index"] = service
+    tax = taxonomy_mod.get(config.taxonomy)
+    app.extensions[EXTENSION] = SearchService(SearchIndex(config.paths.index_root), tax, config)
     warm()
 
     from . import api, errors, i18n, operator, pages, searchlog
 
     i18n.init_app(app)
     errors.init_app(app)
-    limiter = _rate_limit(app, api.bp)
+    limiter = _rate_limit(app, api.bp, config)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
-    searchlog.init_app(app)
-    operator.init_app(app, limiter, csrf_exempt=(api.bp,))
+    searchlog.init_app(app, config)
+    operator.init_app(app, config, limiter, csrf_exempt=(api.bp,))
 
     @app.after_request
     def _headers(resp):
@@ -70,22 +69,21 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     return app
 
 
-def _rate_limit(app: Flask, api_bp):
+def service(app: Flask | None = None) -> SearchService:
+    """The app's search service (and through it the taxonomy and the frozen config)."""
+    return (app or current_app).extensions[EXTENSION]
+
+
+def _rate_limit(app: Flask, api_bp, config: settings.Config):
     """Per-client limits on the JSON API (health checks exempt); 429 answers are JSON.
     Returns the limiter, which also guards the operator login."""
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
 
-    limiter = Limiter(
-        get_remote_address,
-        app=app,
-        default_limits=[],
-        storage_uri=app.config.get("RATE_LIMIT_STORAGE", str(settings.get("rate_limit_storage"))),
-    )
+    limiter = Limiter(get_remote_address, app=app, default_limits=[],
+                      storage_uri=config.rate_limit_storage)  # fmt: skip
     app.extensions["policy_index_limiter"] = limiter
-    limit = app.config.get("API_RATE_LIMIT", str(settings.get("api_rate_limit")))
-    if limit:
-        limiter.shared_limit(limit, scope="api", exempt_when=lambda: request.path == "/healthz")(
-            api_bp
-        )
+    if config.api_rate_limit:  # empty: no limit
+        exempt = lambda: request.path == "/healthz"  # noqa: E731
+        limiter.shared_limit(config.api_rate_limit, scope="api", exempt_when=exempt)(api_bp)
     return limiter

@@ -1,4 +1,5 @@
-"""The `policy-index` command: crawl, index, search, dump, serve. User errors are one line, exit 1."""
+"""The `policy-index` command: crawl, index, search, dump, serve. User errors are
+one line, exit 1."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from pathlib import Path
 import click
 
 from indexer import pipeline, settings
+from indexer.archive import ArchiveError
 from indexer.build import IndexBusy
-from indexer.crawl import SourceError, load_sources, source_from_arg
-from indexer.documents import DocumentStore, StoreError
 from indexer.schema import IndexDamaged, IndexMissing
+from indexer.sources import SourceError, load_sources, source_from_arg
+from indexer.store import DocumentStore, StoreError
 from indexer.taxonomy import TaxonomyError
 
 MIN_OPERATOR_PASSWORD = 12
 USER_ERRORS = (
+    ArchiveError,
     SourceError,
     StoreError,
     IndexMissing,
@@ -40,7 +43,8 @@ def _data_option(f):
     @functools.wraps(f)
     def wrapper(*args, data=None, **kwargs):
         try:
-            return f(*args, paths=settings.DataPaths(settings.data_dir(data)), **kwargs)
+            config = settings.resolve({"data_dir": data})
+            return f(*args, config=config, **kwargs)
         except USER_ERRORS as exc:
             raise click.ClickException(str(exc)) from None
         except OSError as exc:
@@ -63,31 +67,23 @@ def main(verbose: bool) -> None:
 
 @main.command()
 @click.argument("sources", nargs=-1)
-@click.option(
-    "--config",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Sources file (default: policies/sources.yaml).",
-)
+@click.option("--config", "sources_file", type=click.Path(dir_okay=False), default=None,
+              help="Sources file (default: policies/sources.yaml).")  # fmt: skip
 @click.option(
     "--max-pages", type=click.IntRange(min=1), default=None, help="Most pages per source."
 )
-@click.option(
-    "--delay",
-    type=click.FloatRange(min=0),
-    default=None,
-    help="Seconds between requests to a host.",
-)
+@click.option("--delay", type=click.FloatRange(min=0), default=None,
+              help="Seconds between requests to a host.")  # fmt: skip
 @_data_option
-def crawl(sources, config, max_pages, delay, paths):
+def crawl(sources, sources_file, max_pages, delay, config):
     """Fetch and normalize policy documents from SOURCES (URLs or local HTML) or the config."""
     if sources:
         srcs = [source_from_arg(s) for s in sources]
     else:
-        srcs = load_sources(Path(config or str(settings.get("sources"))))
+        srcs = load_sources(Path(sources_file or config.sources))
         if not srcs:
             raise SourceError("the sources file lists no enabled source")
-    reports = pipeline.crawl(paths, srcs, max_pages=max_pages, delay=delay)
+    reports = pipeline.crawl(config, srcs, max_pages=max_pages, delay=delay)
     failed = 0
     for r in reports:
         click.echo(r.line())
@@ -101,23 +97,40 @@ def crawl(sources, config, max_pages, delay, paths):
 
 @main.command()
 @click.option("--full", is_flag=True, help="Rebuild from scratch into a new generation.")
-@click.option(
-    "--wait",
-    type=click.FloatRange(min=0),
-    default=0.0,
-    help="Seconds to wait for another running build to finish.",
-)
+@click.option("--wait", type=click.FloatRange(min=0), default=0.0,
+              help="Seconds to wait for another running build to finish.")  # fmt: skip
 @_data_option
-def index(full, wait, paths):
+def index(full, wait, config):
     """Build or update the search index from what was crawled."""
-    click.echo(pipeline.index(paths, full=full, wait=wait).line())
+    click.echo(pipeline.index(config, full=full, wait=wait).line())
+
+
+@main.command()
+@click.option("--outdated", is_flag=True,
+              help="Only documents an older version of the rules made (crawl and index do this "
+                   "by themselves).")  # fmt: skip
+@_data_option
+def renormalize(outdated, config):
+    """Re-derive every stored document from its kept raw page, offline (after a rule change)."""
+    if not config.paths.store.exists():
+        raise StoreError(
+            f"no document store in {config.paths.root}; run `policy-index crawl` first"
+        )
+    report = pipeline.renormalize(config, everything=not outdated)
+    click.echo(report.line())
+    for url, reason in report.not_a_document[:20]:
+        click.echo(f"  kept as it was: {url}: {reason}")
+    if report.no_raw_page:
+        click.echo(f"  {len(report.no_raw_page)} documents were crawled before raw pages "
+                   f"were kept; the next crawl keeps theirs")  # fmt: skip
 
 
 @main.command()
 @click.argument("query", required=False, default="")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly the body of GET /api/search.")
-@click.option("--limit", type=click.IntRange(1, 50), default=10, help="Results to show.")
-@click.option("--page", type=click.IntRange(1, 1000), default=1, help="Page of results.")
+@click.option("--limit", type=click.IntRange(min=1), default=10,
+              help="Results to show (at most max_per_page).")  # fmt: skip
+@click.option("--page", type=click.IntRange(min=1), default=1, help="Page of results.")
 @click.option("--region", default=None, help="Community or scope slug.")
 @click.option("--scenario", default=None, help="Scenario slug.")
 @click.option("--agency", default=None, help="Exact issuing agency.")
@@ -126,41 +139,28 @@ def index(full, wait, paths):
 @click.option("--sort", default=None, help="relevance or date.")
 @click.option("--explain", is_flag=True, help="Show why each result ranked where it did.")
 @_data_option
-def search(
-    query, as_json, limit, page, region, scenario, agency, status, lang, sort, explain, paths
-):
+def search(query, as_json, limit, page, region, scenario, agency, status, lang, sort, explain,
+           config):  # fmt: skip
     """Run a search against the built index."""
     from indexer import taxonomy
+    from search_app.index_version import SearchIndex
     from search_app.query import QueryError, parse_params
-    from search_app.search import SearchIndex, SearchService
+    from search_app.search import SearchService
 
-    args = {
-        k: v
-        for k, v in (
-            ("q", query),
-            ("per_page", str(limit)),
-            ("page", str(page)),
-            ("region", region),
-            ("scenario", scenario),
-            ("agency", agency),
-            ("status", status),
-            ("lang", lang),
-            ("sort", sort),
-            ("explain", "1" if explain else None),
-        )
-        if v
-    }
-    svc = SearchService(SearchIndex(paths.index_root), taxonomy.get())
+    given = (("q", query), ("per_page", str(limit)), ("page", str(page)), ("region", region),
+             ("scenario", scenario), ("agency", agency), ("status", status), ("lang", lang),
+             ("sort", sort), ("explain", "1" if explain else None))  # fmt: skip
+    args = {k: v for k, v in given if v}
+    svc = SearchService(SearchIndex(config.paths.index_root), taxonomy.get(config.taxonomy), config)
     try:
-        resp = svc.search(parse_params(args, svc.tax))
+        resp = svc.search(parse_params(args, svc.tax, config))
     except QueryError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(str(exc).replace("per_page", "--limit")) from None
     if as_json:
         click.echo(json.dumps(resp.to_dict(), ensure_ascii=False))
         return
-    click.echo(
-        f"{resp.total} results for {query!r}" + (" (any word)" if resp.matched == "any" else "")
-    )
+    more = " (any word)" if resp.matched == "any" else ""
+    click.echo(f"{resp.total} results for {query!r}{more}")
     for i, r in enumerate(resp.results, resp.params.offset + 1):
         cite = " · ".join(x for x in (r.doc_number, r.agency, r.publish_date) if x)
         click.echo(f"{i:>3}. {r.title}  [{r.status}]\n     {cite}\n     id {r.id}  {r.url}")
@@ -176,8 +176,9 @@ def search(
 
 @main.command()
 @_data_option
-def dump(paths):
+def dump(config):
     """Print every normalized document as one JSON object per line."""
+    paths = config.paths
     if not paths.store.exists():
         raise StoreError(f"no document store in {paths.root}; run `policy-index crawl` first")
     with DocumentStore(paths.store) as store:
@@ -188,23 +189,21 @@ def dump(paths):
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port."
-)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port.")  # fmt: skip
 @_data_option
-def serve(host, port, paths):
+def serve(host, port, config):
     """Serve the web pages and the API; builds from the bundled corpus on an empty data folder."""
-    if pipeline.needs_bootstrap(paths):
-        click.echo(
-            f"No index in {paths.root}: building one from the bundled sample corpus…", err=True
-        )
-        reports, build = pipeline.bootstrap(paths)
+    if pipeline.needs_bootstrap(config):
+        root = config.paths.root
+        click.echo(f"No index in {root}: building one from the bundled sample corpus…", err=True)
+        reports, build = pipeline.bootstrap(config)
         for r in reports:
             click.echo(r.line(), err=True)
         click.echo(build.line(), err=True)
     from search_app import create_app
 
-    app = create_app(paths.root)
+    app = create_app(config.paths.root)
     click.echo(f"Serving policy-index on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     from werkzeug.serving import run_simple
 
@@ -228,27 +227,29 @@ def serve(host, port, paths):
 @click.option("--zero", is_flag=True, help="Only the queries that found nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 @_data_option
-def queries(days, since, until, top, zero, as_json, paths):
-    """Report the top queries and the top zero-result queries of a period; purges expired entries."""
+def queries(days, since, until, top, zero, as_json, config):
+    """Report the top queries and the top zero-result queries of a period; purges
+    expired entries."""
     import sqlite3
 
-    from indexer.querylog import PeriodError, QueryLog, period
+    from search_app.querylog import PeriodError, QueryLog, period
 
-    if not paths.store.exists():
-        raise StoreError(f"no document store in {paths.root}; nothing has been searched there")
+    paths = config.paths
+    if not paths.querylog.exists() and not paths.store.exists():
+        raise StoreError(f"no query log in {paths.root}; nothing has been searched there")
     try:
         p = period(days, since, until)
     except PeriodError as exc:
         raise click.ClickException(str(exc)) from None
-    keep = int(settings.get("query_log_days"))
+    keep = config.query_log_days
     if keep < 1:
         raise settings.SettingError("query_log_days must be at least 1")
     try:
-        with QueryLog(paths.store, keep_days=keep) as qlog:
+        with QueryLog(paths.querylog, keep_days=keep, legacy=paths.store) as qlog:
             purged = qlog.purge()
             report = qlog.report(p, limit=top)
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot read the query log in {paths.store}: {exc}") from None
+        raise StoreError(f"cannot read the query log in {paths.querylog}: {exc}") from None
     if purged:
         click.echo(f"purged {purged} entries older than {keep} days", err=True)
     if zero:
@@ -265,7 +266,8 @@ def queries(days, since, until, top, zero, as_json, paths):
         click.echo("\nTop queries:\n  searches  found nothing  avg results  query")
         for row in report["top_queries"]:
             click.echo(
-                f"  {row['searches']:>8}  {row['zero']:>13}  {row['avg_results']:>11}  {row['query']}"
+                f"  {row['searches']:>8}  {row['zero']:>13}  {row['avg_results']:>11}  "
+                f"{row['query']}"
             )
         if not report["top_queries"]:
             click.echo("  (none)")
@@ -284,7 +286,7 @@ def queries(days, since, until, top, zero, as_json, paths):
     help="Read the password from the first line of standard input instead of a prompt.",
 )
 @_data_option
-def operator_hash(from_stdin, paths):  # --data is accepted like every command's; nothing is read
+def operator_hash(from_stdin, config):  # --data is accepted like every command's; nothing is read
     """Print a hash of an operator password for the operator_password_hash setting."""
     from werkzeug.security import generate_password_hash
 

@@ -1,28 +1,29 @@
-"""Every match of a query found and scored at once: Whoosh's posting blocks decoded into numpy arrays
-and combined per document, where Whoosh's matchers step through them one posting at a time (most of
-an uncached search went there: docs/PERFORMANCE.md).
+"""Every match of a query found and scored at once: Whoosh's posting blocks decoded into numpy
+arrays and combined per document, where Whoosh's matchers step through them one posting at a time
+(most of an uncached search went there: docs/PERFORMANCE.md).
 
 Scores are Whoosh's BM25F (tests/test_engine.py compares them, query by query): a Term scores its
-postings with the same formula, an Or or And adds what its parts scored, an AndMaybe adds its optional
-part where the required one matched. Phrases and any other query keep Whoosh's own matcher, asked only
-about the documents that can still match.
+postings with the same formula, an Or or And adds what its parts scored, an AndMaybe adds its
+optional part where the required one matched. Phrases and any other query keep Whoosh's own
+matcher, asked only about the documents that can still match.
 """
 
 from __future__ import annotations
 
-import io
-import pickle
 import weakref
-import zlib
 from array import array
 
 import numpy as np
 from whoosh import scoring
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.query import And, AndMaybe, Every, Or, Phrase, Query, Term
-from whoosh.reading import CorruptIndexError, TermNotFound
-from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
+
+from indexer.whoosh_compat import (
+    bm25f_parameters,
+    deleted_docs,
+    field_length_bytes,
+    term_postings,
+)
 
 
 class Weighting(scoring.BM25F):
@@ -47,20 +48,15 @@ _LENGTHS: weakref.WeakKeyDictionary = (
 
 
 def field_lengths(reader, fieldname: str) -> array | None:
-    """Every document's length of fieldname in one segment (a segment reader belongs to one thread's
-    searcher, so no lock). None when the segment is not Whoosh 3's format: Whoosh reads it then."""
+    """Every document's length of fieldname in one segment (a segment reader belongs to one
+    thread's searcher, so no lock). None when the segment is not Whoosh 3's format: Whoosh reads
+    it then."""
     per_field = _LENGTHS.get(reader)
     if per_field is None:
         per_field = _LENGTHS[reader] = {}
     if fieldname not in per_field:
-        try:
-            column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-            raw = (
-                column._dbfile.get(column._basepos, column._count)
-                if column is not None and column._count
-                else b""
-            )
-        except AttributeError:
+        raw = field_length_bytes(reader, fieldname)
+        if raw is None:
             per_field[fieldname] = None
         else:
             n = reader.doc_count_all()
@@ -74,48 +70,6 @@ _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_TF = np.zeros(0, dtype=np.float64)
 
 
-def _decode(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers, term frequencies) of one term in one segment. The term's postings are read
-    in one piece and their blocks unpickled from memory (Whoosh's matcher reads every block header
-    with a file read per pickle opcode)."""
-    if isinstance(matcher, W3LeafMatcher):
-        length = matcher._length  # Whoosh 3.54 keeps it as the 1-tuple struct.unpack gave
-        raw = matcher._postfile.get(
-            matcher._startoffset, length[0] if isinstance(length, tuple) else length
-        )
-        if raw[:4] != WHOOSH3_HEADER_MAGIC:
-            raise CorruptIndexError(
-                f"bad postings block tag {raw[:4]!r} at offset {matcher._startoffset}"
-            )
-        buf = io.BytesIO(raw)
-        ids, tfs = [], []
-        pos, last = 4, False
-        while not last:
-            (size,) = unpack_int(raw[pos : pos + _INT_SIZE])
-            last, size = size < 0, abs(size)
-            pos += _INT_SIZE
-            buf.seek(pos)
-            count, _, _, compression, _, _ = pickle.load(buf)  # the block's header
-            data = raw[buf.tell() : pos + size]
-            deltas, weights, _ = pickle.loads(zlib.decompress(data) if compression else data)
-            ids.append(np.cumsum(np.array(deltas, dtype=np.int64)))  # deltas from 0 in every block
-            if weights is None:
-                tfs.append(np.ones(count))
-            elif isinstance(weights, float):
-                tfs.append(np.full(count, weights))
-            else:
-                tfs.append(np.array(weights, dtype=np.float64))
-            pos += size
-        return (np.concatenate(ids), np.concatenate(tfs)) if len(ids) > 1 else (ids[0], tfs[0])
-    # Any other matcher (Whoosh inlines no postings with its default codec): read one by one.
-    ids, tfs = [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        tfs.append(matcher.weight())
-        matcher.next()
-    return np.array(ids, dtype=np.int64), np.array(tfs, dtype=np.float64)
-
-
 class _Segments:
     """What the engine reads once per searcher: where each segment's documents start, which are
     live, and each field's lengths over the whole index."""
@@ -125,7 +79,7 @@ class _Segments:
         self.leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
         live = np.ones(self.n, dtype=bool)
         for reader, offset in self.leaves:
-            deleted = reader.deleted_docs_set if reader.has_deletions() else ()
+            deleted = deleted_docs(reader)
             if deleted:
                 live[np.fromiter(deleted, dtype=np.int64) + offset] = False
         self.live = live
@@ -163,7 +117,8 @@ class Matches:
         return int(np.count_nonzero(self.mask))
 
     def best(self, k: int) -> list[tuple[int, float]]:
-        """The k best (document number, score), higher score first, lower number first among equals."""
+        """The k best (document number, score), higher score first, lower number first
+        among equals."""
         docs = np.flatnonzero(self.mask)
         if not len(docs) or k <= 0:
             return []
@@ -229,11 +184,10 @@ class Evaluator:
             fmt = self.schema[fieldname].format
             ids, tfs = [], []
             for reader, offset in self.seg.leaves:
-                try:
-                    matcher = reader._terms.matcher(fieldname, btext, fmt)
-                except (KeyError, TermNotFound):
+                got = term_postings(reader, fieldname, btext, fmt)
+                if got is None:
                     continue
-                i, tf = _decode(matcher)
+                i, tf = got
                 ids.append(i + offset)
                 tfs.append(tf)
             if not ids:
@@ -268,7 +222,7 @@ class Evaluator:
         w = self.weighting
         idf = self.s.idf(fieldname, btext)
         avgfl = self.s.avg_field_length(fieldname) or 1
-        b, k1 = w._field_B.get(fieldname, w.B), w.K1
+        b, k1 = bm25f_parameters(w, fieldname)
         fl = self.seg.lengths(fieldname)[ids]
         tf = tf.astype(np.float64)  # in float32 (as stored) the sums would drift from Whoosh's
         return ids, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
@@ -287,8 +241,9 @@ class Evaluator:
         return self.search(query).mask
 
     def _run(self, q: Query, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        """(scores, mask) of q over every document number; scores are 0 outside the mask. within, when
-        given, is where the caller still needs answers: a query may leave out what lies outside it."""
+        """(scores, mask) of q over every document number; scores are 0 outside the mask.
+        within, when given, is where the caller still needs answers: a query may leave out what
+        lies outside it."""
         if not self.bm25:
             return self._whoosh(q, within)
         n = self.n

@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.schema import IndexDamaged, IndexMissing
 
-from .query import QueryError
+from .query import NotFoundError, QueryError
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(QueryError)
     def _query_error(exc: QueryError):
         return respond(400, str(exc))
+
+    @app.errorhandler(NotFoundError)
+    def _not_found(exc: NotFoundError):
+        return respond(404, str(exc))
 
     @app.errorhandler(IndexMissing)
     def _no_index(exc: IndexMissing):

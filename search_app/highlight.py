@@ -14,7 +14,8 @@ def find_spans(text: str, terms: list[str]) -> list[tuple[int, int, str]]:
     """(start, end, term) of every occurrence of the query terms, longest first where they overlap.
 
     The text is folded the way the analyzer folds it (half-width, simplified), which keeps offsets,
-    so 申請 in a page matches the query word 申请; Latin words match whole words (permit -> permits)."""
+    so 申請 in a page matches the query word 申请; Latin words match whole words
+    (permit -> permits)."""
     folded = fold(text).lower()
     spans: list[tuple[int, int, str]] = []
     for term in sorted({t for t in terms if t}, key=len, reverse=True):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from indexer import __version__
+from indexer.settings import Config
+from indexer.taxonomy import Taxonomy
 
-from .query import LANGS, SORTS, STATUSES
+from .query import LANGS, MAX_AGENCY_CHARS, MAX_PAGE, MAX_SUGGEST_CHARS, SORTS, STATUSES
 
 # What query.py refuses in text parameters, declared so that clients (and fuzzers) know.
 NO_CONTROLS = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]*$"
@@ -21,10 +23,8 @@ def _param(name: str, desc: str, schema: dict, required: bool = False) -> dict:
     }
 
 
-def openapi_document() -> dict:
-    from flask import current_app
-
-    tax = current_app.extensions["policy_index"].tax
+def openapi_document(tax: Taxonomy, config: Config) -> dict:
+    """The description of the API as this configuration serves it (limits included)."""
     error = {
         "description": "Bad request or unknown id",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
@@ -32,8 +32,9 @@ def openapi_document() -> dict:
     search_params = [
         _param(
             "q",
-            "Query in Chinese or English; empty lists everything; no control characters but tab and newlines",
-            {"type": "string", "maxLength": 200, "pattern": NO_CONTROLS},
+            "Query in Chinese or English; empty lists everything; "
+            "no control characters but tab and newlines",
+            {"type": "string", "maxLength": config.max_query_chars, "pattern": NO_CONTROLS},
         ),
         _param(
             "region",
@@ -46,18 +47,20 @@ def openapi_document() -> dict:
         _param(
             "agency",
             "Exact issuing agency",
-            {"type": "string", "maxLength": 100, "pattern": NO_NUL},
+            {"type": "string", "maxLength": MAX_AGENCY_CHARS, "pattern": NO_NUL},
         ),
         _param("status", "Validity", {"type": "string", "enum": list(STATUSES)}),
         _param("lang", "Document language", {"type": "string", "enum": list(LANGS)}),
         _param("year", "Year of publication", {"type": "string", "pattern": "^[0-9]{4}$"}),
         _param(
-            "page", "Page number", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}
+            "page",
+            "Page number",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
         ),
         _param(
             "per_page",
             "Results per page",
-            {"type": "integer", "minimum": 1, "maximum": 50, "default": 10},
+            {"type": "integer", "minimum": 1, "maximum": config.max_per_page, "default": 10},
         ),
         _param("sort", "Ordering", {"type": "string", "enum": list(SORTS), "default": "relevance"}),
         _param(
@@ -154,7 +157,7 @@ def openapi_document() -> dict:
                         _param(
                             "q",
                             "What has been typed so far",
-                            {"type": "string", "maxLength": 100, "pattern": NO_NUL},
+                            {"type": "string", "maxLength": MAX_SUGGEST_CHARS, "pattern": NO_NUL},
                         )
                     ],
                     "responses": ok("Suggestions"),

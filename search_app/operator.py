@@ -31,10 +31,10 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.security import check_password_hash
 
 from indexer import settings
-from indexer.querylog import PERIOD_DAYS, PeriodError, period
 
 from .query import QueryError
-from .searchlog import query_log
+from .querylog import PERIOD_DAYS, PeriodError, period
+from .searchlog import query_log, recording
 
 log = logging.getLogger(__name__)
 bp = Blueprint("operator", __name__, url_prefix="/operator")
@@ -81,11 +81,9 @@ def _valid_hash(value: str) -> bool:
     return method in HASH_METHODS and value.count("$") == 2
 
 
-def init_app(app: Flask, limiter, csrf_exempt=()) -> None:
-    user = str(app.config.get("OPERATOR_USER", settings.get("operator_user"))).strip()
-    pw_hash = str(
-        app.config.get("OPERATOR_PASSWORD_HASH", settings.get("operator_password_hash"))
-    ).strip()
+def init_app(app: Flask, config: settings.Config, limiter, csrf_exempt=()) -> None:
+    user = str(config.operator_user).strip()
+    pw_hash = str(config.operator_password_hash).strip()
     enabled = bool(user and pw_hash)
     if pw_hash and not _valid_hash(pw_hash):
         log.error(
@@ -98,7 +96,7 @@ def init_app(app: Flask, limiter, csrf_exempt=()) -> None:
         OPERATOR_PASSWORD_HASH=pw_hash,
         OPERATOR_ENABLED=enabled,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
-        SESSION_COOKIE_SECURE=_cookie_secure(app.config["SESSION_COOKIE_SECURE"]),
+        SESSION_COOKIE_SECURE=_cookie_secure(config.session_cookie_secure),
     )
     if enabled and app.config.get("SECRET_KEY_IS_RANDOM"):
         log.warning(
@@ -113,7 +111,7 @@ def init_app(app: Flask, limiter, csrf_exempt=()) -> None:
     for bp_ in csrf_exempt:
         csrf.exempt(bp_)
     app.register_blueprint(bp)
-    limit = str(app.config.get("OPERATOR_LOGIN_LIMIT", settings.get("operator_login_limit")))
+    limit = str(config.operator_login_limit)
     if limit:  # only attempts that fail count against the limit
         app.view_functions["operator.login"] = limiter.limit(
             limit,
@@ -227,5 +225,5 @@ def queries():
         days=days,
         top=int(top),
         choices=PERIOD_DAYS,
-        enabled=current_app.config["QUERY_LOG"],
+        enabled=recording(),
     )

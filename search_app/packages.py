@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from indexer.classify import query_scenario_scores
 from indexer.taxonomy import WIDER_SCOPES, Taxonomy
 
-# A citywide or national policy belongs to every community's package, but says less about
-# which community the user cares about than a policy of that community does.
-WIDER_SCOPE_WEIGHT = 0.35
+from .ranking import FACTOR
+
+WIDER_SCOPE_WEIGHT = FACTOR["wider_scope_in_package"]
 MAX_PACKAGES = 12
 
 
@@ -93,17 +94,7 @@ def nearest(
     """Packages to offer when a query finds nothing: scenes whose vocabulary the query touches,
     in the communities it names (or the one filtered on), else in every community."""
     words = {w.lower() for c in u.concepts for w in (c.typed, *c.words, *c.expansions)}
-    text = " ".join(sorted(words))
-    scores = {}
-    for slug, sc in tax.scenarios.items():
-        score = sum(
-            3
-            for t in sc.strong
-            if t.lower() in text or any(w and w in t.lower() for w in words if len(w) > 1)
-        )
-        score += sum(1 for t in sc.weak if t.lower() in text)
-        if score:
-            scores[slug] = score
+    scores = query_scenario_scores(words, tax)
     regions = (
         [only_region]
         if only_region in tax.communities

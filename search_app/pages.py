@@ -1,4 +1,5 @@
-"""HTML pages: home, search, policy, community packages, package — views over the same data as the API."""
+"""HTML pages: home, search, policy, community packages, package — views over the
+same data as the API."""
 
 from __future__ import annotations
 
@@ -21,14 +22,12 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from indexer import settings
-from indexer.documents import PolicyDocument
-from indexer.documents import doc_id as id_of
 
 from . import searchlog
 from . import sheet as sheet_mod
-from .api import package_payload
 from .highlight import find_spans, mark
-from .query import QueryError, parse_params
+from .query import QueryError, check_package, parse_params
+from .results import result_links
 from .understand import understand
 
 bp = Blueprint("pages", __name__)
@@ -63,6 +62,12 @@ def _helpers():
     def scenario_label(slug):
         return tax.scenario_label(slug, lang)
 
+    def doc_href(link: dict | None) -> str | None:
+        """Our policy page for a linked document we hold, else the link's own URL."""
+        if not link:
+            return None
+        return url_for("pages.policy", doc_id=link["id"]) if link.get("id") else link.get("url")
+
     def lang_switch_url():
         other = "en" if lang == "zh" else "zh"
         args = request.args.to_dict(flat=False)  # keeps repeated parameters (the sheet's ids)
@@ -74,6 +79,7 @@ def _helpers():
         "tax": tax,
         "ui_lang": lang,
         "region_label": region_label,
+        "doc_href": doc_href,
         "scenario_label": scenario_label,
         "url_with": url_with,
         "lang_switch_url": lang_switch_url,
@@ -90,40 +96,18 @@ def home():
 @bp.get("/search")
 def search():
     svc = _service()
-    params = parse_params(request.args, svc.tax, lang_param=DOC_LANG_PARAM)
+    params = parse_params(request.args, svc.tax, svc.config, lang_param=DOC_LANG_PARAM)
     params = dataclasses.replace(params, reader=g.ui_lang)  # English pages: English documents first
     resp = searchlog.run(params, via="page")
-    doc_info = {}
-    for d in svc.documents([item.id for item in resp.results]):
-        doc_info[d.id] = {
-            "summary_en": d.summary_en,
-            "replaced_by": _replaced_by(d),
-            "translation": _linked(d, "translation"),
-            "original": _linked(d, "original"),
-        }
-    active = [
-        (param, name, request.args[param])
-        for name, param in FACET_PARAMS.items()
-        if request.args.get(param)
-    ]
+    active = [(param, name, request.args[param]) for name, param in FACET_PARAMS.items()
+              if request.args.get(param)]  # fmt: skip
     return render_template(
-        "search.html",
-        r=resp,
-        p=params,
-        doc_info=doc_info,
-        active_filters=active,
-        help_regions=_help_regions(params) if not resp.results else [],
-    )
+        "search.html", r=resp, p=params, active_filters=active,
+        help_regions=_help_regions(params) if not resp.results else [])  # fmt: skip
 
 
-FACET_PARAMS = {
-    "region": "region",
-    "scenario": "scenario",
-    "year": "year",
-    "status": "status",
-    "lang": DOC_LANG_PARAM,
-    "agency": "agency",
-}
+FACET_PARAMS = {"region": "region", "scenario": "scenario", "year": "year", "status": "status",
+                "lang": DOC_LANG_PARAM, "agency": "agency"}  # fmt: skip
 
 
 def _help_regions(params) -> list[str]:
@@ -137,73 +121,14 @@ def _help_regions(params) -> list[str]:
     )
 
 
-def _link_target(url: str) -> tuple[str, str | None, PolicyDocument | None]:
-    """(href, title, document) for a link of a document: our policy page when we hold the target."""
-    target = _service().document(id_of(url))
-    if target is not None:
-        return url_for("pages.policy", doc_id=target.id), target.title, target
-    return url, None, None
-
-
-def _linked(doc: PolicyDocument, rel: str) -> dict | None:
-    """The first link of kind rel (translation, original ...) that leads to a document we hold."""
-    for link in doc.links:
-        if link.get("rel") == rel:
-            href, title, target = _link_target(link["url"])
-            if target is not None:
-                return {"href": href, "title": title}
-    return None
-
-
-def _replaced_by(doc: PolicyDocument) -> dict | None:
-    """The document that replaced an expired one, as {href, title}; None when there is none."""
-    if doc.status != "expired":
-        return None
-    for link in doc.links:
-        if link.get("rel") == "replaced_by":
-            href, title, _doc = _link_target(link["url"])
-            return {
-                "href": href,
-                "title": title or (link.get("text") or link["url"]).strip("《》 "),
-            }
-    return None
-
-
 @bp.get("/policies/<doc_id>")
 def policy(doc_id: str):
     svc = _service()
     doc = svc.document(doc_id) if len(doc_id) <= 64 else None
     if doc is None:
         abort(404, description=_("No policy with the id %(id)s.", id=doc_id[:64]))
-    related = []
-    for link in doc.links:
-        href, title, target = _link_target(link["url"])
-        related.append(
-            {
-                "rel": link.get("rel"),
-                "href": href,
-                "doc": target,
-                "title": title or (link.get("text") or link["url"]).strip("《》 "),
-            }
-        )
-    known = {r["doc"].id for r in related if r["doc"]}
-    for (
-        number
-    ) in doc.related_numbers:  # the policies an interpretation or guide explains, by 发文字号
-        stored = svc.index.searcher().document(doc_number=number)
-        if stored and stored["id"] not in known and stored["id"] != doc.id:
-            target = svc.document(stored["id"])
-            if target:
-                known.add(target.id)
-                related.append(
-                    {
-                        "rel": "policy",
-                        "href": url_for("pages.policy", doc_id=target.id),
-                        "doc": target,
-                        "title": target.title,
-                    }
-                )
-    q = (request.args.get("q") or "").strip()[: int(settings.get("max_query_chars"))]
+    links = result_links(doc.related, doc.status)
+    q = (request.args.get("q") or "").strip()[: svc.config.max_query_chars]
     terms = understand(q, svc.tax).terms if q else []
     paragraphs, marks = [], 0
     for para in doc.text.split("\n"):
@@ -211,17 +136,10 @@ def policy(doc_id: str):
         marks += len(spans)
         paragraphs.append(Markup(mark(para, spans)))
     return render_template(
-        "policy.html",
-        d=doc,
-        related=related,
-        source_url=_source_url(doc.url),
-        replaced_by=_replaced_by(doc),
-        q=q,
-        paragraphs=paragraphs,
-        marks=marks,
-        translation=_linked(doc, "translation"),
-        original=_linked(doc, "original"),
-    )
+        "policy.html", d=doc, related=doc.related, source_url=_source_url(doc.url),
+        replaced_by=links["replaced_by"], translation=links["translation"],
+        original=links["original"], q=q, paragraphs=paragraphs, marks=marks,
+    )  # fmt: skip
 
 
 def _source_url(url: str) -> str:
@@ -234,7 +152,7 @@ def _source_url(url: str) -> str:
 @bp.get("/samples/<path:path>")
 def sample_page(path: str):
     """The bundled sample site, as the crawler read it (static, read-only)."""
-    resp = send_from_directory(str(settings.get("sample_site")), path)
+    resp = send_from_directory(str(_service().config.sample_site), path)
     resp.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
     )
@@ -244,29 +162,18 @@ def sample_page(path: str):
 @bp.get("/packages/<region>")
 def community(region: str):
     svc = _service()
-    tax = svc.tax
-    if region not in tax.communities:
+    if region not in svc.tax.communities:
         abort(404, description=_("There is no talent community called %(name)s.", name=region[:40]))
-    scenes = []
-    for scenario in tax.scenarios:
-        ids = svc.package_ids(region, scenario)
-        scenes.append(
-            {
-                "info": tax.package(region, scenario),
-                "scenario": scenario,
-                "count": len(ids),
-                "top": svc.documents(ids[:3]),
-            }
-        )
-    return render_template("community.html", region=tax.regions[region], scenes=scenes)
+    view = svc.community(region)
+    return render_template("community.html", region=svc.tax.regions[region], scenes=view.scenes)
 
 
 @bp.get("/packages/<region>/<scenario>")
 def package(region: str, scenario: str):
-    data = package_payload(region, scenario)
-    return render_template(
-        "package.html", pkg=data, region=_service().tax.regions[region], sheet_max=sheet_mod.MAX_IDS
-    )
+    svc = _service()
+    check_package(svc.tax, region, scenario)
+    return render_template("package.html", pkg=svc.package(region, scenario),
+                           region=svc.tax.regions[region], sheet_max=sheet_mod.MAX_IDS)  # fmt: skip
 
 
 # ---- the answer sheet: chosen policies with short bilingual summaries and citations --------------
@@ -283,7 +190,7 @@ def _sheet_entries() -> tuple[list[sheet_mod.SheetEntry], list[str]]:
         if doc is None:
             missing.append(i[:64])
         else:
-            entries.append(sheet_mod.entry(doc, lambda url: svc.document(id_of(url))))
+            entries.append(sheet_mod.entry(doc, svc.document))
     return entries, missing
 
 

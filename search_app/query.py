@@ -6,16 +6,33 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from indexer import settings
+from indexer.model import LANGS, STATUSES
 from indexer.taxonomy import Taxonomy
 
-STATUSES = ("in_force", "expired", "unknown")
-LANGS = ("zh", "en")
 SORTS = ("relevance", "date")
+_DEFAULTS = settings.resolve(environ={})
 MAX_PAGE = 1000
+MAX_AGENCY_CHARS = 100
+MAX_SUGGEST_CHARS = 100
 
 
 class QueryError(ValueError):
-    """A client sent a parameter we cannot use; the message says which and why."""
+    """A client sent a parameter we cannot use; the message says which and why (HTTP 400)."""
+
+
+class NotFoundError(LookupError):
+    """A client asked for something that does not exist; the message says what (HTTP 404)."""
+
+
+def check_package(tax: Taxonomy, region: str, scenario: str) -> None:
+    """A package exists for each talent community and scene; NotFoundError otherwise."""
+    if region not in tax.regions or scenario not in tax.scenarios:
+        raise NotFoundError(f"no package {region[:40]}/{scenario[:40]}")
+    if region not in tax.communities:
+        raise NotFoundError(
+            f"packages exist for the eight talent communities; {region} policies are part of "
+            f"every community's packages"
+        )
 
 
 @dataclass(frozen=True)
@@ -73,10 +90,13 @@ def _choice(args: Mapping, name: str, allowed) -> str | None:
     return v
 
 
-def parse_params(args: Mapping, tax: Taxonomy, lang_param: str = "lang") -> SearchParams:
-    """Validate search arguments. lang_param names the document-language filter's parameter."""
+def parse_params(args: Mapping, tax: Taxonomy, config: settings.Config | None = None,
+                 lang_param: str = "lang") -> SearchParams:  # fmt: skip
+    """Validate search arguments against the limits of config (default: the declared defaults).
+    lang_param names the document-language filter's parameter."""
+    config = config or _DEFAULTS
     q = _one(args, "q") or ""
-    limit = int(settings.get("max_query_chars"))
+    limit = config.max_query_chars
     if len(q) > limit:
         raise QueryError(f"query is too long ({len(q)} characters; at most {limit})")
     if any(ord(c) < 32 and c not in "\t\n\r" for c in q):
@@ -84,7 +104,7 @@ def parse_params(args: Mapping, tax: Taxonomy, lang_param: str = "lang") -> Sear
     region = _choice(args, "region", tuple(tax.regions))
     scenario = _choice(args, "scenario", tuple(tax.scenarios))
     agency = _one(args, "agency")
-    if agency and len(agency) > 100:
+    if agency and len(agency) > MAX_AGENCY_CHARS:
         raise QueryError("parameter 'agency' is too long")
     status = _choice(args, "status", STATUSES)
     lang = _choice(args, lang_param, LANGS)
@@ -92,7 +112,7 @@ def parse_params(args: Mapping, tax: Taxonomy, lang_param: str = "lang") -> Sear
     if year is not None and not (len(year) == 4 and year.isascii() and year.isdigit()):
         raise QueryError(f"parameter 'year' must be a year like 2023, got {year[:20]!r}")
     sort = _choice(args, "sort", SORTS) or "relevance"
-    per_page = _int(args, "per_page", 10, 1, int(settings.get("max_per_page")))
+    per_page = _int(args, "per_page", 10, 1, config.max_per_page)
     page = _int(args, "page", 1, 1, MAX_PAGE)
     explain = _choice(args, "explain", ("0", "1", "true", "false")) in ("1", "true")
     filters = {

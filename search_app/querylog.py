@@ -1,4 +1,5 @@
-"""The query log: anonymous search records in the store's SQLite file, expiring, with top-query reports.
+"""The query log: anonymous search records in their own SQLite file (querylog.sqlite3 in the data
+folder), expiring, with top-query reports.
 
 An entry holds what was asked and what came back — the query as typed and normalised, the
 filters, the result count, the time taken, the interface language and which front (page or
@@ -121,6 +122,21 @@ def period(
     )
 
 
+def _move_legacy(db: sqlite3.Connection, legacy: Path) -> None:
+    """Copy the entries of the old query_log table of the document store, then drop it there."""
+    db.execute("ATTACH DATABASE ? AS legacy", (str(legacy),))
+    try:
+        found = db.execute(
+            "SELECT 1 FROM legacy.sqlite_master WHERE type = 'table' AND name = 'query_log'"
+        ).fetchone()
+        if found:
+            db.execute("INSERT INTO query_log SELECT * FROM legacy.query_log")
+            db.execute("DROP TABLE legacy.query_log")
+            log.info("moved the query log out of %s", legacy)
+    finally:
+        db.execute("DETACH DATABASE legacy")
+
+
 @dataclass(frozen=True)
 class QueryStat:
     """One row of a report: a normalised query and how it fared in the period."""
@@ -140,9 +156,12 @@ class QueryStat:
 
 
 class QueryLog:
-    """The query_log table of one SQLite file (the document store's)."""
+    """The query_log table of the serving side's own SQLite file.
 
-    def __init__(self, path: Path, keep_days: int = 90):
+    Before it had its own file the log lived in the document store's: given that file as
+    `legacy`, its entries move over once, when this file is first made."""
+
+    def __init__(self, path: Path, keep_days: int = 90, legacy: Path | None = None):
         if keep_days < 1:
             raise ValueError("keep_days must be at least 1")
         self.path = Path(path)
@@ -150,6 +169,7 @@ class QueryLog:
         self._db: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self._last_purge = 0.0
+        self._legacy = legacy
 
     # ---- connection ------------------------------------------------------------------------
 
@@ -165,7 +185,12 @@ class QueryLog:
                 db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
+                fresh = not db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'query_log'"
+                ).fetchone()
                 db.executescript(_SCHEMA)
+                if fresh and self._legacy is not None and self._legacy.exists():
+                    _move_legacy(db, self._legacy)
             except sqlite3.Error:
                 db.close()
                 raise
@@ -197,7 +222,8 @@ class QueryLog:
         page: int = 1,
         when: float | None = None,
     ) -> bool:
-        """Store one search. Never raises for a database problem: returns False and logs a warning."""
+        """Store one search. Never raises for a database problem: returns False and
+        logs a warning."""
         now = time.time()
         when = now if when is None else when
         query = query[:MAX_STORED_CHARS]
@@ -237,7 +263,8 @@ class QueryLog:
         return db.execute("DELETE FROM query_log WHERE at < ?", (before,)).rowcount
 
     def purge(self, older_than: float | None = None) -> int:
-        """Delete entries from before older_than (unix time; default: keep_days ago); returns how many."""
+        """Delete entries from before older_than (unix time; default: keep_days ago); returns
+        how many."""
         before = time.time() - self.keep_days * 86400 if older_than is None else older_than
         with self._lock:
             return self._purge(self._conn(), before)
@@ -259,7 +286,8 @@ class QueryLog:
         ]
 
     def top_queries(self, since: float, until: float, limit: int = 20) -> list[QueryStat]:
-        """The most frequent queries of [since, until); later pages of a search are not counted again."""
+        """The most frequent queries of [since, until); later pages of a search are
+        not counted again."""
         return self._top(since, until, limit, zero_only=False)
 
     def top_zero_result(self, since: float, until: float, limit: int = 20) -> list[QueryStat]:
@@ -267,13 +295,16 @@ class QueryLog:
         return self._top(since, until, limit, zero_only=True)
 
     def totals(self, since: float, until: float) -> dict:
-        """Searches, distinct queries and zero-result searches in [since, until) (first pages only)."""
+        """Searches, distinct queries and zero-result searches in [since, until)
+        (first pages only)."""
         with self._lock:
             n, distinct, zero, browse = (
                 self._conn()
                 .execute(
-                    "SELECT COUNT(*), COUNT(DISTINCT NULLIF(norm, '')), COALESCE(SUM(results = 0), 0),"
-                    " COALESCE(SUM(norm = ''), 0) FROM query_log WHERE at >= ? AND at < ? AND page = 1",
+                    "SELECT COUNT(*), COUNT(DISTINCT NULLIF(norm, '')),"
+                    " COALESCE(SUM(results = 0), 0),"
+                    " COALESCE(SUM(norm = ''), 0) FROM query_log"
+                    " WHERE at >= ? AND at < ? AND page = 1",
                     (since, until),
                 )
                 .fetchone()

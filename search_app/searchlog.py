@@ -1,37 +1,34 @@
-"""Public searches (the search page and GET /api/search) run through run(), which records them in the query log."""
+"""Public searches (the search page and GET /api/search) run through run(), which records them
+in the query log."""
 
 from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
 
 from flask import Flask, current_app, g, request, session
 
 from indexer import settings
-from indexer.querylog import QueryLog
 
 from .query import SearchParams
+from .querylog import QueryLog
 from .results import SearchResponse
 
 log = logging.getLogger(__name__)
 EXTENSION = "policy_index_querylog"
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, config: settings.Config) -> None:
     """Open the query log of the app's data folder lazily: the connection is made by the first
     search, so a preloaded gunicorn master never hands an SQLite connection across fork()."""
-    enabled = app.config.get("QUERY_LOG", settings.get("query_log"))
-    if isinstance(enabled, str):
-        enabled = settings.boolean(enabled)
-    days = int(app.config.get("QUERY_LOG_DAYS", settings.get("query_log_days")))
-    if days < 1:
+    if config.query_log_days < 1:
         raise settings.SettingError("query_log_days must be at least 1")
-    app.config["QUERY_LOG"] = bool(enabled)
-    app.config["QUERY_LOG_DAYS"] = days
-    app.extensions[EXTENSION] = QueryLog(
-        settings.DataPaths(Path(app.config["DATA_DIR"])).store, keep_days=days
-    )
+    paths = config.paths
+    app.extensions[EXTENSION] = QueryLog(paths.querylog, config.query_log_days, legacy=paths.store)
+
+
+def recording(app: Flask | None = None) -> bool:
+    return bool((app or current_app).extensions["policy_index"].config.query_log)
 
 
 def query_log(app: Flask | None = None) -> QueryLog:
@@ -51,7 +48,7 @@ def run(params: SearchParams, via: str) -> SearchResponse:
     t0 = time.perf_counter()
     resp = current_app.extensions["policy_index"].search(params)
     took_ms = (time.perf_counter() - t0) * 1000
-    if current_app.config["QUERY_LOG"] and not _by_operator():
+    if recording() and not _by_operator():
         query_log().record(
             params.q,
             params.filters,

@@ -1,4 +1,5 @@
-"""Answer sheets for service-station staff: chosen policies -> short bilingual summaries with citations.
+"""Answer sheets for service-station staff: chosen policies ->
+short bilingual summaries with citations.
 
 Pure (no Flask): the pages give it documents and a way to look a linked document up by URL, and
 render the entries as HTML or as the plain text that staff paste into a message. The plain text is
@@ -10,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from indexer.documents import PolicyDocument
+from indexer.model import PolicyDocument
 
 MAX_IDS = 20
 SUMMARY_CHARS = 160
@@ -19,7 +20,8 @@ ID_RX = re.compile(r"^[0-9a-f]{16}$")
 # Lines that open a document without saying what it does: salutations (各省、自治区……：),
 # section headings (一、出台背景), form labels (事项名称), the expiry notice printed above the text.
 _SKIP_LINE = re.compile(
-    r"(^.{0,40}[:：]$)|(^本文件已(废止|失效))|(^This (document|policy) (has been|was) (repealed|replaced))",
+    r"(^.{0,40}[:：]$)|(^本文件已(废止|失效))"
+    r"|(^This (document|policy) (has been|was) (repealed|replaced))",
     re.I,
 )
 _HAS_SENTENCE = re.compile(r"[。！？；，]|[.!?;,](\s|$)")
@@ -71,7 +73,8 @@ def check_ids(ids: list[str], limit: int = MAX_IDS) -> list[str]:
 
 
 def lead(text: str, limit: int = SUMMARY_CHARS) -> str:
-    """The opening sentences of a document's text, at most about limit characters, cut at a sentence end."""
+    """The opening sentences of a document's text, at most about limit characters,
+    cut at a sentence end."""
     out = ""
     for line in (ln.strip() for ln in text.splitlines()):
         if not _HAS_SENTENCE.search(line) or _SKIP_LINE.search(line):
@@ -96,20 +99,19 @@ def _cut(text: str, limit: int) -> str:
 def _linked(
     doc: PolicyDocument, rel: str, lookup: Callable[[str], PolicyDocument | None]
 ) -> tuple[str | None, PolicyDocument | None]:
-    """(title, document) of the first link of kind rel: the document when the corpus holds it,
-    else the link's own text; (None, None) when there is no such link."""
-    for link in doc.links:
-        if link.get("rel") == rel:
-            target = lookup(link["url"])
-            if target is not None:
-                return target.title, target
-            return (link.get("text") or link["url"]).strip("《》 "), None
-    return None, None
+    """(title, document) of the first related document of kind rel: the document when the corpus
+    holds it, else the link's own words; (None, None) when there is no such link."""
+    entry = doc.related_of(rel)
+    if entry is None:
+        return None, None
+    target = lookup(entry["id"]) if entry.get("id") else None
+    return (target.title if target else entry.get("title")), target
 
 
 def entry(doc: PolicyDocument, lookup: Callable[[str], PolicyDocument | None]) -> SheetEntry:
     """One document as a sheet entry: its Chinese and English title and summary, from the document
-    itself or from its translation / Chinese original when the corpus links one."""
+    itself or from its translation / Chinese original when the corpus links one (lookup finds a
+    document by its id)."""
     if doc.lang == "en":
         title_zh, original = _linked(doc, "original", lookup)
         summary_zh = lead(original.text) if original else None
@@ -155,7 +157,8 @@ def plain_text(
             lines.append(f"   {e.title_en}")
         if e.sample:
             lines.append(
-                "   【样例 Sample】本文件为演示用样例，并非官方发布文件。 Written for this demo; not an official release."
+                "   【样例 Sample】本文件为演示用样例，并非官方发布文件。 "
+                "Written for this demo; not an official release."
             )
         lines.append(f"   发文字号 Document No.: {e.doc_number or '—'}")
         lines.append(f"   发文机关 Issuing agency: {e.agency or '—'}")

@@ -18,43 +18,50 @@ from indexer.analysis import (
     query_words,
 )
 from indexer.fields import normalize_doc_number
-from indexer.schema import EN_FIELDS, FIELD_BOOSTS, ZH_FIELDS
+from indexer.schema import EN_FIELDS, ZH_FIELDS
 from indexer.taxonomy import Taxonomy
+from indexer.text import CJK, has_cjk, is_cjk
 
 from . import lexicon
+from .ranking import FACTOR, FIELD_WEIGHTS
 
 # Words that carry no information in a question ("怎么申请人才公寓", "how do I get a visa").
 STOP_ZH = frozenset(
-    "的 了 吗 呢 啊 吧 呀 么 嘛 怎么 怎样 怎么样 怎么办 如何 哪里 哪儿 在哪 在哪里 哪些 哪个 什么 啥 需要 "
-    "我 我们 你 您 他 她 请问 想 想要 想知道 能 能否 可以 可不可以 是 是否 有 有没有 和 与 及 或 在 到 给 把 被 要 去 "
+    "的 了 吗 呢 啊 吧 呀 么 嘛 怎么 怎样 怎么样 怎么办 如何 哪里 哪儿 在哪 在哪里 "
+    "哪些 哪个 什么 啥 需要 "
+    "我 我们 你 您 他 她 请问 想 想要 想知道 能 能否 可以 可不可以 是 是否 有 有没有 "
+    "和 与 及 或 在 到 给 把 被 要 去 "
     "一下 请 吗？ 呢？ 还 就 都 也 该 应该 需".split()
 )
 STOP_EN = frozenset(
     "how do does did i me my we our you your what where when which who whom is are was were the to "
-    "of for in on at and or can could should would get need needs want with about an there any this "
-    "that please tell find help apply".split()
+    "of for in on at and or can could should would get need needs want with about an there "
+    "any this that please tell find help apply".split()
 )
 # "R签证", "Z字签证", "M签": a visa named by its letter in a Chinese sentence is the English phrase.
-_LETTER_VISA = re.compile(r"(?<![a-z])([a-z])字?签证?(?![\u4e00-\u9fff]*签)", re.I)
+_LETTER_VISA = re.compile(rf"(?<![a-z])([a-z])字?签证?(?![{CJK}]*签)", re.I)
 # What people ask about a thing rather than the thing (申请条件, 办理流程, requirements): when the
-# query names a topic too, these words only boost, since a policy on the topic may word them otherwise.
+# query names a topic too, these words only boost, since a policy on the topic may
+# word them otherwise.
 ASPECT_WORDS = frozenset(
-    "申请 申办 申领 办理 条件 资格 材料 流程 程序 手续 要求 标准 规定 政策 指南 多久 时间 时限 地点 费用 "
-    "apply application requirement requirements condition conditions document documents procedure process "
+    "申请 申办 申领 办理 条件 资格 材料 流程 程序 手续 要求 标准 规定 政策 指南 "
+    "多久 时间 时限 地点 费用 "
+    "apply application requirement requirements condition conditions document documents "
+    "procedure process "
     "rule rules policy policies guide".split()
 )
 _YEAR_WITH_NIAN = re.compile(r"((?:19|20)\d\d)\s*年(?=\s*第?\s*\d{1,5}\s*号)")
-_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_CJK_GAP = re.compile(rf"(?<=[{CJK}])\s+(?=[{CJK}])")
 _PHRASE_RE = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」')
-DOC_NUMBER_BOOST = 1000.0  # a pasted 发文字号 names one document: it comes first
-PHRASE_BOOST = 2.0
-EXPANSION_WEIGHT = 0.6  # an official term found for a colloquial one ranks below the exact words
-TRANSLATION_WEIGHT = 1.0  # the Chinese terms of an English phrase are what Chinese documents say
-ENGLISH_WEIGHT = (
-    0.8  # another English phrase for the same thing ("kids school" -> "children school")
-)
-PARTS_WEIGHT = 0.5  # a long compound's parts found apart (子女入学 -> 随迁子女…入学)
-PROXIMITY_SLOP = 3
+# How much each way of finding a concept weighs: the ranking table (search_app/ranking.py).
+DOC_NUMBER_BOOST = FACTOR["doc_number"]
+RELATED_NUMBER_BOOST = FACTOR["related_number"]
+PHRASE_BOOST = FACTOR["phrase"]
+EXPANSION_WEIGHT = FACTOR["expansion"]
+TRANSLATION_WEIGHT = FACTOR["translation"]
+ENGLISH_WEIGHT = FACTOR["english"]
+PARTS_WEIGHT = FACTOR["parts"]
+PROXIMITY_SLOP = int(FACTOR["proximity_slop"])
 
 
 @dataclass
@@ -92,9 +99,7 @@ class Understood:
     @property
     def latin_only(self) -> bool:
         """Typed in a Latin script with no Chinese: the reader reads English."""
-        return any(ch.isalpha() and ch.isascii() for ch in self.text) and not any(
-            "\u4e00" <= ch <= "\u9fff" for ch in self.text
-        )
+        return any(ch.isalpha() and ch.isascii() for ch in self.text) and not has_cjk(self.text)
 
     @property
     def words(self) -> list[str]:
@@ -220,10 +225,10 @@ def _aliases(tax: Taxonomy | None) -> dict[str, str]:
 
 def word_query(word: str, weight: float = 1.0) -> Query:
     """One query word across every text field, weighted per field."""
-    parts: list[Query] = [Term(f, word, boost=FIELD_BOOSTS[f] * weight) for f in ZH_FIELDS]
+    parts: list[Query] = [Term(f, word, boost=FIELD_WEIGHTS[f] * weight) for f in ZH_FIELDS]
     if word.isascii():
         for stem in english_terms(word)[:1]:
-            parts.extend(Term(f, stem, boost=FIELD_BOOSTS[f] * weight) for f in EN_FIELDS)
+            parts.extend(Term(f, stem, boost=FIELD_WEIGHTS[f] * weight) for f in EN_FIELDS)
     return Or(parts)
 
 
@@ -234,13 +239,13 @@ def words_query(words: list[str], weight: float = 1.0) -> Query:
 
 def phrase_query(words: list[str], slop: int = 1, boost: float = PHRASE_BOOST) -> Query:
     parts: list[Query] = [
-        Phrase(f, words, slop=slop, boost=FIELD_BOOSTS[f] * boost) for f in ("title", "body")
+        Phrase(f, words, slop=slop, boost=FIELD_WEIGHTS[f] * boost) for f in ("title", "body")
     ]
     if all(w.isascii() for w in words):
         stems = [s for w in words for s in english_terms(w)[:1]]
         if len(stems) > 1:
             parts.extend(
-                Phrase(f, stems, slop=slop, boost=FIELD_BOOSTS[f] * boost) for f in EN_FIELDS
+                Phrase(f, stems, slop=slop, boost=FIELD_WEIGHTS[f] * boost) for f in EN_FIELDS
             )
     return Or(parts)
 
@@ -250,14 +255,14 @@ def english_query(phrase: str, weight: float) -> Query | None:
     stems = english_terms(phrase)
     if not stems:
         return None
-    parts = [Or([Term(f, s, boost=FIELD_BOOSTS[f] * weight) for f in EN_FIELDS]) for s in stems]
+    parts = [Or([Term(f, s, boost=FIELD_WEIGHTS[f] * weight) for f in EN_FIELDS]) for s in stems]
     return parts[0] if len(parts) == 1 else And(parts)
 
 
 def compound_parts(word: str) -> list[str]:
     """A long Chinese dictionary word split into the dictionary words it is made of, longest
     first from the left (子女入学 -> 子女 入学); [] when it does not split cleanly."""
-    if len(word) < 4 or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+    if len(word) < 4 or not is_cjk(word):
         return []
     freq = jieba_tokenizer(DEFAULT_USER_DICT).FREQ
     parts, i = [], 0
@@ -291,7 +296,8 @@ def concept_query(c: Concept) -> Query:
 
 
 def build_queries(u: Understood) -> tuple[Query | None, Query | None]:
-    """(every concept must match, any concept may match); None parts when there is nothing to match."""
+    """(every concept must match, any concept may match); None parts when
+    there is nothing to match."""
     # A community name alone is the need; beside other words it picks whose documents rank first
     # (citywide and national policies apply there too, so it is not required).
     region_words = (
@@ -317,7 +323,7 @@ def build_queries(u: Understood) -> tuple[Query | None, Query | None]:
             [
                 Term("doc_number", u.doc_number, boost=DOC_NUMBER_BOOST),
                 # its interpretation, guide and translation follow the policy itself
-                Term("related_numbers", u.doc_number, boost=DOC_NUMBER_BOOST / 10),
+                Term("related_numbers", u.doc_number, boost=RELATED_NUMBER_BOOST),
             ]
         )
         if u.doc_number

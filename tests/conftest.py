@@ -1,4 +1,5 @@
-"""Shared fixtures: real temp data folders, a real index, the Flask test client, a loopback HTTP server."""
+"""Shared fixtures: real temp data folders, a real index, the Flask test client,
+a loopback HTTP server."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ import pytest
 from indexer import pipeline, settings
 from indexer import taxonomy as taxonomy_mod
 from indexer.build import build
-from indexer.documents import DocumentStore, PolicyDocument
+from indexer.dedupe import fingerprint
+from indexer.model import PolicyDocument
+from indexer.store import DocumentStore
 from search_app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +47,7 @@ def tax():
 def sample_data(tmp_path_factory) -> settings.DataPaths:
     """The bundled sample corpus crawled and indexed once for the session (read-only for tests)."""
     paths = settings.DataPaths(tmp_path_factory.mktemp("sample-data"))
-    pipeline.bootstrap(paths, progress=False)
+    pipeline.bootstrap(settings.for_data(paths.root), progress=False)
     return paths
 
 
@@ -75,10 +78,15 @@ def make_doc(n: int, **kw) -> PolicyDocument:
     return PolicyDocument(**base)
 
 
+def put(store: DocumentStore, doc: PolicyDocument) -> str:
+    """Store a document with the keys that find its copies, as the crawler does."""
+    return store.put(doc, fingerprint(doc))
+
+
 def build_index(paths: settings.DataPaths, docs: list[PolicyDocument], full: bool = True):
     with DocumentStore(paths.ensure().store) as store:
         for d in docs:
-            store.put(d)
+            put(store, d)
         return build(store, paths.index_root, paths.lock, full=full)
 
 
@@ -161,3 +169,12 @@ def http_site():
     yield site
     server.shutdown()
     server.server_close()
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--screenshots",
+        action="store_true",
+        default=False,
+        help="Rewrite the README's screenshots in docs/screenshots from the browser tests.",
+    )

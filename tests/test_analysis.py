@@ -1,4 +1,5 @@
-"""THE analyzer: ordinal positions, shared sub-word positions, kept ASCII, phrases on a real index."""
+"""THE analyzer: ordinal positions, shared sub-word positions, kept ASCII,
+phrases on a real index."""
 
 import pickle
 

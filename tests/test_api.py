@@ -362,7 +362,7 @@ def test_doc_number_brings_the_policy_then_what_explains_it(client):
     import json
     from pathlib import Path
 
-    from indexer.documents import doc_id
+    from indexer.model import doc_id
     from indexer.settings import SAMPLE_BASE_URL
 
     manifest = json.loads(

@@ -6,8 +6,8 @@ import docx
 
 from indexer import pipeline, settings
 from indexer.attachments import AttachmentError, extract_text
-from indexer.crawl import source_from_arg
-from indexer.documents import DocumentStore
+from indexer.sources import source_from_arg
+from indexer.store import DocumentStore
 from search_app import create_app
 from test_crawl import policy_page
 
@@ -70,7 +70,8 @@ def test_attachments_are_crawled_indexed_and_listed(http_site, tmp_path, monkeyp
     b = http_site.base
     other = b.replace("127.0.0.1", "localhost")
     links = (
-        '<p>附件：<a href="/files/schedule.pdf">租金标准表.pdf</a> <a href="/files/list.docx">配租名单.docx</a>'
+        '<p>附件：<a href="/files/schedule.pdf">租金标准表.pdf</a>'
+        ' <a href="/files/list.docx">配租名单.docx</a>'
         f' <a href="/files/form.wps">申请表.wps</a> <a href="{other}/files/x.pdf">外站附件</a>'
         ' <a href="/files/broken.pdf">损坏的附件</a></p>'
     )
@@ -87,7 +88,9 @@ def test_attachments_are_crawled_indexed_and_listed(http_site, tmp_path, monkeyp
     )
     http_site.add("/files/broken.pdf", b"%PDF-1.4 garbage", ctype="application/pdf")
     paths = settings.DataPaths(tmp_path / "data")
-    pipeline.crawl(paths, [source_from_arg(b + "/p.html")], max_pages=1, progress=False)
+    pipeline.crawl(
+        settings.for_data(paths.root), [source_from_arg(b + "/p.html")], max_pages=1, progress=False
+    )
     with DocumentStore(paths.store) as store:
         doc = next(store.iter_documents())
     atts = {a["name"]: a for a in doc.attachments}
@@ -98,7 +101,7 @@ def test_attachments_are_crawled_indexed_and_listed(http_site, tmp_path, monkeyp
     assert atts["外站附件"]["error"] == "on another host: not fetched"
     assert atts["损坏的附件"]["error"].startswith("unreadable PDF")
     assert "/files/x.pdf" not in http_site.hits and "/files/form.wps" not in http_site.hits
-    pipeline.index(paths)
+    pipeline.index(settings.for_data(paths.root))
     client = create_app(paths.root, {"TESTING": True}).test_client()
     hit = client.get("/api/search?q=雁栖湖").get_json()
     assert hit["total"] == 1 and hit["results"][0]["title"] == "人才公寓租金标准的通知"

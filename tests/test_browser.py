@@ -1,4 +1,5 @@
-"""The pages in a real headless Chromium (Debian's, driven by Playwright): flows, keyboard, XSS, axe-core, screenshots.
+"""The pages in a real headless Chromium (Debian's, driven by Playwright): flows, keyboard, XSS,
+axe-core, screenshots.
 
 Chromium is /usr/bin/chromium (scripts/test.sh installs Debian's package when it is missing; no
 browser is ever downloaded). The app is served for real on 127.0.0.1; every request to any other
@@ -31,6 +32,8 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
+pytestmark = pytest.mark.slow  # see setup.cfg: `-m "not slow"` for the inner loop
+
 CHROMIUM = Path(os.environ.get("POLICY_INDEX_CHROMIUM", "/usr/bin/chromium"))
 # The flags a closed network needs: no background fetches, no component updates, no QUIC probes.
 CHROMIUM_ARGS = [
@@ -60,7 +63,8 @@ def browser():
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: scripts/test.sh installs Debian's chromium and fonts-noto-cjk "
-            "(apt-get install chromium fonts-noto-cjk); POLICY_INDEX_SKIP_BROWSER=1 skips these tests locally"
+            "(apt-get install chromium fonts-noto-cjk); "
+            "POLICY_INDEX_SKIP_BROWSER=1 skips these tests locally"
         )
     with sync_playwright() as pw:
         # launch() gives every run a fresh temporary profile (user-data-dir) of its own.
@@ -92,7 +96,8 @@ def live(sample_data):
 
 
 class Guard:
-    """What a context did that it must not: requests off 127.0.0.1, script errors, console errors, dialogs."""
+    """What a context did that it must not: requests off 127.0.0.1, script errors,
+    console errors, dialogs."""
 
     def __init__(self, ctx):
         self.blocked: list[str] = []
@@ -111,7 +116,8 @@ class Guard:
             route.abort("blockedbyclient")
 
     def _console(self, msg):
-        # (base.html declares an empty icon, so Chromium does not ask for a /favicon.ico that is not there)
+        # (base.html declares an empty icon, so Chromium does not ask for a /favicon.ico
+        # that is not there)
         if msg.type == "error":
             self.errors.append(f"console: {msg.text} at {(msg.location or {}).get('url')}")
 
@@ -127,7 +133,8 @@ class Guard:
 
 @pytest.fixture()
 def new_context(browser, live):
-    """Makes guarded contexts (default: desktop, Chinese browser); each is checked and closed at the end."""
+    """Makes guarded contexts (default: desktop, Chinese browser); each is checked and closed
+    at the end."""
     made = []
 
     def make(base=live, viewport=DESKTOP, locale="zh-CN", **kw):
@@ -399,7 +406,8 @@ def test_staff_sheet_from_results_copy_and_print(new_context, picks):
     expect(entries.first.locator("table.cite-table")).to_be_visible()
     pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
     assert 1 <= len(pdf.pages) <= 2, len(pdf.pages)
-    # (text extraction gives some ideographs as their Kangxi-radical look-alikes: NFKC folds them back)
+    # (text extraction gives some ideographs as their Kangxi-radical look-alikes:
+    # NFKC folds them back)
     printed = unicodedata.normalize(
         "NFKC", re.sub(r"\s+", "", "".join(pg.extract_text() for pg in pdf.pages))
     )
@@ -474,7 +482,8 @@ def test_script_in_a_document_never_runs(new_context, hostile_site):
 
 # ---- (7) keyboard -----------------------------------------------------------------------------
 
-FOCUSED = """() => { const e = document.activeElement, s = getComputedStyle(e), r = e.getBoundingClientRect();
+FOCUSED = """() => { const e = document.activeElement, s = getComputedStyle(e), \
+r = e.getBoundingClientRect();
   return {id: e.id, tag: e.tagName, cls: e.className, type: e.type || '', outline: s.outlineStyle,
           width: parseFloat(s.outlineWidth), x: r.left, y: r.top, w: r.width, h: r.height}; }"""
 
@@ -568,7 +577,8 @@ def test_axe_catches_a_bad_page(page):
     """The check above can fail: axe in this browser flags an unlabelled field and low contrast."""
     page.goto("/?lang=zh")
     page.evaluate("""() => { const i = document.createElement('input'); i.type = 'text';
-        document.querySelector('main').append(i); document.querySelector('h1').style.color = '#eee'; }""")
+        document.querySelector('main').append(i); \
+document.querySelector('h1').style.color = '#eee'; }""")
     bad, _other = _axe_problems(page, Axe())
     assert any(b.startswith("label ") for b in bad) and any(
         b.startswith("color-contrast ") for b in bad
@@ -590,11 +600,11 @@ def _shot_pages(picks) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])
-def test_screenshots_of_the_main_pages(new_context, picks, width):
-    """Also at phone width: no sideways scrolling, and axe (touch-target size among its rules) is clean."""
+def test_screenshots_of_the_main_pages(new_context, picks, width, request):
+    """Also at phone width: no sideways scrolling, and axe (touch-target size among its rules)
+    is clean."""
     viewport = PHONE if width == "phone" else DESKTOP
     page = new_context(viewport=viewport).new_page()
-    SHOTS.mkdir(parents=True, exist_ok=True)
     axe = Axe()
     for name, url in _shot_pages(picks).items():
         page.goto(url)
@@ -613,10 +623,11 @@ def test_screenshots_of_the_main_pages(new_context, picks, width):
             page.locator(".sheet-meta").evaluate(
                 "e => e.textContent = e.textContent.replace(/\\d{4}-\\d{2}-\\d{2}/, '2025-06-30')"
             )
-        path = SHOTS / f"{name}-{width}.png"
         png = page.screenshot(full_page=False, animations="disabled", caret="hide")
-        if not path.exists() or path.read_bytes() != png:
-            path.write_bytes(png)
+        if request.config.getoption("screenshots"):  # the README's pictures, only when asked
+            path = SHOTS / f"{name}-{width}.png"
+            if not path.exists() or path.read_bytes() != png:
+                path.write_bytes(png)
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and 5_000 < len(png) < 600_000, (name, len(png))
 
 

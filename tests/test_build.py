@@ -5,10 +5,11 @@ import gc
 import pytest
 from whoosh.query import Term
 
-from conftest import build_index, make_doc
+from conftest import build_index, make_doc, put
+from indexer import links
 from indexer.build import IndexBusy, build, build_lock
-from indexer.documents import DocumentStore
 from indexer.schema import current_generation, open_index
+from indexer.store import DocumentStore
 
 
 def _ids(paths):
@@ -22,8 +23,8 @@ def test_full_build_then_incremental_update_and_delete(small_data):
     assert r.added == 5 and _ids(small_data) == sorted(d.id for d in docs)
     gen = current_generation(small_data.index_root)
     with DocumentStore(small_data.store) as store:
-        store.put(make_doc(5))
-        store.put(make_doc(1, title="改过的标题"))
+        put(store, make_doc(5))
+        put(store, make_doc(1, title="改过的标题"))
         store.delete(docs[2].id)
         r = build(store, small_data.index_root, small_data.lock)
     assert r.mode == "incremental" and r.added == 2 and r.deleted == 1
@@ -59,9 +60,9 @@ def test_second_writer_is_refused_with_a_clear_message(small_data):
 def test_recrawl_updates_by_url(small_data):
     small_data.ensure()
     with DocumentStore(small_data.store) as store:
-        assert store.put(make_doc(1)) == "new"
-        assert store.put(make_doc(1)) == "unchanged"
-        assert store.put(make_doc(1, text="新的正文。")) == "changed"
+        assert put(store, make_doc(1)) == "new"
+        assert put(store, make_doc(1)) == "unchanged"
+        assert put(store, make_doc(1, text="新的正文。")) == "changed"
         assert store.count() == 1
         assert store.get(make_doc(1).id).text == "新的正文。"
 
@@ -86,7 +87,7 @@ def test_damaged_index_is_reported_with_the_rebuild_command_and_rebuilt(small_da
     assert client.get("/search?q=人才公寓").status_code == 503
     # The next index run notices and rebuilds from the store; nothing was lost.
     with DocumentStore(small_data.store) as store:
-        store.put(make_doc(9, title="人才公寓文件9"))
+        put(store, make_doc(9, title="人才公寓文件9"))
         report = build(store, small_data.index_root, small_data.lock)
     assert report.mode == "full" and report.added == 5
     assert client.get("/api/search?q=人才公寓").get_json()["total"] == 5
@@ -98,8 +99,8 @@ def test_posting_runs_spilled_to_disk_read_back_exactly(tmp_path):
     writes the same index as one that keeps them all in memory."""
     from whoosh import index
 
-    from indexer.build import MarshalPostingPool
     from indexer.schema import build_schema, to_fields
+    from indexer.whoosh_compat import MarshalPostingPool, marshal_posting_runs
 
     words = [
         "人才公寓",
@@ -125,12 +126,13 @@ def test_posting_runs_spilled_to_disk_read_back_exactly(tmp_path):
         folder = tmp_path / str(limitmb)
         folder.mkdir()
         ix = index.create_in(str(folder), build_schema())
-        writer = ix.writer(limitmb=limitmb)
-        assert isinstance(writer.pool, MarshalPostingPool)
-        for d in docs:
-            writer.add_document(**to_fields(d))
-        runs = len(writer.pool.runs)
-        writer.commit()
+        with marshal_posting_runs():
+            writer = ix.writer(limitmb=limitmb)
+            assert isinstance(writer.pool, MarshalPostingPool)
+            for d in docs:
+                writer.add_document(**to_fields(d))
+            runs = len(writer.pool.runs)
+            writer.commit()
         with ix.reader() as r:
             postings.append((runs, list(r.iter_postings())))
     (runs_in_memory, in_memory), (runs_spilled, spilled) = postings
@@ -153,7 +155,17 @@ def test_an_interpretation_carries_the_number_of_the_policy_it_links_to(small_da
     )  # never stored
     with DocumentStore(small_data.ensure().store) as store:
         for d in (policy, other, reading):
-            store.put(d)
-        assert store.related_numbers(reading) == ["京人社发〔2018〕45号"]
+            put(store, d)
+        links.resolve(store)
+        assert store.get(reading.id).related_numbers == ["京人社发〔2018〕45号"]
+        got = store.get(policy.id).related
+        assert [(r["rel"], r["id"]) for r in got] == [
+            ("translation", reading.id),
+            ("explained_by", reading.id),
+        ]
         store.delete(policy.id)
-        assert store.related_numbers(reading) == []
+        links.resolve(store)
+        assert store.get(reading.id).related_numbers == []
+        unresolved = store.get(reading.id).related
+        assert {r["url"] for r in unresolved} == {policy.url, "https://test.example/doc/404.html"}
+        assert all(r["id"] is None for r in unresolved)

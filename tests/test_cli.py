@@ -108,6 +108,7 @@ def test_data_from_environment(cli_data):
     assert json.loads(proc.stdout)["total"] > 0
 
 
+@pytest.mark.slow
 def test_serve_builds_from_the_bundled_corpus_on_an_empty_folder(tmp_path):
     import socket
     import time
@@ -143,6 +144,7 @@ def test_serve_builds_from_the_bundled_corpus_on_an_empty_folder(tmp_path):
         proc.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_gunicorn_serves_with_the_production_config(cli_data, tmp_path):
     import socket
     import time

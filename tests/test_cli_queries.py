@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from werkzeug.security import check_password_hash
 
 from indexer import settings
-from indexer.documents import DocumentStore
-from indexer.querylog import QueryLog
+from indexer.store import DocumentStore
 from search_app.cli import main
+from search_app.querylog import QueryLog
 
 DAY = 86400.0
 
@@ -105,7 +105,7 @@ def test_bad_periods_are_one_line_errors(logged, args, message):
 
 def test_report_without_a_store_says_so(tmp_path):
     r = CliRunner().invoke(main, ["queries", "--data", str(tmp_path / "empty")])
-    assert r.exit_code == 1 and "no document store" in r.stderr
+    assert r.exit_code == 1 and "no query log" in r.stderr
     assert not (tmp_path / "empty").exists()
 
 

@@ -1,4 +1,5 @@
-"""The bundled sample corpus: rendered faithfully, normalized to what each page declares, full coverage."""
+"""The bundled sample corpus: rendered faithfully, normalized to what each page declares,
+full coverage."""
 
 import filecmp
 import functools
@@ -10,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from devtools.sample_site import render_site
 from indexer import pipeline, settings
-from indexer.crawl import source_from_arg
-from indexer.documents import DocumentStore, doc_id
 from indexer.encoding import decode_html
+from indexer.model import doc_id
 from indexer.normalize import normalize
-from indexer.sample_site import render_site
+from indexer.sources import source_from_arg
+from indexer.store import DocumentStore
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "policies" / "corpus"
@@ -94,7 +96,8 @@ def test_classification_agrees_with_the_authors(manifest, stored, tax):
         any_ok += bool(set(e["scenarios"]) & set(d.scenarios))
     n = len(manifest)
     print(
-        f"regions {region_ok / n:.3f}, primary scenario {primary_ok / n:.3f}, any scenario {any_ok / n:.3f}"
+        f"regions {region_ok / n:.3f}, primary scenario {primary_ok / n:.3f}, "
+        f"any scenario {any_ok / n:.3f}"
     )
     assert region_ok / n >= 0.97 and primary_ok / n >= 0.85 and any_ok / n >= 0.93
 
@@ -120,6 +123,7 @@ def test_every_package_has_two_policies_in_force(client, tax):
     assert not thin
 
 
+@pytest.mark.slow
 def test_the_sample_site_crawls_over_http_from_its_home_page(tmp_path, monkeypatch, manifest):
     monkeypatch.setenv("POLICY_INDEX_CRAWL_DELAY", "0")
 
@@ -133,7 +137,9 @@ def test_the_sample_site_crawls_over_http_from_its_home_page(tmp_path, monkeypat
     try:
         paths = settings.DataPaths(tmp_path / "data")
         url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
-        report = pipeline.crawl(paths, [source_from_arg(url)], max_pages=2000, progress=False)[0]
+        report = pipeline.crawl(
+            settings.for_data(paths.root), [source_from_arg(url)], max_pages=2000, progress=False
+        )[0]
     finally:
         server.shutdown()
         server.server_close()
@@ -142,9 +148,9 @@ def test_the_sample_site_crawls_over_http_from_its_home_page(tmp_path, monkeypat
 
 
 def test_corpus_expander_is_deterministic_and_well_formed():
-    from indexer.corpus_src import load_sources
-    from indexer.sample_expand import expand
-    from indexer.sample_site import Site
+    from devtools.corpus_src import load_sources
+    from devtools.sample_expand import expand
+    from devtools.sample_site import Site
 
     docs, errors = load_sources(CORPUS / "src")
     assert not errors

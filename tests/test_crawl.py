@@ -5,22 +5,29 @@ import json
 import pytest
 
 from indexer import pipeline, settings
-from indexer.crawl import Source, SourceError, canonical_url, load_sources, source_from_arg
-from indexer.documents import DocumentStore
+from indexer.sources import Source, SourceError, load_sources, source_from_arg
+from indexer.store import DocumentStore
+from indexer.urls import canonical_url
 
 
 def policy_page(title, body, number="京人社发〔2022〕8号", extra=""):
-    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}_北京市人民政府</title></head>
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8">\
+<title>{title}_北京市人民政府</title></head>
 <body><div class="header"><a href="/">首页</a></div>
 <div class="doc-info"><ol><li>[标　　题] {title}</li><li>[发文机构] 北京市人力资源和社会保障局</li>
-<li>[发文字号] {number}</li><li>[成文日期] 2022-03-01</li><li>[发布日期] 2022年3月8日</li><li>[有 效 性] 有效</li></ol></div>
-<div id="mainText"><p>{body}</p><p>第二条　外籍人才可以向所在区人力社保部门提出申请，材料齐全的，五个工作日内办结。</p>{extra}</div>
-<div class="share">分享到：微信</div><div class="footer">版权所有 北京市人民政府</div></body></html>"""
+<li>[发文字号] {number}</li><li>[成文日期] 2022-03-01</li>\
+<li>[发布日期] 2022年3月8日</li><li>[有 效 性] 有效</li></ol></div>
+<div id="mainText"><p>{body}</p>\
+<p>第二条　外籍人才可以向所在区人力社保部门提出申请，材料齐全的，五个工作日内办结。</p>{extra}</div>
+<div class="share">分享到：微信</div>\
+<div class="footer">版权所有 北京市人民政府</div></body></html>"""
 
 
 GBK_PAGE = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
-<title>怀柔区人才公寓配租通知</title></head><body><table><tr><td class="time">发布时间：2021-06-02 来源：怀柔区住房和城乡建设委员会</td></tr>
-<tr><td id="zoom"><p>怀住建发［2021］7号</p><p>为做好怀柔科学城人才公寓配租工作，联系人朱镕同志，现将有关事项通知如下。</p>
+<title>怀柔区人才公寓配租通知</title></head><body><table>\
+<tr><td class="time">发布时间：2021-06-02 来源：怀柔区住房和城乡建设委员会</td></tr>
+<tr><td id="zoom"><p>怀住建发［2021］7号</p>\
+<p>为做好怀柔科学城人才公寓配租工作，联系人朱镕同志，现将有关事项通知如下。</p>
 <p>一、符合条件的科研人员可以申请人才公寓，租金按市场价格的七折执行。</p></td></tr></table></body></html>"""
 
 
@@ -34,8 +41,10 @@ def site(http_site, monkeypatch):
     http_site.add(
         "/",
         f"""<html><body><ul>
-      <li><a href="/p/1.html">人才公寓申请办法</a></li><li><a href="/p/gbk.html">怀柔区人才公寓配租通知</a></li>
-      <li><a href="/private/secret.html">内部文件</a></li><li><a href="/missing.html">已删除的页面</a></li>
+      <li><a href="/p/1.html">人才公寓申请办法</a></li>\
+<li><a href="/p/gbk.html">怀柔区人才公寓配租通知</a></li>
+      <li><a href="/private/secret.html">内部文件</a></li>\
+<li><a href="/missing.html">已删除的页面</a></li>
       <li><a href="/error.html">服务器出错</a></li><li><a href="/slow.html">很慢的页面</a></li>
       <li><a href="/go-home.html">站内跳转</a></li><li><a href="/go-away.html">站外跳转</a></li>
       <li><a href="{off_host}/p/other.html">外站链接</a></li><li><a href="/file.pdf">附件</a></li>
@@ -67,7 +76,9 @@ def site(http_site, monkeypatch):
 
 def _crawl(tmp_path, url, max_pages=None):
     paths = settings.DataPaths(tmp_path / "data")
-    reports = pipeline.crawl(paths, [source_from_arg(url)], max_pages=max_pages, progress=False)
+    reports = pipeline.crawl(
+        settings.for_data(paths.root), [source_from_arg(url)], max_pages=max_pages, progress=False
+    )
     return paths, reports[0]
 
 
@@ -123,7 +134,9 @@ def test_local_folder_and_bad_sources(tmp_path):
     )
     (folder / "empty.html").write_bytes(b"")
     paths = settings.DataPaths(tmp_path / "data")
-    report = pipeline.crawl(paths, [source_from_arg(str(folder))], progress=False)[0]
+    report = pipeline.crawl(
+        settings.for_data(paths.root), [source_from_arg(str(folder))], progress=False
+    )[0]
     assert report.new == 1 and len(report.failed) == 1
     with pytest.raises(SourceError, match="no such file"):
         source_from_arg(str(tmp_path / "nope"))
@@ -153,7 +166,9 @@ def test_unreachable_source_fails_alone(site, tmp_path, monkeypatch):
     dead = Source(name="dead", urls=["http://127.0.0.1:9/"], allowed_hosts={"127.0.0.1"})
     live = source_from_arg(site.base + "/p/1.html")
     paths = settings.DataPaths(tmp_path / "data")
-    reports = pipeline.crawl(paths, [dead, live], max_pages=1, progress=False)
+    reports = pipeline.crawl(
+        settings.for_data(paths.root), [dead, live], max_pages=1, progress=False
+    )
     assert reports[0].failed and "network error" in reports[0].failed[0][1]
     assert reports[1].new == 1
 

@@ -1,4 +1,5 @@
-"""Re-crawls and hostile servers: conditional GET, gone pages, URL spellings, stalls, floods, resume."""
+"""Re-crawls and hostile servers: conditional GET, gone pages, URL spellings, stalls,
+floods, resume."""
 
 import os
 import signal
@@ -11,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from indexer import pipeline, settings
-from indexer.crawl import source_from_arg
-from indexer.documents import DocumentStore
+from indexer.sources import source_from_arg
+from indexer.store import DocumentStore
 from test_crawl import policy_page
 
 EXE = str(Path(sys.executable).parent / "policy-index")
@@ -27,7 +28,9 @@ def _fast(monkeypatch):
 
 def crawl(tmp_path, url, **kw):
     paths = settings.DataPaths(tmp_path / "data")
-    return paths, pipeline.crawl(paths, [source_from_arg(url)], progress=False, **kw)[0]
+    return paths, pipeline.crawl(
+        settings.for_data(paths.root), [source_from_arg(url)], progress=False, **kw
+    )[0]
 
 
 def conditional(body: bytes, etag: str):
@@ -87,7 +90,8 @@ def test_url_spellings_collapse(http_site, tmp_path):
     http_site.add(
         "/",
         '<html><body><a href="/a/index.html">一</a><a href="/a/">二</a>'
-        '<a href="/a/?utm_source=wx">三</a><a href="/a/#top">四</a><a href="/a">五</a></body></html>',
+        '<a href="/a/?utm_source=wx">三</a><a href="/a/#top">四</a><a href="/a">五</a>'
+        "</body></html>",
     )
     http_site.add("/a/index.html", page)
     paths, report = crawl(tmp_path, http_site.base + "/")

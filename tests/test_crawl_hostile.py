@@ -18,9 +18,11 @@ from test_attachments import pdf_page, tiny_docx
 
 from indexer import pipeline, settings
 from indexer.attachments import AttachmentError, extract_text
-from indexer.crawl import source_from_arg
-from indexer.documents import DocumentStore
+from indexer.sources import source_from_arg
+from indexer.store import DocumentStore
 from test_crawl import policy_page
+
+pytestmark = pytest.mark.slow  # see setup.cfg: `-m "not slow"` for the inner loop
 
 TIMEOUT = 0.5  # seconds per read; a whole response gets at most 3x this
 CAP = 200_000  # max_bytes for pages
@@ -36,7 +38,9 @@ def _fast(monkeypatch):
 
 def _crawl(paths, url):
     started = time.monotonic()
-    report = pipeline.crawl(paths, [source_from_arg(url)], progress=False)[0]
+    report = pipeline.crawl(settings.for_data(paths.root), [source_from_arg(url)], progress=False)[
+        0
+    ]
     return report, time.monotonic() - started
 
 
@@ -45,7 +49,7 @@ def _snapshot(paths) -> dict[str, tuple[str, str, str]]:
         return {d.id: (d.url, d.title, d.text) for d in store.iter_documents()}
 
 
-# ---- hostile routes (each bounded on the server side too, so a failing test cannot hang) ----------
+# ---- hostile routes (each bounded on the server side too, so a failing test cannot hang) ------
 
 
 def _headers_only(req, status=200, extra=()):
@@ -181,7 +185,8 @@ def test_hostile_recrawl_keeps_every_stored_document(http_site, tmp_path):
         "/p/8.html": (reset_mid_body, {}),
         "/p/9.html": (always_500, {}),
         "/p/10.html": ("<html><body><p>服务器维护中，请稍后访问。</p></body></html>", {}),
-        # the same page in GBK under a header (and meta) claiming UTF-8: must decode to the same text
+        # the same page in GBK under a header (and meta) claiming UTF-8:
+        # must decode to the same text
         "/p/11.html": (pages["/p/11.html"].encode("gbk"), {}),
         "/p/12.html": (_busy_once(pages["/p/12.html"]), {}),  # HTTP 500, then the same page
     }
@@ -340,8 +345,9 @@ def test_bomb_attachments_leave_the_page_stored_with_reasons(http_site, tmp_path
 
 
 def test_compressed_bodies_are_inflated_within_the_cap(http_site):
-    """Regression: httpx inflated a whole network read at once, so a gzip bomb took ~150 MB of memory
-    for a 200 KB cap before the cap was checked. Pages in gzip, zlib and raw deflate still decode."""
+    """Regression: httpx inflated a whole network read at once, so a gzip bomb took ~150 MB of
+    memory for a 200 KB cap before the cap was checked.
+    Pages in gzip, zlib and raw deflate still decode."""
     import tracemalloc
     import zlib
 
@@ -377,8 +383,9 @@ def test_compressed_bodies_are_inflated_within_the_cap(http_site):
 
 
 def test_pathological_html_is_refused_in_bounded_time(http_site, tmp_path, monkeypatch):
-    """Regression: 100,000 nested <div>s or a 200,000-row table held the extractor for over a quarter of
-    an hour (its cost grows faster than the page); such pages now fail at once with a reason."""
+    """Regression: 100,000 nested <div>s or a 200,000-row table held the extractor for over a
+    quarter of an hour (its cost grows faster than the page);
+    such pages now fail at once with a reason."""
     nested = (
         "<html><body>"
         + "<div>" * 100_000

@@ -1,12 +1,13 @@
 """One policy published on several pages is indexed once, with its alternate URLs."""
 
-from conftest import build_index, make_doc
+from conftest import build_index, make_doc, put
 from indexer.build import build
-from indexer.documents import DocumentStore
+from indexer.store import DocumentStore
 from search_app import create_app
 
 BODY = "\n".join(
-    f"第{n}条　关于外籍人才服务站办理工作许可和居留许可的第{n}项具体规定，申请人应当提交护照等材料。"
+    f"第{n}条　关于外籍人才服务站办理工作许可和居留许可的第{n}项具体规定，"
+    "申请人应当提交护照等材料。"
     for n in "一二三四五六七八九十"
 )
 
@@ -74,7 +75,7 @@ def test_a_copy_arriving_later_joins_its_canonical(small_data):
         2, url="https://www.beijing.gov.cn/mobile/a.html", doc_number="京政发〔2022〕9号", text=BODY
     )
     with DocumentStore(small_data.store) as store:
-        store.put(b)
+        put(store, b)
         build(store, small_data.index_root, small_data.lock)
     client, body = _search(small_data)
     assert body["total"] == 1

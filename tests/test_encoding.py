@@ -4,7 +4,10 @@ import codecs
 
 from indexer.encoding import decode_html, looks_binary
 
-PAGE = "<html><head>{meta}<title>朱镕基路人才公寓</title></head><body><p>北京市朝阳区人才公寓申请通知。外籍人才可以申请。</p></body></html>"
+PAGE = (
+    "<html><head>{meta}<title>朱镕基路人才公寓</title></head>"
+    "<body><p>北京市朝阳区人才公寓申请通知。外籍人才可以申请。</p></body></html>"
+)
 
 
 def test_gb2312_label_on_gbk_bytes_keeps_gbk_only_characters():

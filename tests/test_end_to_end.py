@@ -2,7 +2,7 @@
 
 from conftest import build_index  # noqa: F401  (shared helpers live in conftest)
 from indexer import pipeline, settings
-from indexer.crawl import source_from_arg
+from indexer.sources import source_from_arg
 from search_app import create_app
 from test_crawl import GBK_PAGE, policy_page
 
@@ -30,9 +30,11 @@ def test_crawl_index_search(http_site, tmp_path, monkeypatch):
         ),
     )
     paths = settings.DataPaths(tmp_path / "data")
-    report = pipeline.crawl(paths, [source_from_arg(http_site.base + "/")], progress=False)[0]
+    report = pipeline.crawl(
+        settings.for_data(paths.root), [source_from_arg(http_site.base + "/")], progress=False
+    )[0]
     assert report.new == 3
-    pipeline.index(paths)
+    pipeline.index(settings.for_data(paths.root))
     client = create_app(paths.root, {"TESTING": True}).test_client()
     body = client.get("/api/search?q=人才公寓&region=huairou").get_json()
     assert body["total"] == 2
@@ -56,7 +58,10 @@ def test_crawl_index_search(http_site, tmp_path, monkeypatch):
         ),
     )
     pipeline.crawl(
-        paths, [source_from_arg(http_site.base + "/c.html")], max_pages=1, progress=False
+        settings.for_data(paths.root),
+        [source_from_arg(http_site.base + "/c.html")],
+        max_pages=1,
+        progress=False,
     )
-    assert pipeline.index(paths).added == 1
+    assert pipeline.index(settings.for_data(paths.root)).added == 1
     assert client.get("/api/search?q=日语").get_json()["total"] == 1

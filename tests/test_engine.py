@@ -1,4 +1,5 @@
-"""The retrieval engine against Whoosh: the same documents, the same scores, for the queries we build."""
+"""The retrieval engine against Whoosh: the same documents, the same scores,
+for the queries we build."""
 
 import math
 
@@ -7,15 +8,17 @@ import pytest
 from whoosh.matching import ListMatcher
 from whoosh.query import And, AndMaybe, Or, Phrase, Term
 
-from conftest import build_index, make_doc
+from conftest import build_index, make_doc, put
 from indexer import settings
-from indexer.documents import DocumentStore
 from indexer.schema import open_index
+from indexer.store import DocumentStore
 from indexer.taxonomy import get as taxonomy
-from search_app.engine import Evaluator, Matches, Weighting, _decode
+from indexer.whoosh_compat import decode_postings as _decode
+from search_app.engine import Evaluator, Matches, Weighting
+from search_app.facets import FacetTable
 from search_app.lru import LRU
 from search_app.query import parse_params
-from search_app.search import FacetTable, _filter_query
+from search_app.search import filter_query as _filter_query
 from search_app.understand import build_queries, fallback_query, understand
 
 USER_QUERIES = [
@@ -151,7 +154,7 @@ def test_deleted_documents_never_match(tmp_path):
     build_index(paths, docs)
     with DocumentStore(paths.store) as store:
         for d in docs[:10]:  # changed: their old versions are deleted in the first segment
-            store.put(make_doc(docs.index(d), text="人才公寓已更新。"))
+            put(store, make_doc(docs.index(d), text="人才公寓已更新。"))
         store.delete(docs[10].id)
     build_index(paths, [], full=False)
     ix = open_index(paths.index_root)

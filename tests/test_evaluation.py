@@ -1,6 +1,7 @@
-"""The judged queries hold a floor, so ranking cannot silently regress (python scripts/evaluate.py)."""
+"""The judged queries hold a floor, so ranking cannot silently regress
+(python scripts/evaluate.py)."""
 
-from search_app.evaluation import evaluate, load, slug_ids, summary
+from devtools.evaluation import evaluate, load, slug_ids, summary
 
 # The search-quality targets (nDCG@10 >= 0.85 overall, >= 0.75 for every kind); measured at the
 # time of writing: nDCG@10 0.862, MRR 0.98, Recall@10 0.87, weakest kind 0.81.

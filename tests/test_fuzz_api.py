@@ -17,6 +17,8 @@ from schemathesis.checks import negative_data_rejection
 
 from search_app import create_app
 
+pytestmark = pytest.mark.slow  # see setup.cfg: `-m "not slow"` for the inner loop
+
 LONG = os.environ.get("POLICY_INDEX_FUZZ") == "long"
 EXAMPLES = int(os.environ.get("POLICY_INDEX_FUZZ_EXAMPLES", 1000 if LONG else 40))
 FUZZ = settings(
@@ -42,7 +44,8 @@ def api_schema(fuzz_app):
 
 
 # The operations of /api/openapi.json. schemathesis' own pytest hook (from_fixture) does not run
-# under pytest 9, so each operation's strategy is drawn here; the list is checked against the document.
+# under pytest 9, so each operation's strategy is drawn here; the list is checked
+# against the document.
 OPERATIONS = [
     "GET /api/search",
     "GET /api/policies/{id}",
@@ -248,8 +251,9 @@ def _enc(v: str | bytes) -> str:
 
 @st.composite
 def query_strings(draw) -> str:
-    """Known parameters with hostile values, some repeated, and unknown ones, percent-encoded by hand
-    so that bytes no browser would send (NUL, invalid UTF-8, lone surrogates) reach the server."""
+    """Known parameters with hostile values, some repeated, and unknown ones, percent-encoded
+    by hand so that bytes no browser would send (NUL, invalid UTF-8, lone surrogates)
+    reach the server."""
     names = draw(
         st.lists(
             st.one_of(st.sampled_from(sorted(PARAM_VALUES)), st.text(ANY_CHAR, max_size=8)),

@@ -262,7 +262,8 @@ def test_compile_catalogs_writes_a_working_mo(tmp_path):
 
 
 def test_an_app_without_compiled_catalogues_compiles_them(tmp_path, sample_data):
-    """A checkout that was not bootstrapped still serves Chinese: the app compiles what is missing."""
+    """A checkout that was not bootstrapped still serves Chinese: the app compiles
+    what is missing."""
     root = tmp_path / "translations"
     shutil.copytree(TRANSLATIONS, root, ignore=shutil.ignore_patterns("*.mo"))
     app = create_app(

@@ -11,7 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from conftest import build_index, make_doc
 from indexer import settings
-from search_app import create_app
+from search_app import create_app, service
 
 PASSWORD = "correct horse battery staple"
 PW_HASH = generate_password_hash(PASSWORD)
@@ -34,8 +34,8 @@ def data(tmp_path_factory):
 
 @pytest.fixture()
 def db(data):
-    """A connection to the store, with the query log emptied for the test."""
-    conn = sqlite3.connect(str(data.store), isolation_level=None)
+    """A connection to the query log's own file, emptied for the test."""
+    conn = sqlite3.connect(str(data.querylog), isolation_level=None)
     if _has_log(conn):
         conn.execute("DELETE FROM query_log")
     yield conn
@@ -126,7 +126,7 @@ def test_the_setting_turns_logging_off(data, db, monkeypatch):
     c = make_app(data, QUERY_LOG=False).test_client()
     assert c.get("/api/search?q=人才公寓").status_code == 200
     monkeypatch.setenv("POLICY_INDEX_QUERY_LOG", "off")
-    assert create_app(data.root, {"TESTING": True}).config["QUERY_LOG"] is False
+    assert service(create_app(data.root, {"TESTING": True})).config.query_log is False
     assert rows(db) == []
 
 

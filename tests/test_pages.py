@@ -1,4 +1,5 @@
-"""HTML pages: every page renders in both languages, the language choice is remembered, errors are HTML."""
+"""HTML pages: every page renders in both languages, the language choice is remembered,
+errors are HTML."""
 
 import re
 from pathlib import Path
@@ -247,7 +248,7 @@ def test_policy_page_links_its_family(client):
     html = client.get(f"/policies/{expired['id']}?lang=zh").get_data(as_text=True)
     assert "本政策已失效，现行替代文件为：" in html and "已被替代" in html
     target = client.get("/api/search", query_string={"q": ""}).get_json()  # ids are sha1 of the URL
-    from indexer.documents import doc_id
+    from indexer.model import doc_id
 
     assert f'href="/policies/{doc_id(link["url"])}"' in html and target
     translation = client.get("/api/search?q=&lang=en&per_page=50").get_json()["results"]

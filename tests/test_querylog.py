@@ -1,4 +1,5 @@
-"""The query log on a real SQLite file: normalising, reports, expiry, periods, and writes that never fail."""
+"""The query log on a real SQLite file: normalising, reports, expiry, periods, and writes that
+never fail."""
 
 from __future__ import annotations
 
@@ -8,18 +9,32 @@ import time
 
 import pytest
 
-from indexer.documents import DocumentStore
-from indexer.querylog import PeriodError, QueryLog, normalize, period
+from indexer.store import DocumentStore
+from search_app.querylog import PeriodError, QueryLog, normalize, period
 
 DAY = 86400.0
 
 
 @pytest.fixture()
 def qlog(tmp_path):
-    with DocumentStore(tmp_path / "documents.sqlite3"):  # the log lives in the store's file
-        pass
-    with QueryLog(tmp_path / "documents.sqlite3", keep_days=90) as q:
+    with QueryLog(tmp_path / "querylog.sqlite3", keep_days=90) as q:  # a file of its own
         yield q
+
+
+def test_a_log_kept_in_the_store_by_an_earlier_version_moves_to_its_own_file(tmp_path):
+    store = tmp_path / "documents.sqlite3"
+    with DocumentStore(store), QueryLog(store, keep_days=90) as old:  # where it used to live
+        assert old.record("人才公寓", {}, 3, 1.0)
+        assert old.record("work permit", {"region": "zgc"}, 0, 2.0)
+    with QueryLog(tmp_path / "querylog.sqlite3", keep_days=90, legacy=store) as new:
+        rows = new._conn().execute("SELECT query, results FROM query_log ORDER BY id").fetchall()
+    assert rows == [("人才公寓", 3), ("work permit", 0)]
+    conn = sqlite3.connect(store)
+    try:  # gone from the store, which keeps its documents
+        assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'query_log'").fetchone()
+        assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone()
+    finally:
+        conn.close()
 
 
 def test_normalize_folds_case_width_and_spaces():

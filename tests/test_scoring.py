@@ -5,7 +5,7 @@ from whoosh.query import Or, Term
 
 from indexer.schema import open_index
 from search_app.engine import Weighting
-from search_app.search import SearchIndex
+from search_app.index_version import SearchIndex
 
 
 def test_scores_equal_whoosh_bm25f_in_every_segment(sample_data):

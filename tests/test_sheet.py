@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from indexer.documents import PolicyDocument
+from indexer.model import PolicyDocument
 from search_app import sheet as sheet_mod
 
 ROOT = Path(__file__).resolve().parent.parent
