@@ -5,101 +5,245 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Tag
+from lxml.html import HtmlElement
 
 from . import patterns as P
-from .fields import clean_space, squash
+from .fields import normalize_doc_number, parse_date, squash
+from .page import Page, drop, lines_of, select, text_of
+
+_SENTENCE = re.compile(r"[。！？]|[.!?](\s|$)")
+_VOTERS = ("p", "li", "td", "dd", "div", "span")
+_VOTER_INNER = frozenset(("p", "div", "li", "table"))
+_NOT_CONTENT = frozenset(("a", "nav", "header", "footer"))
+_LINK_BLOCKS = ("div", "ul", "ol", "section", "aside", "dl")
+_BOILERPLATE = ", ".join(P.BOILERPLATE_SELECTORS)  # one compiled XPath for all of them
 
 
-def link_density(el: Tag) -> tuple[float, int]:
+def link_density(el: HtmlElement) -> tuple[float, int]:
     """Share of an element's text that sits inside links, and how many links it has."""
-    total = len(clean_space(el.get_text(" ")))
-    anchors = el.find_all("a")
-    linked = sum(len(clean_space(a.get_text(" "))) for a in anchors)
+    total = len(text_of(el))
+    anchors = list(el.iter("a"))
+    linked = sum(len(text_of(a)) for a in anchors)
     return (linked / total if total else 1.0), len(anchors)
 
 
-def detect_family(soup: BeautifulSoup) -> str | None:
-    """The known page family this page belongs to, or None."""
+def detect_family(page: Page) -> str | None:
+    """The known page family this page belongs to, or None (each family is recognised by a class,
+    an id or a selector: classes and ids are looked up in the page's sets, not searched for)."""
     for name, fam in P.FAMILIES.items():
-        if any(soup.select_one(sel) for sel in fam["detect"]):
-            return name
+        for sel in fam["detect"]:
+            if sel.startswith(".") and sel[1:].replace("-", "").replace("_", "").isalnum():
+                if sel[1:] in page.classes:
+                    return name
+            elif sel.startswith("#") and sel[1:].replace("-", "").replace("_", "").isalnum():
+                if sel[1:] in page.ids:
+                    return name
+            elif page.select_one(sel) is not None:
+                return name
     return None
 
 
-def body_element(soup: BeautifulSoup, family: str | None = None) -> Tag | None:
+def body_element(page: Page, family: str | None = None) -> HtmlElement | None:
     for sel in (*P.FAMILIES.get(family or "", {}).get("body", ()), *P.BODY_SELECTORS):
-        for el in soup.select(sel):
-            if len(clean_space(el.get_text(" "))) >= 40:
-                return el
-    # Fallback for unknown families: text blocks vote for their parent (and half for the
-    # grandparent); the container with the most running text, not links, wins.
-    scores: dict[int, float] = {}
-    elements: dict[int, Tag] = {}
-    for blk in soup.find_all(["p", "li", "td", "dd", "div", "span"]):
-        if blk.find(["p", "div", "li", "table"]) or blk.find_parent(
-            ["a", "nav", "header", "footer"]
-        ):
+        for el in page.select(sel):
+            if len(text_of(el)) >= 40:
+                return _with_sibling_panels(el)
+    # Fallback for unknown families: the deepest element holding most of the page's running text
+    # (text blocks weigh their words less twice their link words; site chrome holds none).
+    chrome = set(select(page.body, _CHROME))
+    held: dict[HtmlElement, float] = {}
+    for blk in page.body.iter(*_VOTERS):
+        if any(d.tag in _VOTER_INNER for d in blk.iterdescendants()):
             continue
-        n = len(clean_space(blk.get_text(" "))) - 2 * sum(
-            len(a.get_text(strip=True)) for a in blk.find_all("a")
-        )
+        if any(a.tag in _NOT_CONTENT or a in chrome for a in blk.iterancestors()):
+            continue
+        linked = sum(len("".join(a.itertext()).strip()) for a in blk.iter("a") if not _file_link(a))
+        n = len(text_of(blk)) - 2 * linked
         if n < 20:
             continue
-        for parent, share in ((blk.parent, 1.0), (blk.parent.parent if blk.parent else None, 0.5)):
-            if isinstance(parent, Tag) and parent.name not in ("html", "[document]"):
-                scores[id(parent)] = scores.get(id(parent), 0) + n * share
-                elements[id(parent)] = parent
-    if scores:
-        return elements[max(scores, key=scores.get)]
-    return soup.body
+        for a in blk.iterancestors():
+            held[a] = held.get(a, 0) + n
+            if a is page.body:
+                break
+    total = held.get(page.body, 0)
+    if total < MIN_RUNNING_TEXT:
+        return None  # no running text: a scanned image or an attachment is the body
+    node = page.body
+    while True:
+        best = max((c for c in node if c in held), key=held.__getitem__, default=None)
+        if best is None or held[best] < MAIN_SHARE * total:
+            return node
+        node = best
 
 
-def is_listing(el: Tag) -> bool:
-    """Mostly links, or links and hardly a sentence of running text of its own."""
-    density, n_links = link_density(el)
-    if n_links >= 3 and density > 0.5:
-        return True
-    if n_links >= 1:
-        linked = {clean_space(a.get_text(" ")) for a in el.find_all("a")}
-        own = " ".join(
-            x for x in (clean_space(t) for t in el.get_text("\n").split("\n")) if x not in linked
-        )
-        sentences = len(re.findall(r"[。！？]|[.!?](\s|$)", own))
-        return sentences < 2 and len(own) < 300
-    return False
+MAIN_SHARE = 0.7  # the body holds at least this share of a page's running text
+MIN_RUNNING_TEXT = 60  # less than this outside links is no body text (a caption, a footer)
 
 
-def body_lines(body: Tag, label_elements: list[Tag]) -> list[str]:
-    for sel in P.BOILERPLATE_SELECTORS:
-        for el in body.select(sel):
-            el.decompose()
-    for el in label_elements:
-        if not el.decomposed and body in el.parents:
-            table = el.find_parent("table")
-            if (
-                table is not None
-                and body in table.parents
-                and all(tr in label_elements for tr in table.find_all("tr"))
-            ):
-                table.decompose()  # a metadata table
-            else:
-                el.decompose()  # a metadata row of a table that also holds content
-    for block in body.find_all(["div", "ul", "ol", "section", "aside", "dl"]):
-        if block.decomposed:
+def _file_link(a: HtmlElement) -> bool:
+    path = (a.get("href") or "").split("?")[0].lower()
+    return path.endswith(tuple(P.PARSED_ATTACHMENTS) + tuple(P.LISTED_ATTACHMENTS))
+
+
+def _with_sibling_panels(el: HtmlElement) -> HtmlElement:
+    """The body and its sibling panels: a guide's tabs (材料, 流程 …) are siblings of one tag and
+    class, only one shown at a time; each is part of the text."""
+    parent = el.getparent()
+    if parent is None or parent.tag in ("body", "html"):
+        return el
+    cls = el.get("class")
+    panels = [s for s in parent if s.tag == el.tag and s.get("class") == cls and s is not el]
+    if panels and any(len(text_of(s)) >= 40 for s in panels):
+        return parent
+    return el
+
+
+_PAGINATION = re.compile(
+    r"下一页|上一页|尾页|末页|共\s*\d+\s*(?:页|项|条)|第\s*\d+\s*页|Next page|Previous page", re.I
+)
+_LISTING_SCRIPTS = ("createPageHTML", "<datastore", "<recordset", "pageCount", "totalPage")
+# Site chrome: menus, headers, footers, sidebars (their links are no list of documents).
+_CHROME = ", ".join((
+    "header", "nav", "footer", "aside", "[class*=nav]", "[class*=menu]", "[class*=footer]",
+    "[class*=crumb]", "[class*=sidebar]", "[class*=top-bar]", "[class*=topbar]", "[id*=nav]",
+    "[id*=menu]", "[id*=footer]", "[class*=foot]", "[class*=copyright]", ".head", ".top",
+    "[class*=xgwz]", "[class*=xglj]", "[class*=location]",
+))  # fmt: skip
+ROW_TITLE = 6  # a link with at least this many characters names a page (a menu item is shorter)
+ROW_DEPTH = 5  # how far above its link a row of a list may start
+
+
+def _nav_links(el: HtmlElement, files: set[str], chrome: set | None = None) -> list[HtmlElement]:
+    """The links of el that lead to other pages (not files, anchors, scripts or site chrome)."""
+    out = []
+    for a in el.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        if any(href.endswith(f.rsplit("/", 1)[-1]) for f in files):
+            continue
+        if chrome and any(x in chrome for x in a.iterancestors()):
+            continue
+        out.append(a)
+    return out
+
+
+def _rows(links: list[HtmlElement]) -> list[HtmlElement]:
+    """The repeated items that hold the title-like links: for each link, its lowest ancestor that
+    has at least two siblings of the same tag and class also holding such a link."""
+    members: dict[tuple, set] = {}
+    chains = []
+    for a in links:
+        chain, node = [], a
+        for _ in range(ROW_DEPTH):
+            parent = node.getparent()
+            if parent is None:
+                break
+            key = (parent, node.tag, node.get("class"))
+            members.setdefault(key, set()).add(node)
+            chain.append(key)
+            node = parent
+        chains.append(chain)
+    rows: list[HtmlElement] = []
+    seen: set = set()
+    for chain in chains:
+        key = next((k for k in chain if len(members[k]) >= 3), None)
+        if key is not None and key not in seen:
+            seen.add(key)
+            rows.extend(members[key])
+    return rows
+
+
+def _own_metadata(labels, rows: list[HtmlElement]) -> int:
+    """How many of the page's own metadata fields it states (a 发文字号, a date, an agency), not
+    counting those printed in the rows of a list or a filter's choices."""
+    where = getattr(labels, "where", {})
+    in_rows = set(rows)
+    checks = {"doc_number": normalize_doc_number, "publish_date": parse_date,
+              "written_date": parse_date, "agency": lambda v: v}  # fmt: skip
+    count = 0
+    for key, check in checks.items():
+        value, el = labels.get(key), where.get(key)
+        if not value or not check(value):
+            continue
+        if el is not None and any(a in in_rows for a in (el, *el.iterancestors())):
+            continue
+        count += 1
+    return count
+
+
+def _sentences(text: str) -> int:
+    return len(_SENTENCE.findall(text))
+
+
+def listing_evidence(page: Page, el: HtmlElement, labels: dict,
+                     attachments: list[dict]) -> str | None:  # fmt: skip
+    """Why the page is a listing (its main content is navigation), or None for a document.
+
+    Measured on the page outside its chrome (menus, header, footer): a list of documents is rows
+    that each lead to a page by its title, outweighing the page's own text; pagination, or
+    records written from a script, tip the balance. A page with its own metadata (发文字号,
+    发布日期 …) is a document however many links it shows; links to files are no listing."""
+    files = {a["url"] for a in attachments}
+    chrome = set(select(page.body, _CHROME))
+    main_text = len(text_of(page.body)) - sum(
+        len(text_of(c)) for c in chrome if not any(a in chrome for a in c.iterancestors())
+    )
+    links = _nav_links(page.body, files, chrome)
+    rows = _rows([a for a in links if len(text_of(a)) >= ROW_TITLE])
+    row_chars = sum(len(text_of(r)) for r in rows)
+    own = max(main_text - row_chars, 0)
+    own_sentences = _sentences(text_of(page.body)) - sum(_sentences(text_of(r)) for r in rows)
+    scripted = any(w in page.raw_scripts for w in _LISTING_SCRIPTS)
+    paged = scripted or bool(_PAGINATION.search(text_of(page.body)[-3000:]))
+    metadata = _own_metadata(labels, rows)
+    if "<record" in page.raw_scripts and own < 400:
+        return "a listing page (its records are written from a script)"
+    if len(rows) >= 3 and metadata < 2:
+        if row_chars >= 1.5 * own:
+            return f"a listing page ({len(rows)} rows of links to pages)"
+        if row_chars >= 0.6 * own and (paged or own_sentences < 3):
+            return f"a listing page ({len(rows)} rows of links to pages and little text)"
+    titled = [a for a in links if len(text_of(a)) >= ROW_TITLE]
+    if paged and titled and metadata < 2 and own_sentences < 2:
+        return "a listing page (a page of a paged list)"
+    density, _ = link_density(el)
+    if len(_nav_links(el, files)) >= 3 and density > 0.5 and metadata < 2:
+        return "a listing page (links, no running text)"
+    return None
+
+
+def body_lines(body: HtmlElement, label_elements: list[HtmlElement]) -> list[str]:
+    for el in select(body, _BOILERPLATE):
+        drop(el)
+    if body.tag == "body":  # no container was found: the page's chrome is in it
+        for el in select(body, _CHROME):
+            drop(el)
+    inside = {el for el in label_elements if body in el.iterancestors()}
+    for el in inside:
+        table = next(el.iterancestors("table"), None)
+        if (
+            table is not None
+            and body in table.iterancestors()
+            and all(tr in inside for tr in table.iter("tr"))
+        ):
+            drop(table)  # a metadata table
+        else:
+            drop(el)  # a metadata row of a table that also holds content
+    for block in list(body.iter(*_LINK_BLOCKS)):
+        if block.getparent() is None or not _attached(block, body):
             continue
         density, n_links = link_density(block)
         if n_links >= 2 and density > 0.6:
-            block.decompose()  # a block of links inside the body: related items, next/previous
-    for br in body.find_all("br"):
-        br.replace_with("\n")
-    for blk in body.find_all(["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table"]):
-        blk.insert_before("\n")
-        blk.insert_after("\n")
-    raw = [clean_space(x) for x in body.get_text().split("\n")]
-    lines = [x for x in raw if x and not P.BOILERPLATE_LINE_RE.match(x)]
+            drop(block)  # a block of links inside the body: related items, next/previous
+    lines = [x for x in lines_of(body) if not P.BOILERPLATE_LINE_RE.match(x)]
     lines = [x for i, x in enumerate(lines) if not (i < 4 and P.HEADER_LINE_RE.match(x))]
     return collapse_repeats(lines)
+
+
+def _attached(el: HtmlElement, root: HtmlElement) -> bool:
+    """el is still inside root (an ancestor of it may have been dropped already)."""
+    return el is root or any(a is root for a in el.iterancestors())
 
 
 def collapse_repeats(lines: list[str]) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ahocorasick
+
 from .model import PolicyDocument
 from .taxonomy import Taxonomy
 
@@ -20,8 +22,47 @@ KEEP_SHARE = 0.45
 MIN_EVIDENCE = 4.0
 
 
-def _count(text: str, term: str) -> int:
-    return text.count(term) if term else 0
+_AUTOMATA: dict[str, ahocorasick.Automaton] = {}  # by the taxonomy's classifier digest
+
+
+def _automaton(tax: Taxonomy) -> ahocorasick.Automaton:
+    """Every word classification counts (scene vocabulary, region aliases), in one automaton that
+    finds all of them in one pass over a text."""
+    found = _AUTOMATA.get(tax.classifier_digest)
+    if found is not None:
+        return found
+    auto = ahocorasick.Automaton()
+    words = {t for strong, weak in tax.lowered_vocabulary.values() for t in (*strong, *weak)}
+    words |= {a.lower() for r in tax.regions.values() for a in r.aliases if a}
+    for w in words:
+        if w:
+            auto.add_word(w, len(w))
+    auto.make_automaton()
+    if len(_AUTOMATA) > 8:
+        _AUTOMATA.clear()
+    _AUTOMATA[tax.classifier_digest] = auto
+    return auto
+
+
+class _Text:
+    """How often each of the taxonomy's words occurs in a text (lower-cased), counted as
+    str.count counts: occurrences of one word do not overlap each other."""
+
+    __slots__ = ("counts",)
+
+    def __init__(self, text: str, tax: Taxonomy):
+        counts: dict[str, int] = {}
+        ends: dict[str, int] = {}
+        lowered = text.lower()
+        for end, size in _automaton(tax).iter(lowered):
+            word = lowered[end - size + 1 : end + 1]
+            if end - size + 1 >= ends.get(word, 0):
+                counts[word] = counts.get(word, 0) + 1
+                ends[word] = end + 1
+        self.counts = counts
+
+    def count(self, term: str) -> int:
+        return self.counts.get(term, 0)
 
 
 def classify_regions(
@@ -31,7 +72,7 @@ def classify_regions(
     out = [h for h in hints if h in tax.regions]
     agency = doc.agency or ""
     title = doc.title.lower()
-    body = doc.text.lower()
+    body = _Text(doc.text, tax)
     for slug, r in tax.regions.items():
         if slug in out:
             continue
@@ -39,7 +80,7 @@ def classify_regions(
         if (
             any(a in title for a in aliases)
             or any(a.lower() in agency.lower() for a in aliases)
-            or sum(_count(body, a) for a in aliases) >= REGION_MENTIONS
+            or sum(body.count(a) for a in aliases) >= REGION_MENTIONS
         ):
             out.append(slug)
     if not out:
@@ -55,18 +96,39 @@ def classify_regions(
     return out or (["beijing"] if "beijing" in tax.regions else [])
 
 
+def _scene_index(tax: Taxonomy) -> dict[str, list[tuple[str, bool]]]:
+    """word -> (scene, strong?) for every place the word has in the scenes' vocabularies."""
+    found = _INDEXES.get(tax.classifier_digest)
+    if found is None:
+        found = {}
+        for slug, (strong, weak) in tax.lowered_vocabulary.items():
+            for words, is_strong in ((strong, True), (weak, False)):
+                for w in words:
+                    found.setdefault(w, []).append((slug, is_strong))
+        _INDEXES[tax.classifier_digest] = found
+    return found
+
+
+_INDEXES: dict[str, dict[str, list[tuple[str, bool]]]] = {}
+
+
 def scenario_scores(doc: PolicyDocument, tax: Taxonomy) -> dict[str, float]:
     """Evidence per scenario: strong words weigh more, the title more than the body."""
-    title = f"{doc.title} {doc.title_en or ''}".lower()
-    body = doc.text.lower()
+    title = _Text(f"{doc.title} {doc.title_en or ''}", tax)
+    body = _Text(doc.text, tax)
+    index = _scene_index(tax)
+    # per scene: strong and weak words in the title (each once), occurrences in the body (capped)
+    tally: dict[str, list[int]] = {}
+    for word in title.counts:
+        for slug, strong in index.get(word, ()):
+            tally.setdefault(slug, [0, 0, 0, 0])[0 if strong else 1] += 1
+    for word, n in body.counts.items():
+        for slug, strong in index.get(word, ()):
+            tally.setdefault(slug, [0, 0, 0, 0])[2 if strong else 3] += min(n, BODY_CAP)
     scores: dict[str, float] = {}
-    for slug, s in tax.scenarios.items():
-        strong = [t.lower() for t in s.strong]
-        weak = [t.lower() for t in s.weak]
-        score = TITLE_STRONG * sum(1 for t in strong if t in title)
-        score += TITLE_WEAK * sum(1 for t in weak if t in title)
-        score += BODY_STRONG * sum(min(_count(body, t), BODY_CAP) for t in strong)
-        score += BODY_WEAK * sum(min(_count(body, t), BODY_CAP) for t in weak)
+    for slug in tax.scenarios:  # the taxonomy's order, as ties are broken by it
+        ts, tw, bs, bw = tally.get(slug, (0, 0, 0, 0))
+        score = TITLE_STRONG * ts + TITLE_WEAK * tw + BODY_STRONG * bs + BODY_WEAK * bw
         if score:
             scores[slug] = score
     return scores

@@ -30,7 +30,8 @@ from .urls import canonical_url
 
 log = logging.getLogger(__name__)
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
+# What a page may be: HTML, or a notice published as a PDF of its own (a start URL, a redirect).
+PAGE_TYPES = ("text/html", "application/xhtml+xml", "application/pdf")
 
 
 @dataclass
@@ -257,7 +258,7 @@ class Crawler:
                             res.etag, res.last_modified, body_hash)  # fmt: skip
             return prev["outlinks"]
         ctype = (res.content_type or "").split(";")[0].strip().lower()
-        if ctype and ctype not in HTML_TYPES:
+        if ctype and ctype not in PAGE_TYPES:
             store.log_fetch(url, source.name, "skipped", f"content type {ctype}", res.status)
             return []
         derived = self._store(source, page, self._remote_reader(source, fetcher), report,

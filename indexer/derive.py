@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
-
-from bs4 import BeautifulSoup, Tag
 
 from . import patterns as P
 from .archive import RawPage
@@ -21,8 +20,10 @@ from .attachments import AttachmentError, extract_text
 from .classify import classify
 from .encoding import decode_html, looks_binary
 from .model import PolicyDocument
-from .normalize import ExtractionError, NotADocument, normalize_soup
+from .normalize import ExtractionError, NotADocument, normalize_lines, normalize_page
+from .page import Page
 from .taxonomy import Taxonomy
+from .text import clean_space
 from .urls import canonical_url, join
 
 log = logging.getLogger(__name__)
@@ -68,43 +69,89 @@ def derive(page: RawPage, read: Reader, tax: Taxonomy, hints: list[str] | tuple[
            source: str | None = None, sample: bool = False,
            base: str | None = None) -> Derived:  # fmt: skip
     """Decode, parse, extract, read the attachments, classify. Never raises for a bad page."""
+    if is_pdf(page):
+        return _finish(_pdf_document(page), read, tax, hints, source, sample, [])
     if looks_binary(page.body):
         return Derived(None, "failed", "binary content where HTML was expected")
     html, _ = decode_html(page.body, page.content_type)
-    soup = BeautifulSoup(html, "lxml")
-    too_complex = _too_complex(soup)
+    too_complex = _too_complex(html)
     if too_complex:
         return Derived(None, "failed", f"page too complex to extract ({too_complex})")
-    links = page_links(soup, base or page.url)  # before normalizing, which strips navigation
+    parsed = Page(html)
+    links = page_links(parsed, base or page.url)  # before normalizing, which strips navigation
     try:
-        doc = normalize_soup(soup, page.url)
+        doc = normalize_page(parsed, page.url)
     except NotADocument:
         return Derived(None, "listing", "listing page", links)
     except ExtractionError as exc:
         return Derived(None, "failed", f"extraction failed: {exc}", links)
+    return _finish(Derived(doc, "document", None, links), read, tax, hints, source, sample, links)
+
+
+def _finish(derived: Derived, read: Reader, tax: Taxonomy, hints, source: str | None,
+            sample: bool, links: list[str]) -> Derived:  # fmt: skip
+    doc = derived.doc
+    if doc is None:
+        return derived
     doc.source = source
     doc.sample = doc.sample or sample
     read_attachments(doc.attachments, read)
+    if not doc.text.strip():  # a notice published as an attachment: its text is the file's
+        doc.text = "\n".join(a["text"] for a in doc.attachments if a.get("text"))[:_MAX_TEXT]
     classify(doc, tax, hints)
     doc.extractor = extractor_version(tax)
     return Derived(doc, "document", None, links)
 
 
-def _too_complex(soup: BeautifulSoup) -> str | None:
-    """Why the parsed page is past MAX_ELEMENTS or MAX_DEPTH, else None
-    (iterative: no recursion)."""
-    count, stack = 0, [(soup, 0)]
-    while stack:
-        node, depth = stack.pop()
-        for child in node.contents:
-            if isinstance(child, Tag):
-                count += 1
-                if count > MAX_ELEMENTS:
-                    return f"more than {MAX_ELEMENTS} elements"
-                if depth >= MAX_DEPTH:
-                    return f"elements nested more than {MAX_DEPTH} deep"
-                stack.append((child, depth + 1))
+_MAX_TEXT = 300_000
+
+
+def is_pdf(page: RawPage) -> bool:
+    ctype = (page.content_type or "").split(";")[0].strip().lower()
+    return ctype == "application/pdf" or page.body.lstrip()[:5] == b"%PDF-"
+
+
+def _pdf_document(page: RawPage) -> Derived:
+    """A notice published as a PDF (the page itself): its text, read like a page's body."""
+    try:
+        text = extract_text(page.body, "pdf")
+    except AttachmentError as exc:
+        return Derived(None, "failed", str(exc))
+    lines = [ln for ln in (clean_space(x) for x in text.splitlines()) if ln]
+    if not lines:
+        return Derived(None, "failed", "a PDF with no text (a scanned image?)")
+    try:
+        doc = normalize_lines(lines, page.url)
+    except ExtractionError as exc:
+        return Derived(None, "failed", f"extraction failed: {exc}")
+    return Derived(doc, "document")
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+def _too_complex(html: str) -> str | None:
+    """Why a page is past MAX_ELEMENTS or MAX_DEPTH, else None: read from its tags before any
+    parser builds a tree (libxml2 would silently drop what lies deeper than its own limit)."""
+    count = depth = 0
+    for m in _TAG.finditer(html):
+        closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        if closing:
+            depth = max(0, depth - 1)
+            continue
+        count += 1
+        if count > MAX_ELEMENTS:
+            return f"more than {MAX_ELEMENTS} elements"
+        if name not in _VOID and not self_closing and name not in _UNCLOSED:
+            depth += 1
+            if depth > MAX_DEPTH:
+                return f"elements nested more than {MAX_DEPTH} deep"
     return None
+
+
+# Elements pages routinely leave open (the parser closes them): not counted as nesting.
+_UNCLOSED = frozenset(("p", "li", "td", "tr", "th", "dt", "dd", "option"))
 
 
 def read_attachments(attachments: list[dict], read: Reader) -> None:
@@ -130,12 +177,12 @@ def read_attachments(attachments: list[dict], read: Reader) -> None:
         att["chars"] = len(text)
 
 
-def page_links(soup: BeautifulSoup, base: str) -> list[str]:
+def page_links(page: Page, base: str) -> list[str]:
     """Canonical URLs of the pages a page links to (files and scripts left out)."""
     out = []
-    for a in soup.find_all("a", href=True):
-        href = a["href"].strip()
-        if href.startswith(("javascript:", "mailto:", "tel:", "#")):
+    for a in page.root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
             continue
         url = join(base, href)
         if url is None:

@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 from . import patterns as P
-from .text import CJK, cjk_count, clean_space, squash
+from .text import CJK, cjk_count, clean_space, latin_count, squash
 
 __all__ = ["clean_space", "squash"]  # re-exported: the parsers' callers use them with them
 
@@ -116,6 +116,15 @@ def parse_status(value: str | None) -> str | None:
     return None
 
 
+def cut_tools(value: str) -> str:
+    """A metadata value without the page tools printed after it on the same line."""
+    for word in P.UI_WORDS:
+        at = value.find(word)
+        if at > 0:
+            value = value[:at]
+    return value.strip(" |｜:：")
+
+
 def clean_agency(value: str | None) -> str | None:
     """An issuing agency, or None for media outlets and empty values. Joint issuers joined by 、."""
     if not value:
@@ -123,13 +132,43 @@ def clean_agency(value: str | None) -> str | None:
     v = clean_space(value)
     v = re.sub(r"^(来源|发文机关|发布机构)[:：]\s*", "", v)
     v = re.sub(r"[【\[]\s*(字体|字号|打印|关闭)[^】\]]*[】\]]", "", v).strip()
+    v = cut_tools(v)
     # Joint issuers are separated by 、 or punctuation; a space separates them only between
     # Chinese names ("北京市人力资源和社会保障局 北京市财政局"), never inside an English name.
     parts = [
         p.strip() for p in re.split(rf"[、，,;；/]+|(?<=[{CJK}])\s+(?=[{CJK}])", v) if p.strip()
     ]
-    parts = [p for p in parts if not any(o in p for o in P.MEDIA_OUTLETS)]
+    parts = [p for p in parts if not is_media(p)]
     return "、".join(parts) or None
+
+
+def is_media(name: str) -> bool:
+    """A newspaper, broadcaster or news site (北京日报, 新华社), not a press office (新闻办公室)."""
+    if any(o in name for o in P.MEDIA_OUTLETS):
+        return True
+    return any(w in name for w in P.MEDIA_WEAK_WORDS) and not name.endswith(P.GOV_BODY_WORDS)
+
+
+_TRAILING_ENGLISH = re.compile(rf"(?<=[{CJK}）)])\s+(?P<en>[A-Za-z][A-Za-z'’,&()\- ]{{14,}})$")
+
+
+def split_bilingual_title(title: str) -> tuple[str, str | None]:
+    """A Chinese headline with its English rendering after it -> (Chinese, English)."""
+    m = _TRAILING_ENGLISH.search(title)
+    if m and len(m.group("en").split()) >= 3:
+        return title[: m.start()].strip(), m.group("en").strip()
+    return title, None
+
+
+def is_government_body(name: str | None) -> bool:
+    """A name that reads as a government body (区教委, 北京市人才工作局, Beijing Municipal Commerce
+    Bureau), not a newspaper, a website or a person."""
+    if not name or is_media(name):
+        return False
+    parts = [p for p in name.split("、") if p]
+    return all(
+        p.endswith(P.GOV_BODY_WORDS) or any(w in p for w in P.EN_AGENCY_WORDS) for p in parts
+    )
 
 
 def clean_title(raw: str | None) -> str | None:
@@ -151,7 +190,7 @@ def detect_lang(text: str, declared: str | None = None) -> str:
     """'zh' when CJK characters make up a fair share of the letters, else 'en'."""
     sample = text[:4000]
     cjk = cjk_count(sample)
-    latin = sum(1 for c in sample if c.isascii() and c.isalpha())
+    latin = latin_count(sample)
     if cjk + latin == 0:
         return "zh" if (declared or "").lower().startswith("zh") else "en" if declared else "zh"
     return "zh" if cjk * 3 >= latin * 0.5 and cjk >= 0.05 * (cjk + latin) else "en"

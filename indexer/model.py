@@ -73,6 +73,9 @@ class PolicyDocument:
     attachments: list[dict] = field(default_factory=list)
     provenance: dict = field(default_factory=dict)
     extractor: str = ""
+    # a service guide's structured fields: audience, conditions, materials, steps, where, hours,
+    # time_limit, phone, fee (indexer/guide.py); None for other kinds
+    guide: dict | None = None
     # ---- resolved by the store (indexer/links.py) ----
     alternate_urls: list[str] = field(default_factory=list)  # other pages publishing this policy
     related_numbers: list[str] = field(default_factory=list)  # 发文字号 of the policies it explains

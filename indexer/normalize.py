@@ -1,39 +1,40 @@
-"""HTML -> PolicyDocument: metadata, clean body text and related links (pure: no I/O)."""
+"""A page -> PolicyDocument: each field from the first of its sources that holds it, in an order
+that follows how sites print them, and which source won kept as provenance (pure: no I/O)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, Tag
-
 from . import patterns as P
-from .body import (
-    body_element,
-    body_lines,
-    detect_family,
-    drop_leading,
-    is_listing,
-)
+from .body import body_element, body_lines, detect_family, drop_leading, listing_evidence
 from .fields import (
     clean_agency,
     clean_title,
     detect_lang,
     find_doc_number,
+    is_government_body,
     normalize_doc_number,
     parse_date,
     parse_status,
+    split_bilingual_title,
 )
+from .guide import guide_fields, looks_like_guide, material_names, tab_sections
 from .model import PolicyDocument
+from .page import Page, drop, text_of
 from .page_meta import (
     attachments,
+    byline,
     channel,
+    heading_in_title,
+    headline,
     label_values,
     meta_tags,
+    number_line_before,
     related_links,
-    text_of,
-    title_from_title_tag,
 )
+from .text import has_cjk
 
 
 class ExtractionError(ValueError):
@@ -46,115 +47,146 @@ class NotADocument(ExtractionError):
 
 def normalize(html: str, url: str) -> PolicyDocument:
     """Extract one policy document from a page's HTML."""
-    return normalize_soup(BeautifulSoup(html, "lxml"), url)
+    return normalize_page(Page(html), url)
 
 
-def normalize_soup(soup: BeautifulSoup, url: str) -> PolicyDocument:
-    """normalize() on a page already parsed (the soup is consumed: boilerplate is removed
-    from it)."""
-    root = soup.html or soup
-    meta = meta_tags(soup)
+def normalize_page(page: Page, url: str) -> PolicyDocument:
+    """normalize() on a page already parsed (the page is consumed: boilerplate is removed)."""
+    meta = meta_tags(page)
     prov: dict[str, str] = {}
-    links = related_links(soup, url)
-    files = attachments(soup, url)
-    family = detect_family(soup)
-    page_channel = channel(soup)
+    links = related_links(page, url)
+    files = attachments(page, url)
+    family = detect_family(page)
+    page_channel = channel(page)
     prov["family"] = family or "generic"
-    for sel in (*P.FAMILIES.get(family or "", {}).get("mobile", ()), *P.MOBILE_COPY_SELECTORS):
-        for el in soup.select(sel):
-            el.decompose()
-    labels, label_elements = label_values(soup)
-    title_en = text_of(soup.select_one(".title-en, [data-title-en]"))
-    summary_en = text_of(soup.select_one(".summary-en, [data-summary-en]"))
-    body_el = body_element(soup, family)
-    if body_el is not None and is_listing(body_el):
-        raise NotADocument("a listing page (links, no running text)")
-    lines = body_lines(body_el, label_elements) if body_el else []
-
-    title = _first(
-        prov,
-        "title",
-        [
-            ("label", labels.get("title")),
-            ("meta:ArticleTitle", meta.get("articletitle")),
-            ("meta:og:title", clean_title(meta.get("og:title"))),
-            ("h1", text_of(soup.find("h1"))),
-            ("html-title", title_from_title_tag(soup)),
-        ],
-    )
+    copies = (*P.FAMILIES.get(family or "", {}).get("mobile", ()), *P.MOBILE_COPY_SELECTORS)
+    for el in page.select(", ".join(copies)):
+        drop(el)
+    labels, label_elements = label_values(page)
+    title_en = text_of(page.select_one(".title-en, [data-title-en]"))
+    summary_en = text_of(page.select_one(".summary-en, [data-summary-en]"))
+    h1 = text_of(page.root.find(".//h1"))
+    in_title, other_headline = heading_in_title(page), headline(page)
+    translated = bool(P.TRANSLATION_MARKERS_RE.search(text_of(page.body)))
+    body_el = body_element(page, family)
+    header_number = number_line_before(page, body_el)
+    by_date, by_source, newsy = byline(page, body_el)
+    verdict = listing_evidence(page, body_el if body_el is not None else page.body, labels, files)
+    if verdict:
+        raise NotADocument(verdict)
+    materials = material_names(body_el)  # read from its table and its tabs before the body is
+    tabs = tab_sections(body_el)  # flattened into lines
+    lines = body_lines(body_el, label_elements) if body_el is not None else []
+    title = _first(prov, "title", [
+        ("label", labels.get("title")),
+        ("meta:ArticleTitle", meta.get("articletitle")),
+        ("meta:og:title", clean_title(meta.get("og:title"))),
+        ("h1", h1),
+        ("html-title", in_title),
+        ("headline", other_headline),
+        ("html-title", clean_title(page.title_tag())),
+    ])  # fmt: skip
     if title:
+        title, english = split_bilingual_title(title)
+        title_en = title_en or english or ""
         lines = drop_leading(lines, title)
-    head = "\n".join(lines[:6])
-    doc_number = _first(
-        prov,
-        "doc_number",
-        [
-            ("label", normalize_doc_number(labels.get("doc_number"))),
-            ("body-first-lines", find_doc_number(head)),
-        ],
-    )
+    facts = _PageFacts(meta, labels, by_date, by_source, newsy, header_number, translated,
+                       materials, tabs)  # fmt: skip
+    return _assemble(url, page, facts, title, lines, links, files, family, page_channel, prov,
+                     title_en, summary_en)  # fmt: skip
+
+
+def normalize_lines(lines: list[str], url: str, lang_hint: str | None = None) -> PolicyDocument:
+    """A document whose only form is its text (a PDF notice): the title is its opening line(s),
+    the other fields come from the text as from a page body."""
+    prov: dict[str, str] = {"family": "text"}
+    head = [ln for ln in lines[:8] if not normalize_doc_number(ln) and not parse_date(ln)]
+    # the issuer's red header (江苏省人力资源和社会保障厅文件) stands above the title
+    head = [
+        ln for i, ln in enumerate(head) if not (i == 0 and ln.endswith("文件") and len(ln) <= 30)
+    ]
+    title = _title_lines(head)
+    if title:
+        prov["title"] = "text-first-lines"
+        lines = _drop_title_lines(lines, title)
+    page = Page("<html><body></body></html>")
+    return _assemble(url, page, _PageFacts(), title, lines, [], [], None, None, prov, "", "",
+                     lang_hint)  # fmt: skip
+
+
+@dataclass
+class _PageFacts:
+    """What the page said around its body, read before the body was taken apart."""
+
+    meta: dict = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)
+    by_date: str | None = None
+    by_source: str | None = None
+    newsy: bool = False
+    header_number: str | None = None
+    translated: bool = False
+    materials: list[str] = field(default_factory=list)
+    tabs: dict = field(default_factory=dict)
+
+
+def _assemble(url, page, facts: _PageFacts, title, lines, links, files, family, page_channel,
+              prov, title_en, summary_en, lang_hint=None) -> PolicyDocument:  # fmt: skip
+    meta, labels = facts.meta, facts.labels
+    by_date, by_source = facts.by_date, facts.by_source
+    doc_number = _first(prov, "doc_number", [
+        ("label", normalize_doc_number(labels.get("doc_number"))),
+        ("header-line", facts.header_number),
+        ("body-first-lines", _number_line(lines[:6])),
+    ])  # fmt: skip
     if doc_number:
-        lines = [
-            ln
-            for i, ln in enumerate(lines)
-            if not (i < 6 and normalize_doc_number(ln) == doc_number and len(ln) < 40)
-        ]
+        lines = [ln for i, ln in enumerate(lines) if not (
+            i < 6 and normalize_doc_number(ln) == doc_number and len(ln) < 40)]  # fmt: skip
     sig_agency, sig_date = _signature(lines)
-    agency = _first(
-        prov,
-        "agency",
-        [
-            ("label", clean_agency(labels.get("agency"))),
-            ("meta:ContentSource", clean_agency(meta.get("contentsource"))),
-            ("label:source", clean_agency(labels.get("source"))),
-            ("signature", sig_agency),
-        ],
-    )
-    publish_date = _first(
-        prov,
-        "publish_date",
-        [
-            ("label", parse_date(labels.get("publish_date"))),
-            ("meta:PubDate", parse_date(meta.get("pubdate") or meta.get("article:published_time"))),
-            ("url", _url_date(url)),
-            ("signature", sig_date if not labels.get("written_date") else None),
-        ],
-    )
-    written_date = _first(
-        prov,
-        "written_date",
-        [
-            ("label", parse_date(labels.get("written_date"))),
-            ("signature", sig_date),
-        ],
-    )
+    source = clean_agency(labels.get("source"))
+    joint = clean_agency(labels.get("agency_joint"))
+    agency = _first(prov, "agency", [
+        ("label", _join_agencies(clean_agency(labels.get("agency")), joint)),
+        ("signature", sig_agency),
+        ("meta:ContentSource", _gov(clean_agency(meta.get("contentsource")))),
+        ("label:source", _gov(source)),
+        ("byline", _gov(clean_agency(by_source))),
+    ])  # fmt: skip
+    publish_date = _first(prov, "publish_date", [
+        ("label", parse_date(labels.get("publish_date"))),
+        ("meta:PubDate", parse_date(meta.get("pubdate") or meta.get("article:published_time"))),
+        ("byline", by_date),
+        ("url", url_date(url)),
+        ("signature", sig_date if not labels.get("written_date") else None),
+    ])  # fmt: skip
+    written_date = _first(prov, "written_date", [
+        ("label", parse_date(labels.get("written_date"))),
+        ("signature", sig_date),
+    ])  # fmt: skip
     text = "\n".join(lines)
     if not title and not text:
         raise ExtractionError("no title and no body text found")
     if not title:
         title, prov["title"] = lines[0][:80], "body-first-line"
-    html_lang = root.get("lang") if isinstance(root, Tag) else None
-    lang = detect_lang(title + "\n" + text, html_lang)
+    lang = detect_lang(title + "\n" + text, lang_hint or page.lang)
     status = _status(labels.get("status"), text, links, prov)
-    kind = _kind(title, lang, links, doc_number, family, page_channel)
+    is_guide = not doc_number and looks_like_guide(lines)
+    signed = bool(sig_agency)  # an official document signs; an article about one does not
+    kind = _kind(title, lang, links, doc_number, family, page_channel, lines, is_guide,
+                 facts.newsy and not signed, facts.translated, signed)  # fmt: skip
     return PolicyDocument(
-        url=url,
-        title=title,
-        text=text,
-        doc_number=doc_number,
-        agency=agency,
-        publish_date=publish_date,
-        written_date=written_date,
-        lang=lang,
-        status=status,
-        kind=kind,
-        sample=(meta.get("policy-index:sample") == "true"),
-        title_en=title_en or None,
-        summary_en=summary_en or None,
-        links=links,
-        attachments=files,
-        provenance=prov,
-    )
+        url=url, title=title, text=text, doc_number=doc_number, agency=agency,
+        publish_date=publish_date, written_date=written_date, lang=lang, status=status,
+        kind=kind, sample=(meta.get("policy-index:sample") == "true"),
+        title_en=title_en or None, summary_en=summary_en or None, links=links,
+        attachments=files, provenance=prov,
+        guide=_guide(kind, lines, facts),
+    )  # fmt: skip
+
+
+def _guide(kind: str, lines: list[str], facts: _PageFacts) -> dict | None:
+    if kind != "guide":
+        return None
+    return guide_fields(lines, facts.materials, facts.tabs) or None
 
 
 def _first(prov: dict, name: str, candidates: list[tuple[str, str | None]]) -> str | None:
@@ -165,6 +197,30 @@ def _first(prov: dict, name: str, candidates: list[tuple[str, str | None]]) -> s
     return None
 
 
+def _gov(name: str | None) -> str | None:
+    """A source that is a government body speaks for the document; a newspaper does not."""
+    return name if is_government_body(name) else None
+
+
+def _join_agencies(main: str | None, joint: str | None) -> str | None:
+    if not joint:
+        return main
+    names = (main or "").split("、") + [j for j in joint.split("、") if j]
+    return "、".join(dict.fromkeys(n for n in names if n)) or None
+
+
+def _number_line(lines: list[str]) -> str | None:
+    """A 发文字号 printed on a line of its own near the top (one inside a sentence cites another
+    document)."""
+    for line in lines:
+        number = find_doc_number(line)
+        if number and len(line) <= len(number) + 12:
+            return number
+    return None
+
+
+# A notice opens by addressing those it is sent to: 各区人民政府，市政府各委、办、局：
+_SALUTATION = re.compile(r"^[^。]{2,80}[：:]$")
 _DATE_LINE_RE = re.compile(r"^[\d〇○零一二三四五六七八九十年月日/.\- ]{6,20}$")
 
 
@@ -174,31 +230,73 @@ def _is_date_line(line: str) -> bool:
     )
 
 
-def _signature(lines: list[str]) -> tuple[str | None, str | None]:
-    """Agency and date of the first signature block: agency line(s) then a line holding only a date.
+def _agency_line(line: str) -> bool:
+    if len(line) > 80 or line.endswith(("。", ".", "；", ";")):
+        return False
+    if len(line) <= 40 and line.endswith(P.AGENCY_SUFFIXES):
+        return True
+    return line.isascii() and any(w in line for w in P.EN_AGENCY_WORDS)
 
-    The first, because a notice that issues an attached measure signs before the attachment."""
+
+def _signature(lines: list[str]) -> tuple[str | None, str | None]:
+    """Agency and date of the first signature block: agency line(s) then a line holding only a
+    date. The first: a notice that issues an attached measure signs before the attachment."""
     for i, line in enumerate(lines):
         if i == 0 or not _is_date_line(line):
             continue
         date = parse_date(line)
         names = []
         for ln in reversed(lines[max(0, i - 3) : i]):
-            if len(ln) <= 40 and ln.endswith(P.AGENCY_SUFFIXES) and not ln.endswith("。"):
+            if _agency_line(ln):
                 names.insert(0, ln)
             else:
                 break
         if date and names:
-            return clean_agency(" ".join(names)), date
+            joined = "、".join(names) if all(n.isascii() for n in names) else " ".join(names)
+            return clean_agency(joined), date
     for line in reversed(lines[-3:]):  # a closing date without a name
         if _is_date_line(line) and parse_date(line):
             return None, parse_date(line)
     return None, None
 
 
-def _url_date(url: str) -> str | None:
-    m = P.URL_DATE_RE.search(urlsplit(url).path)
-    return parse_date(f"{m.group('y')}-{m.group('m')}-{m.group('d')}") if m else None
+def url_date(url: str) -> str | None:
+    path = urlsplit(url).path
+    for rx in P.URL_DATE_RES:
+        m = rx.search(path)
+        if m:
+            date = parse_date(f"{m.group('y')}-{m.group('m')}-{m.group('d')}")
+            if date:
+                return date
+    return None
+
+
+def _title_lines(head: list[str]) -> str | None:
+    """A title printed over one or two lines at the top of a text."""
+    if not head:
+        return None
+    title = head[0]
+    if len(head) > 1 and _continues(title, head[1]):
+        title += head[1]
+    return title[:150] if not re.search(r"[。；]$", title) else None
+
+
+def _continues(first: str, second: str) -> bool:
+    """The second line finishes a title the first began (…关于进一步做好 / 留学回国人员…的通知)."""
+    joined = first + second
+    if re.search(r"[。；，,]", joined) or len(joined) > 80:
+        return False
+    return not first.endswith(P.DOC_TYPE_ENDINGS) and second.endswith(P.DOC_TYPE_ENDINGS)
+
+
+def _drop_title_lines(lines: list[str], title: str) -> list[str]:
+    out, rest = [], title
+    for i, ln in enumerate(lines):
+        if rest and i < 3 and rest.startswith(ln):
+            rest = rest[len(ln) :]
+            continue
+        out.append(ln)
+    return out
 
 
 def _status(label: str | None, text: str, links: list[dict], prov: dict) -> str:
@@ -215,25 +313,30 @@ def _status(label: str | None, text: str, links: list[dict], prov: dict) -> str:
     return "unknown"
 
 
-def _kind(
-    title: str,
-    lang: str,
-    links: list[dict],
-    doc_number: str | None,
-    family: str | None,
-    channel: str | None = None,
-) -> str:
-    """policy | interpretation | guide | translation, from the title and how the page links out."""
+def _kind(title: str, lang: str, links: list[dict], doc_number: str | None, family: str | None,
+          channel: str | None, lines: list[str], is_guide: bool, has_byline: bool,
+          translated: bool = False, signed: bool = False) -> str:  # fmt: skip
+    """policy | interpretation | guide | translation, from the title, the page's shape and how it
+    links out."""
     t = title.lower()
+    text = "\n".join(lines)
     if any(lk["rel"] == "original" for lk in links):
         return "translation"
-    if any(w in title for w in ("解读", "答记者问", "问答", "一图读懂")) or "interpretation" in t:
+    if lang == "en" and (translated or P.TRANSLATION_MARKERS_RE.search(text)):
+        return "translation"
+    if lang == "en" and doc_number and has_cjk(doc_number):
+        return "translation"  # an English page carrying a Chinese document's number
+    if any(w in title for w in P.INTERPRETATION_TITLE_WORDS) or "interpretation" in t:
         return "interpretation"
-    if "指南" in title or "guide" in t or "how to" in t:
+    if "指南" in title or "guide" in t or "how to" in t or is_guide:
         return "guide"
+    if sum(1 for ln in lines if P.QA_LINE_RE.match(ln)) >= 4 and not doc_number:
+        return "interpretation"  # questions and answers about a policy
     if not doc_number and any(lk["rel"] == "policy" for lk in links):
         return "interpretation" if lang == "zh" else "guide"
-    if family == "news" and not doc_number and lang == "zh":
+    official = doc_number or signed or (lines and _SALUTATION.match(lines[0]))
+    reported = family == "news" or has_byline or "记者" in text[:400]
+    if reported and not official and not is_guide:
         return "interpretation"  # an article about policy, not a policy
     if family == "service-guide":
         return "guide"

@@ -6,76 +6,80 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, Tag
+from lxml import etree
+from lxml.html import HtmlElement
 
 from . import patterns as P
-from .fields import clean_space, clean_title, squash
+from .fields import (
+    clean_space,
+    clean_title,
+    cut_tools,
+    is_media,
+    normalize_doc_number,
+    parse_date,
+    squash,
+)
+from .page import Page, text_of
 from .urls import join as _join
 
-_ALL_LABELS = {**{squash(k): v for k, v in P.FIELD_LABELS.items()}}
+_ALL_LABELS = {squash(k): v for k, v in P.FIELD_LABELS.items()}
+# A label may be printed with spaces between its characters to align a column (文　　号：).
 _INLINE_LABEL_RE = re.compile(
     "("
-    + "|".join(sorted((re.escape(k) for k in P.FIELD_LABELS), key=len, reverse=True))
+    + "|".join(
+        r"\s*".join(map(re.escape, k)) for k in sorted(P.FIELD_LABELS, key=len, reverse=True)
+    )
     + r")\s*[:：]"
 )
-
-
 _EN_INLINE_LABEL_RE = re.compile(
     r"(?<![A-Za-z])("
     + "|".join(sorted((re.escape(k) for k in P.EN_FIELD_LABELS), key=len, reverse=True))
     + r")\s*:",
     re.I,
 )
+_CONTAINERS = frozenset(("li", "p", "div", "table"))
+_OPENS_WITH_LABEL = re.compile(
+    "^(?:" + "|".join(r"\s*".join(map(re.escape, k)) for k in P.FIELD_LABELS) + r")\s*[:：]"
+)
+_LEAFISH = frozenset(("li", "p", "span", "div", "td"))
 
 
-def text_of(el: Tag | None) -> str:
-    return clean_space(el.get_text(" ")) if el else ""
-
-
-def meta_tags(soup: BeautifulSoup) -> dict[str, str]:
+def meta_tags(page: Page) -> dict[str, str]:
     out: dict[str, str] = {}
-    for m in soup.find_all("meta"):
+    for m in page.root.iter("meta"):
         key = (m.get("name") or m.get("property") or "").strip().lower()
         if key and m.get("content") and key not in out:
-            out[key] = clean_space(m["content"])
+            out[key] = clean_space(m.get("content"))
     return out
 
 
-def related_links(soup: BeautifulSoup, base: str) -> list[dict]:
+def _anchors(page: Page):
+    for a in page.root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if href:
+            yield a, href
+
+
+def related_links(page: Page, base: str) -> list[dict]:
     """Links to related documents (originals, replacements, interpretations, translations)."""
     out, seen = [], set()
-    for a in soup.find_all("a", href=True):
-        href = a["href"].strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+    for a, href in _anchors(page):
+        if href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
         target = _join(base, href)
         if target is None:
             continue
-        text = clean_space(a.get_text(" "))
-        context = clean_space(a.parent.get_text(" ")) if a.parent else ""
-        label = (
-            a.parent.find_previous_sibling() if a.parent else None
-        )  # <dt>Chinese original</dt><dd><a>
-        if label is not None and label.name in ("dt", "th", "td", "span", "strong", "b"):
-            context = clean_space(label.get_text(" ")) + " " + context
+        text = text_of(a)
+        parent = a.getparent()
+        context = text_of(parent) if parent is not None else ""
+        # a label before the link's parent: <dt>Chinese original</dt><dd><a>
+        label = parent.getprevious() if parent is not None else None
+        if label is not None and label.tag in ("dt", "th", "td", "span", "strong", "b"):
+            context = text_of(label) + " " + context
         context = context.replace(text, " ")[:80].lower()
-        rel = next(
-            (
-                r
-                for r, hints in P.RELATED_LINK_HINTS.items()
-                if any(h.lower() in context for h in hints)
-            ),
-            None,
-        )
+        rel = _rel_of(context)
         if rel is None and len(text) <= 20:  # a link labelled by its own words: "Chinese original"
-            rel = next(
-                (
-                    r
-                    for r, hints in P.RELATED_LINK_HINTS.items()
-                    if any(h.lower() in text.lower() for h in hints)
-                ),
-                None,
-            )
+            rel = _rel_of(text.lower())
         if rel is None or target in seen or target == base:
             continue
         seen.add(target)
@@ -83,55 +87,95 @@ def related_links(soup: BeautifulSoup, base: str) -> list[dict]:
     return out
 
 
-def attachments(soup: BeautifulSoup, base: str) -> list[dict]:
+def _rel_of(text: str) -> str | None:
+    for rel, hints in P.RELATED_LINK_HINTS.items():
+        if any(h.lower() in text for h in hints):
+            return rel
+    return None
+
+
+def attachments(page: Page, base: str) -> list[dict]:
     """Files linked from the page (PDF and DOCX are read later; WPS, OFD, XLS … are listed)."""
     out, seen = [], set()
     kinds = {**P.PARSED_ATTACHMENTS, **P.LISTED_ATTACHMENTS}
-    for a in soup.find_all("a", href=True):
-        target = _join(base, a["href"].strip())
+    for a, href in _anchors(page):
+        target = _join(base, href)
         if target is None:
             continue
         path = urlsplit(target).path.lower()
         ext = path[path.rfind(".") :] if "." in path.rsplit("/", 1)[-1] else ""
         if ext in kinds and target not in seen and len(out) < 30:
             seen.add(target)
-            name = clean_space(a.get_text(" ")) or target.rsplit("/", 1)[-1]
+            name = text_of(a) or target.rsplit("/", 1)[-1]
             out.append({"url": target, "name": name[:200], "type": kinds[ext]})
     return out
 
 
-def label_values(soup: BeautifulSoup) -> tuple[dict[str, str], list[Tag]]:
-    """Label-value pairs from metadata tables and lists: '发文字号：', '[发文机构]', '有 效 性'."""
-    found: dict[str, str] = {}
-    elements: list[Tag] = []
+def _leafish(root: HtmlElement) -> list[HtmlElement]:
+    """li/p/span/div/td elements holding no li, p, div or table (found in one pass)."""
+    holds: dict[HtmlElement, bool] = {}
+    out = []
+    for _, el in etree.iterwalk(root, events=("end",)):
+        if not isinstance(el.tag, str):
+            continue
+        inner = any(c.tag in _CONTAINERS or holds.get(c, False) for c in el)
+        holds[el] = inner
+        if el.tag in _LEAFISH and not inner:
+            out.append(el)
+    order = {el: i for i, el in enumerate(root.iter())}
+    return sorted(out, key=order.__getitem__)
 
-    def take(label: str, value: str, el: Tag) -> bool:
+
+class Labels(dict):
+    """Field -> value read from labelled metadata, with the element each value came from."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[HtmlElement] = []
+        self.where: dict[str, HtmlElement] = {}
+
+
+def label_values(page: Page) -> tuple[Labels, list[HtmlElement]]:
+    """Label-value pairs from metadata tables and lists: '发文字号：', '[发文机构]', '有 效 性'."""
+    found = Labels()
+    elements = found.elements
+
+    def take(label: str, value: str, el: HtmlElement | None) -> bool:
         key = _ALL_LABELS.get(squash(label).strip("[]【】［］:："))
         if not key:
             key = P.EN_FIELD_LABELS.get(clean_space(label).lower().rstrip(":"))
         value = re.split(r"\s[|｜]\s", clean_space(value))[0]
+        if squash(value).strip(":：") in _ALL_LABELS or _OPENS_WITH_LABEL.match(value):
+            return False  # a column heading, or the next label of an empty field: not a value
         if key and value and len(value) < 200:
-            found.setdefault(key, value)
-            elements.append(el)
+            if key not in found:
+                found[key], found.where[key] = value, el
+            if el is not None:
+                elements.append(el)
             return True
         return False
 
-    for tr in soup.find_all("tr"):
-        cells = tr.find_all(["td", "th"], recursive=False)
-        if len(cells) < 2 or tr.find("table"):
+    root = page.root
+    for tr in root.iter("tr"):
+        cells = [c for c in tr if c.tag in ("td", "th")]
+        if len(cells) < 2 or tr.find(".//table") is not None:
             continue
-        for lab, val in zip(cells[::2], cells[1::2], strict=False):
-            take(lab.get_text(" "), val.get_text(" "), tr)
-    for dt_ in soup.find_all("dt"):
-        dd = dt_.find_next_sibling("dd")
-        if dd:
-            take(dt_.get_text(" "), dd.get_text(" "), dt_.parent)
-    for el in soup.find_all(["li", "p", "span", "div", "td"]):
-        if el.find(["li", "p", "div", "table"]):
-            continue
-        text = clean_space(el.get_text(" "))
+        pairs = list(zip(cells[::2], cells[1::2], strict=False))
+        taken = [take(text_of(lab), text_of(val), None) for lab, val in pairs]
+        if all(taken):  # a row of metadata only; one that also holds content stays in the body
+            elements.append(tr)
+    for dt_ in root.iter("dt"):
+        dd = dt_.getnext()
+        while dd is not None and dd.tag != "dd":
+            dd = dd.getnext()
+        if dd is not None:
+            take(text_of(dt_), text_of(dd), dt_.getparent())
+    for el in _leafish(root):
+        text = text_of(el)
         if not text or len(text) > 240:
             continue
+        if ":" not in text and "：" not in text and text[:1] not in "[【［":
+            continue  # no label in it (most elements of a page)
         marks = list(_INLINE_LABEL_RE.finditer(text))
         if marks and marks[0].start() == 0 or (marks and text.startswith(("[", "【", "［"))):
             for i, m in enumerate(marks):
@@ -143,21 +187,19 @@ def label_values(soup: BeautifulSoup) -> tuple[dict[str, str], list[Tag]]:
             take(m.group("label"), m.group("value"), el)
             continue
         en_marks = list(_EN_INLINE_LABEL_RE.finditer(text))
-        if (
-            en_marks and en_marks[0].start() == 0
-        ):  # "Issuing Agency: … Document No.: … Published: …"
+        if en_marks and en_marks[0].start() == 0:  # "Issuing Agency: … Document No.: …"
             for i, m in enumerate(en_marks):
                 end = en_marks[i + 1].start() if i + 1 < len(en_marks) else len(text)
                 take(m.group(1), text[m.end() : end].strip(" |｜"), el)
     return found, elements
 
 
-def channel(soup: BeautifulSoup) -> str | None:
+def channel(page: Page) -> str | None:
     """The kind of page its channel names (…_政策解读_…, 首页 > 办事指南), read before chrome
     is removed."""
-    texts = [text_of(soup.title)] + [
-        text_of(el) for sel in P.BREADCRUMB_SELECTORS for el in soup.select(sel)[:2]
-    ]
+    texts = [page.title_tag()]
+    for sel in P.BREADCRUMB_SELECTORS:
+        texts.extend(text_of(el) for el in page.select(sel)[:2])
     for text in texts:
         for words, kind in P.CHANNEL_KINDS:
             if words in text:
@@ -165,17 +207,92 @@ def channel(soup: BeautifulSoup) -> str | None:
     return None
 
 
-def title_from_title_tag(soup: BeautifulSoup) -> str | None:
-    """The <title> without its site parts: the longest heading-like text of the page that it
-    contains, else the <title> with known site and channel suffixes removed."""
-    raw = text_of(soup.title)
+_HEADING_LIKE = ("h1", "h2", "h3", "td", "div", "p", "b", "strong", "span")
+_INNER_BLOCKS = frozenset(("div", "p", "table", "td"))
+
+
+def heading_in_title(page: Page) -> str | None:
+    """The longest heading-like text of the page that the <title> contains (the <title> is that
+    heading plus site and channel names), else None."""
+    raw = page.title_tag()
     if not raw:
         return None
     best = ""
-    for el in soup.find_all(["h1", "h2", "h3", "td", "div", "p", "b", "strong", "span"]):
-        if el.find(["div", "p", "table", "td"]):
+    for el in page.root.iter(*_HEADING_LIKE):
+        if any(d.tag in _INNER_BLOCKS for d in el.iterdescendants()):
             continue
         t = text_of(el)
         if 6 <= len(t) <= len(raw) and t in raw and len(t) > len(best):
             best = t
-    return best if len(best) >= 0.4 * len(raw) else clean_title(raw)
+    return best if len(best) >= 0.4 * len(raw) else None
+
+
+def headline(page: Page) -> str | None:
+    """The page's headline when it is not an h1: an element whose class or id names a title, else
+    the first h2 (a page whose <title> is only the site's name still shows its headline)."""
+    for el in page.select(P.HEADLINE_SELECTORS):
+        t = text_of(el)
+        if 6 <= len(t) <= 150 and not _site_name(t, page):
+            return t
+    return None
+
+
+def _site_name(text: str, page: Page) -> bool:
+    """The site's own name (as its <title> or header prints it), not a document's title."""
+    raw = page.title_tag()
+    return bool(raw) and text in raw and not heading_in_title(page) and len(text) <= 20
+
+
+def byline(page: Page, body: HtmlElement | None) -> tuple[str | None, str | None, bool]:
+    """(date, source, news-like) of the info bar under a headline: '2022年09月16日08:24 | 来源：
+    北京日报', '发布时间：2023-03-12 来源：市科委', 'Updated: Dec 1, 2023 | Source: …'. Read above
+    the body's text only (comments and related items below carry dates of their own). News-like:
+    it gives the time of day, or names a newspaper, as news sites do and libraries do not."""
+    order = {el: i for i, el in enumerate(page.body.iter())}
+    start = order.get(body, -1)
+    end = start + sum(1 for _ in body.iter()) - 1 if body is not None and start >= 0 else -1
+    for el in _leafish(page.body):
+        text = text_of(el)
+        at = order.get(el, 0)
+        if start >= 0 and (at > end or (at >= start and (len(text) > 80 or _SENTENCE_END.search(
+                text)))):  # fmt: skip
+            break  # the body's text has begun, or is over
+        if not 6 <= len(text) <= 160 or _SENTENCE_END.search(text):
+            continue
+        has_mark = any(m in text for m in P.BYLINE_MARKS) or P.TIME_RE.search(text)
+        date = parse_date(text) if has_mark else None
+        if not date:
+            continue
+        src = P.SOURCE_RE.search(text)
+        source = cut_tools(re.split(r"\s{2,}|\s[|｜]\s|作者|编辑|责任编辑|Author|By ", src.group(
+            "source"))[0]) if src else None  # fmt: skip
+        newsy = bool(P.TIME_RE.search(text)) or bool(source and is_media(source))
+        return date, source or None, newsy
+    return None, None, False
+
+
+_SENTENCE_END = re.compile(r"[。！？]")
+
+
+def number_line_before(page: Page, body: HtmlElement | None) -> str | None:
+    """A 发文字号 printed on a line of its own above the body, under the headline (many district
+    templates print it there, outside the body's container)."""
+    if body is None:
+        return None
+    for el in _leafish(page.body):
+        if el is body or body in el.iterancestors() or el in body.iterancestors():
+            break  # reached the body
+        text = text_of(el)
+        if len(text) > 40:
+            continue
+        number = normalize_doc_number(text)
+        if number and len(squash(text)) <= len(number) + 4:
+            return number
+    return None
+
+
+def title_from_title_tag(page: Page) -> str | None:
+    """The <title> without its site parts: a heading it contains, else its text with known site and
+    channel suffixes removed."""
+    raw = page.title_tag()
+    return (heading_in_title(page) or clean_title(raw)) if raw else None

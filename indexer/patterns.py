@@ -5,85 +5,39 @@ import re
 
 from .text import CJK
 
+# fmt: off
 # Labels of metadata rows ("发文字号：", "[发文机构]", "有 效 性") mapped to our field names.
 # Keys are compared after removing every kind of white space (ideographic spaces included).
 FIELD_LABELS: dict[str, str] = {
-    "标题": "title",
-    "名称": "title",
-    "文件名称": "title",
-    "事项名称": "item",
-    "索引标题": "title",
-    "发文机关": "agency",
-    "发文机构": "agency",
-    "发文单位": "agency",
-    "发布机构": "agency",
-    "发布单位": "agency",
-    "制发机关": "agency",
-    "颁布机关": "agency",
-    "实施主体": "agency",
-    "发文字号": "doc_number",
-    "文号": "doc_number",
-    "发文号": "doc_number",
-    "文件编号": "doc_number",
-    "成文日期": "written_date",
-    "成文时间": "written_date",
-    "印发日期": "written_date",
-    "发布日期": "publish_date",
-    "发布时间": "publish_date",
-    "公布日期": "publish_date",
-    "公开日期": "publish_date",
-    "发文日期": "publish_date",
-    "更新时间": "publish_date",
-    "办理部门": "agency",
-    "实施机关": "agency",
-    "实施部门": "agency",
-    "受理部门": "agency",
-    "有效性": "status",
-    "时效性": "status",
-    "效力状态": "status",
-    "时效状态": "status",
-    "来源": "source",
-    "信息来源": "source",
-    "文章来源": "source",
-    "主题分类": "topic",
-    "索引号": "index_no",
-    "作者": "author",
-    "责任编辑": "editor",
-    "浏览次数": "views",
-    "点击数": "views",
-    "访问量": "views",
-    "阅读次数": "views",
-    "字号": "font",
-    "浏览量": "views",
-    "阅读量": "views",
-    "点击量": "views",
-    "访问次数": "views",
+    "标题": "title", "名称": "title", "文件名称": "title", "事项名称": "item", "索引标题": "title",
+    "发文机关": "agency", "发文机构": "agency", "发文单位": "agency", "发布机构": "agency",
+    "发布单位": "agency", "制发机关": "agency", "颁布机关": "agency", "实施主体": "agency",
+    "发文字号": "doc_number", "文号": "doc_number", "发文号": "doc_number",
+    "文件编号": "doc_number", "成文日期": "written_date", "成文时间": "written_date",
+    "印发日期": "written_date", "发布日期": "publish_date", "发布时间": "publish_date",
+    "公布日期": "publish_date", "公开日期": "publish_date", "发文日期": "publish_date",
+    "更新时间": "publish_date", "办理部门": "agency", "实施机关": "agency", "实施部门": "agency",
+    "受理部门": "agency", "有效性": "status", "时效性": "status", "效力状态": "status",
+    "时效状态": "status", "来源": "source", "信息来源": "source", "文章来源": "source",
+    "联合发文单位": "agency_joint", "联合发文机关": "agency_joint", "联合发文机构": "agency_joint",
+    "主题分类": "topic", "索引号": "index_no", "作者": "author", "责任编辑": "editor",
+    "浏览次数": "views", "点击数": "views", "访问量": "views", "阅读次数": "views", "字号": "font",
+    "浏览量": "views", "阅读量": "views", "点击量": "views", "访问次数": "views",
     "更新日期": "publish_date",
 }
 
 # English labels seen on English portals.
 EN_FIELD_LABELS: dict[str, str] = {
-    "title": "title",
-    "issued by": "agency",
-    "issuing authority": "agency",
-    "issuing agency": "agency",
-    "issuing body": "agency",
-    "source": "source",
-    "document no.": "doc_number",
-    "document no": "doc_number",
-    "document number": "doc_number",
-    "date issued": "written_date",
-    "written on": "written_date",
-    "date of writing": "written_date",
-    "published": "publish_date",
-    "published on": "publish_date",
-    "publication date": "publish_date",
-    "updated": "publish_date",
-    "release date": "publish_date",
-    "date of release": "publish_date",
-    "date": "publish_date",
-    "status": "status",
-    "validity": "status",
+    "title": "title", "issued by": "agency", "issuing authority": "agency",
+    "issuing agency": "agency", "issuing body": "agency", "source": "source",
+    "document no.": "doc_number", "document no": "doc_number", "document number": "doc_number",
+    "date issued": "written_date", "written on": "written_date", "date of writing": "written_date",
+    "published": "publish_date", "published on": "publish_date",
+    "publication date": "publish_date", "updated": "publish_date", "release date": "publish_date",
+    "date of release": "publish_date", "date": "publish_date", "status": "status",
+    "validity": "status", "authority in charge": "agency", "competent authority": "agency",
+    "responsible authority": "agency", "department in charge": "agency", "handled by": "agency",
+    "processing authority": "agency", "implementing authority": "agency",
 }
 
 LABEL_VALUE_RE = re.compile(
@@ -93,45 +47,22 @@ LABEL_VALUE_RE = re.compile(
 # 发文字号: issuer abbreviation, a bracketed (or bare) four-digit year, a serial number.
 DOC_NUMBER_RE = re.compile(
     rf"(?P<prefix>[{CJK}]{{1,10}}?)\s*"
-    r"(?:[〔\[［【(（〈<「﹝]\s*(?P<year>(?:19|20)\d\d)\s*[〕\]］】)）〉>」﹞]|(?P<bare>(?:19|20)\d\d)(?=\s*第?\s*\d))"
+    r"(?:[〔\[［【(（〈<「﹝]\s*(?P<year>(?:19|20)\d\d)\s*[〕\]］】)）〉>」﹞]|(?P<bare>(?:19|20)\d\d)(?:\s*年)?(?=\s*第?\s*\d))"
     r"\s*第?\s*(?P<serial>\d{1,5})\s*号"
 )
 
 # Words that introduce another document ("根据《…》（国发〔2019〕1号）") — numbers right after
 # them belong to a cited document, not to this one.
 CITATION_MARKERS = (
-    "根据",
-    "依据",
-    "按照",
-    "贯彻",
-    "落实",
-    "《",
-    "依照",
-    "参照",
-    "见",
-    "废止",
-    "替代",
+    "根据", "依据", "按照", "贯彻", "落实", "《", "依照", "参照", "见", "废止", "替代",
 )
 
 DATE_PATTERNS = (
     re.compile(r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"),
 )
 CN_DIGITS = {
-    "〇": 0,
-    "○": 0,
-    "零": 0,
-    "Ｏ": 0,
-    "O": 0,
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
+    "〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+    "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
 }
 CN_DATE_RE = re.compile(
     r"(?P<y>[〇○零Ｏ一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日"
@@ -140,21 +71,25 @@ EN_DATE_RE = re.compile(
     r"(?P<mon>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>(?:19|20)\d\d)"
     r"|(?P<d2>\d{1,2})\s+(?P<mon2>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+(?P<y2>(?:19|20)\d\d)"
 )
-URL_DATE_RE = re.compile(r"/t?(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)[_/]")
+# Dates in URLs, as CMSs write them: /t20220916_2816543.html, /20220916/, content_20220916_1.htm,
+# /2022/0916/c14540-32527.html, /2022/09/16/10073521.shtml, /2022-09-16/.
+URL_DATE_RES = (
+    re.compile(r"[/_-]t?(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?=[/_.-])"),
+    re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>[01]\d)(?P<d>[0-3]\d)/"),
+    re.compile(r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>[01]?\d)[/-](?P<d>[0-3]?\d)/"),
+)
+# A byline or info bar under a headline: a date (and often a time) with where the item came from.
+BYLINE_MARKS = (
+    "来源", "发布", "时间", "日期", "作者", "编辑", "浏览", "Source", "Updated", "Published",
+    "Release", "Date", "Author", "By ",
+)
+TIME_RE = re.compile(r"(?<!\d)[0-2]?\d:[0-5]\d(?::[0-5]\d)?(?!\d)")
+SOURCE_RE = re.compile(r"(?:来源|信息来源|文章来源|Source)\s*[:：]\s*(?P<source>.+)", re.I)
 
 # Status words.
 EXPIRED_VALUES = (
-    "失效",
-    "废止",
-    "已废止",
-    "已失效",
-    "停止执行",
-    "已修改",
-    "被替代",
-    "expired",
-    "repealed",
-    "no longer in force",
-    "superseded",
+    "失效", "废止", "已废止", "已失效", "停止执行", "已修改", "被替代", "expired", "repealed",
+    "no longer in force", "superseded",
 )
 IN_FORCE_VALUES = ("有效", "现行有效", "现行", "in force", "valid", "effective")
 EXPIRED_NOTICE_RE = re.compile(
@@ -168,22 +103,8 @@ EXPIRED_NOTICE_RE = re.compile(
 # Title suffixes added by sites: "…_国务院部门文件_中国政府网", "… - 北京市人民政府".
 TITLE_SEPARATORS_RE = re.compile(r"\s*(?:_|\||｜)\s*|\s+[-–—－]\s+")
 SITE_WORDS = (
-    "政府网",
-    "门户网站",
-    "人民政府",
-    "政务服务",
-    "政策文件",
-    "部门文件",
-    "首都之窗",
-    "网站",
-    "频道",
-    "政策解读",
-    "办事指南",
-    "Beijing",
-    "gov.cn",
-    "English",
-    "Portal",
-    "Government",
+    "政府网", "门户网站", "人民政府", "政务服务", "政策文件", "部门文件", "首都之窗", "网站",
+    "频道", "政策解读", "办事指南", "Beijing", "gov.cn", "English", "Portal", "Government",
 )
 
 # Known page families: how to recognise one, where its body is, and the copies it prints for
@@ -240,66 +161,25 @@ FAMILIES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 # Generic body containers behind the families, most specific first.
 BODY_SELECTORS = (
-    "#UCAP-CONTENT",
-    "#mainText",
-    ".pages_content",
-    ".TRS_Editor",
-    ".article-content",
-    ".guide-content",
-    "#zoom",
-    ".view",
-    "article .content",
-    "article",
-    "#content",
-    ".content",
+    "#UCAP-CONTENT", "#mainText", ".pages_content", ".TRS_Editor", ".article-content",
+    ".guide-content", "#zoom", ".view", "article .content", "article", "#content", ".content",
     "main",
 )
 # Repeated copies printed for phones; dropped before the body is read.
 MOBILE_COPY_SELECTORS = (
-    ".mobile_overview",
-    ".mobile-content",
-    ".m-content",
-    ".visible-xs",
-    ".mobile-only",
+    ".mobile_overview", ".mobile-content", ".m-content", ".visible-xs", ".mobile-only",
     "[data-mobile-copy]",
 )
 BOILERPLATE_SELECTORS = (
-    "script",
-    "style",
-    "noscript",
-    "iframe",
-    "form",
-    "nav",
-    "header",
-    "footer",
-    ".share",
-    ".bdsharebuttonbox",
-    ".share-bar",
-    ".print",
-    ".print-bar",
-    ".footer",
-    ".header",
-    ".nav",
-    ".breadcrumb",
-    ".crumbs",
-    ".position",
-    ".related",
-    ".relevant",
-    ".tools",
-    "#footer",
-    "#header",
-    ".sidebar",
-    ".ad",
-    ".qrcode",
-    "[class*=share]",
-    "[class*=related]",
-    "[class*=relevant]",
-    "[class*=btns]",
-    "[class*=pager]",
-    "[class*=prevnext]",
-    "[class*=prev-next]",
-    "[class*=fontsize]",
-    "[class*=footer]",
+    "script", "style", "noscript", "iframe", "form", "nav", "header", "footer", ".share",
+    ".bdsharebuttonbox", ".share-bar", ".print", ".print-bar", ".footer", ".header", ".nav",
+    ".breadcrumb", ".crumbs", ".position", ".related", ".relevant", ".tools", "#footer", "#header",
+    ".sidebar", ".ad", ".qrcode", "[class*=share]", "[class*=related]", "[class*=relevant]",
+    "[class*=btns]", "[class*=pager]", "[class*=prevnext]", "[class*=prev-next]",
+    "[class*=fontsize]", "[class*=footer]", "[class*=location]", "[class*=weizhi]",
+    "[class*=crumb]", "[class*=foot]", "[class*=copyright]",
+    # pinyin class names of "related articles / links / information" (相关文章, 相关链接, 相关信息)
+    "[class*=xgwz]", "[class*=xglj]", "[class*=xgxx]",
 )
 # Lines dropped wherever they appear in a body.
 BOILERPLATE_LINE_RE = re.compile(
@@ -310,52 +190,47 @@ BOILERPLATE_LINE_RE = re.compile(
     re.I,
 )
 HEADER_LINE_RE = re.compile(r"^(来源|发布时间|发布日期|作者|浏览次数|访问量|字号|信息来源)[:：]")
-MEDIA_OUTLETS = (
-    "日报",
-    "晚报",
-    "新闻",
-    "电视台",
-    "广播",
-    "新华社",
-    "人民网",
-    "新华网",
-    "央视",
-    "晨报",
-    "青年报",
-    "商报",
-    "客户端",
-    "融媒体",
-    "京报",
-    "时报",
-    "周刊",
-    "报社",
-    "澎湃",
+# Words of a page's tools that run into a metadata value on one line
+# ("区教委 【字体：大 中 小】 打印").
+UI_WORDS = (
+    "【", "打印本页", "打印", "关闭窗口", "关闭", "字号", "字体", "分享到", "分享", "收藏",
+    "浏览次数", "阅读次数", "责任编辑", "Print", "Font size", "Share", "A+",
 )
+# Words that make a name a government body (abbreviations like 区教委 included).
+GOV_BODY_WORDS = (
+    "政府", "委员会", "管委会", "办公厅", "办公室", "局", "委", "部", "厅", "署", "办", "中心",
+    "总队", "院", "街道", "处", "办事处", "所", "站", "分行",
+)
+EN_AGENCY_WORDS = (
+    "Ministry", "Commission", "Bureau", "Administration", "Office", "Government", "Committee",
+    "Department", "Council", "Authority", "Agency", "Service Center", "Administrative Committee",
+    "Bank", "Police", "Centre", "Center",
+)
+# An English page that says it translates a Chinese document.
+TRANSLATION_MARKERS_RE = re.compile(
+    r"chinese (?:version|text|original) (?:shall )?prevail|in case of (?:any )?(?:discrepancy|"
+    r"inconsistency)|(?:unofficial|english) translation|translated (?:by|from)|for reference only",
+    re.I,
+)
+# Questions and answers: a press conference, an interview, a Q&A interpretation.
+QA_LINE_RE = re.compile(r"^(?:问|答|记者|主持人|发布人|Q|A|Question|Answer)\s*\d*\s*[:：]", re.I)
+MEDIA_OUTLETS = (
+    "日报", "晚报", "电视台", "广播", "新华社", "人民网", "新华网", "央视", "晨报", "青年报",
+    "商报", "客户端", "融媒体", "京报", "时报", "周刊", "报社", "澎湃", "Xinhua", "Daily",
+    "China News",
+)
+# Words of news outlets that government offices share (新闻办公室): media unless the name ends
+# as a government body does.
+MEDIA_WEAK_WORDS = ("新闻", "News")
 AGENCY_SUFFIXES = (
-    "国务院",
-    "办公厅",
-    "办公室",
-    "委员会",
-    "管理局",
-    "管委会",
-    "人民政府",
-    "部",
-    "局",
-    "厅",
-    "委",
-    "院",
-    "署",
-    "总队",
-    "中心",
-    "银行",
-    "管理委员会",
-    "街道办事处",
-    "街道",
+    "国务院", "办公厅", "办公室", "委员会", "管理局", "管委会", "人民政府", "部", "局", "厅", "委",
+    "院", "署", "总队", "中心", "银行", "管理委员会", "街道办事处", "街道",
 )
 # How a link to a related document is introduced, checked in this order against the words
 # around the link (its own text excluded).
 RELATED_LINK_HINTS = {
-    "original": ("Chinese original", "中文原文", "英文版原文"),
+    "original": ("Chinese original", "中文原文", "英文版原文", "Chinese version", "Chinese text",
+                 "中文版"),
     "replaced_by": (
         "现行文件",
         "替代",
@@ -373,44 +248,36 @@ RELATED_LINK_HINTS = {
 
 # Query parameters that only track where a visitor came from; dropped from URLs.
 TRACKING_PARAMS = (
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "spm",
-    "from",
-    "share_token",
-    "isappinstalled",
-    "scene",
-    "clicktime",
-    "enterid",
-    "fbclid",
-    "gclid",
-    "_t",
+    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "spm", "from",
+    "share_token", "isappinstalled", "scene", "clicktime", "enterid", "fbclid", "gclid", "_t",
     "timestamp",
 )
 # Last path segments that name a folder's default page: /a/index.html is /a/.
 DEFAULT_PAGES = (
-    "index.html",
-    "index.htm",
-    "index.shtml",
-    "default.html",
-    "default.htm",
-    "index.jsp",
+    "index.html", "index.htm", "index.shtml", "default.html", "default.htm", "index.jsp",
 )
 # Attachments linked from policy pages, by extension: parsed types and listed-only types.
 PARSED_ATTACHMENTS = {".pdf": "pdf", ".docx": "docx"}
 LISTED_ATTACHMENTS = {
-    ".doc": "doc",
-    ".wps": "wps",
-    ".ofd": "ofd",
-    ".xls": "xls",
-    ".xlsx": "xlsx",
-    ".zip": "zip",
-    ".rar": "rar",
-    ".et": "et",
+    ".doc": "doc", ".wps": "wps", ".ofd": "ofd", ".xls": "xls", ".xlsx": "xlsx", ".zip": "zip",
+    ".rar": "rar", ".et": "et",
 }
+
+# Where a headline sits when it is not in an <h1> (in this order).
+HEADLINE_SELECTORS = (
+    "[class*=title]:not([class*=subtitle]):not([class*=title-en]):not(title), "
+    "[class*=biaoti], [class*=headline], .bt, .tit, [id*=title]:not([id*=subtitle]), h2"
+)
+
+# Titles that name an interpretation of a policy.
+INTERPRETATION_TITLE_WORDS = (
+    "解读", "答记者问", "问答", "一图读懂", "图解", "新闻发布会", "发布会实录", "专家解读",
+)
+# The last words of a document's title (…的通知, …办法): a title printed over two lines ends so.
+DOC_TYPE_ENDINGS = (
+    "通知", "办法", "意见", "规定", "细则", "措施", "方案", "公告", "通告", "决定", "指南", "规则",
+    "标准", "目录", "清单", "批复", "函", "令", "（试行）", "（暂行）",
+)
 
 # Channel names in <title> or the breadcrumb that say what kind of page this is.
 CHANNEL_KINDS = (
@@ -422,10 +289,48 @@ CHANNEL_KINDS = (
     ("Guides", "guide"),
 )
 BREADCRUMB_SELECTORS = (
-    ".crumbs",
-    ".crumb",
-    ".breadcrumb",
-    ".position",
-    ".location",
-    "[class*=crumb]",
+    ".crumbs", ".crumb", ".breadcrumb", ".position", ".location", "[class*=crumb]",
 )
+
+# Service guides (办事指南): section and row labels -> the guide's keys (indexer/guide.py).
+GUIDE_LABELS: dict[str, str] = {
+    "办理对象": "audience", "服务对象": "audience", "适用对象": "audience", "申请对象": "audience",
+    "申办对象": "audience", "面向对象": "audience", "受理条件": "conditions",
+    "办理条件": "conditions", "申请条件": "conditions", "申报条件": "conditions",
+    "准予许可的条件": "conditions", "申请人条件": "conditions", "申请材料": "materials",
+    "所需材料": "materials", "申报材料": "materials", "提交材料": "materials",
+    "材料清单": "materials", "申请材料目录": "materials", "办理流程": "steps", "办理程序": "steps",
+    "办事流程": "steps", "办理步骤": "steps", "申办流程": "steps", "办理环节": "steps",
+    "申请流程": "steps", "办理地点": "where", "受理地点": "where", "窗口地址": "where",
+    "办公地址": "where", "办理窗口": "where", "受理窗口": "where", "现场办理地址": "where",
+    "办理时间": "hours", "受理时间": "hours", "办公时间": "hours", "窗口办公时间": "hours",
+    "办理时限": "time_limit", "承诺时限": "time_limit", "承诺办结时限": "time_limit",
+    "办结时限": "time_limit", "咨询电话": "phone", "联系电话": "phone", "咨询方式": "phone",
+    "inquiries": "phone", "telephone": "phone", "contact number": "phone", "tel": "phone",
+    "收费标准": "fee", "收费情况": "fee", "是否收费": "fee",
+    "收费依据及标准": "fee", "who can apply": "audience", "who may apply": "audience",
+    "who should apply": "audience", "who should enroll": "audience", "who is eligible": "audience",
+    "eligibility": "conditions", "eligibility requirements": "conditions", "documents": "materials",
+    "application materials": "materials", "documents to bring": "materials",
+    "requirements": "conditions", "documents required": "materials",
+    "required documents": "materials", "materials": "materials", "what to bring": "materials",
+    "procedure": "steps", "procedures": "steps", "steps": "steps", "how to apply": "steps",
+    "where": "where", "where to apply": "where", "address": "where", "office hours": "hours",
+    "hours": "hours", "opening hours": "hours", "processing time": "time_limit",
+    "time limit": "time_limit", "phone": "phone", "hotline": "phone", "contact": "phone",
+    "enquiries": "phone", "fee": "fee", "fees": "fee", "cost": "fee", "charges": "fee",
+}
+# Headings of a guide's other sections: they end the section before them.
+GUIDE_OTHER_SECTIONS = (
+    "事项名称", "事项编码", "事项类型", "设定依据", "法律依据", "实施依据", "办理依据", "常见问题",
+    "办理结果", "结果送达", "审批结果", "权利义务", "监督投诉", "投诉渠道", "表格下载", "办件类型",
+    "办理形式", "网上办理", "数量限制", "中介服务", "特别程序", "法定时限", "实施主体", "实施机关",
+    "Legal basis", "FAQ", "Frequently asked questions", "Notes", "Results", "监督电话", "投诉电话",
+    "监督投诉电话", "基本信息",
+)
+# Tab names of a guide that are not sections of it.
+GUIDE_TAB_WORDS = (
+    "基本信息", "常见问题", "办理依据", "设定依据", "表格下载", "结果样本", "Basic information",
+    "FAQ",
+)
+# fmt: on

@@ -68,6 +68,12 @@ class Taxonomy:
         return tuple(s for s, r in self.regions.items() if r.kind == "community")
 
     @cached_property
+    def lowered_vocabulary(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """Per scene its (strong, weak) words in lower case, as classification compares them."""
+        return {slug: (tuple(t.lower() for t in s.strong), tuple(t.lower() for t in s.weak))
+                for slug, s in self.scenarios.items()}  # fmt: skip
+
+    @cached_property
     def classifier_digest(self) -> str:
         """Digest of what classification reads (aliases, agency markers, scenario words): a change
         to it is a new extractor version; labels and package texts are not."""

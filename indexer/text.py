@@ -24,7 +24,15 @@ def has_cjk(text: str) -> bool:
 
 
 def cjk_count(text: str) -> int:
-    return sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    return len(text) - len(CJK_RUN.sub("", text))
+
+
+_LATIN = re.compile("[A-Za-z]+")
+
+
+def latin_count(text: str) -> int:
+    """ASCII letters in text."""
+    return len(text) - len(_LATIN.sub("", text))
 
 
 def squash(s: str) -> str:

@@ -1,55 +1,53 @@
-"""Field accuracy of the normalizer on the golden pages and on the bundled corpus pages.
+"""Extraction accuracy per field, with the rule that won each field, on the dev pages and on the
+frozen held-out pages, reported apart.
 
-python scripts/extraction_report.py
+    python scripts/extraction_report.py                  # golden, corpus and held-out
+    python scripts/extraction_report.py --set heldout --misses
 """
 
-import json
+import argparse
 import sys
-from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from indexer.encoding import decode_html  # noqa: E402
-from indexer.normalize import normalize  # noqa: E402
-from indexer.settings import SAMPLE_BASE_URL  # noqa: E402
-
-FIELDS = ("title", "doc_number", "agency", "publish_date", "written_date", "lang", "status", "kind")
-
-
-def cases():
-    for exp in sorted((ROOT / "tests/golden").glob("*.json")):
-        e = json.loads(exp.read_text(encoding="utf-8"))
-        yield (
-            "golden",
-            exp.with_suffix(".html"),
-            e.get("url") or f"https://golden.example/{exp.stem}.html",
-            e,
-        )
-    manifest = json.loads((ROOT / "policies/corpus/manifest.json").read_text(encoding="utf-8"))
-    for e in manifest["documents"]:
-        yield "corpus", ROOT / "policies/corpus/site" / e["path"], SAMPLE_BASE_URL + e["path"], e
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from devtools.extraction_eval import EXTRA, FIELDS, SETS, evaluate  # noqa: E402
 
 
 def main() -> None:
-    right: dict[str, Counter] = {"golden": Counter(), "corpus": Counter()}
-    total = Counter()
-    misses = []
-    for kind, page, url, e in cases():
-        d = normalize(decode_html(page.read_bytes())[0], url)
-        total[kind] += 1
-        for f in FIELDS:
-            if getattr(d, f) == e[f]:
-                right[kind][f] += 1
-            else:
-                misses.append(f"{kind} {page.name} {f}: expected {e[f]!r}, got {getattr(d, f)!r}")
-    print(f"| field | golden ({total['golden']} pages) | corpus ({total['corpus']} pages) |")
-    print("|---|---|---|")
-    for f in FIELDS:
-        g, c = right["golden"][f] / total["golden"], right["corpus"][f] / total["corpus"]
-        print(f"| {f} | {g:.3f} | {c:.3f} |")
-    for m in misses:
-        print(m)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument(
+        "--set", choices=sorted(SETS), action="append", help="Sets to report (default all)."
+    )
+    ap.add_argument("--misses", action="store_true", help="List every field that was wrong.")
+    args = ap.parse_args()
+    reports = [evaluate(name) for name in args.set or ("golden", "corpus", "heldout")]
+    print("| field | " + " | ".join(f"{r.name} ({len(r.outcomes)} pages)" for r in reports) + " |")
+    print("|---|" + "---|" * len(reports))
+    for f in FIELDS + EXTRA:
+        print(f"| {f} | " + " | ".join(f"{r.accuracy(f):.3f}" for r in reports) + " |")
+    print("| body text (phrases in, boilerplate out) | "
+          + " | ".join(f"{r.text_accuracy():.3f}" for r in reports) + " |")  # fmt: skip
+    rows = []
+    for r in reports:
+        kept, docs, wrong, listings = r.kept()
+        rows.append(
+            f"{kept} of {docs}" + (f"; listings kept {wrong} of {listings}" if listings else "")
+        )
+    print("| documents kept | " + " | ".join(rows) + " |")
+    recall = ["-" if r.guide_recall() is None else f"{r.guide_recall():.3f}" for r in reports]
+    print("| guide fields found | " + " | ".join(recall) + " |")
+    print("| normalize ms / page | " + " | ".join(f"{r.ms_per_page():.2f}" for r in reports) + " |")
+    print()
+    for r in reports:
+        print(f"Which rule won each field ({r.name}):")
+        for f in FIELDS + ("status", "family"):
+            counts = ", ".join(f"{k} {v}" for k, v in r.provenance(f).most_common())
+            print(f"  {f}: {counts}")
+    if args.misses:
+        for r in reports:
+            print(f"\nMisses ({r.name}):")
+            for line in r.misses():
+                print("  " + line)
 
 
 if __name__ == "__main__":
