@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from . import patterns as P
@@ -15,8 +16,9 @@ _SENTENCE = re.compile(r"[。！？]|[.!?](\s|$)")
 _VOTERS = ("p", "li", "td", "dd", "div", "span")
 _VOTER_INNER = frozenset(("p", "div", "li", "table"))
 _NOT_CONTENT = frozenset(("a", "nav", "header", "footer"))
+_PARTS = frozenset(("ol", "ul", "dl"))  # (old sites lay pages out in tables)
 _LINK_BLOCKS = ("div", "ul", "ol", "section", "aside", "dl")
-_BOILERPLATE = ", ".join(P.BOILERPLATE_SELECTORS)  # one compiled XPath for all of them
+_ANCHORS = etree.XPath(".//a")
 
 
 def link_density(el: HtmlElement) -> tuple[float, int]:
@@ -47,10 +49,10 @@ def body_element(page: Page, family: str | None = None) -> HtmlElement | None:
     for sel in (*P.FAMILIES.get(family or "", {}).get("body", ()), *P.BODY_SELECTORS):
         for el in page.select(sel):
             if len(text_of(el)) >= 40:
-                return _with_sibling_panels(el)
+                return _with_sibling_panels(_with_notes(el))
     # Fallback for unknown families: the deepest element holding most of the page's running text
     # (text blocks weigh their words less twice their link words; site chrome holds none).
-    chrome = set(select(page.body, _CHROME))
+    chrome = set(_chrome(page))
     held: dict[HtmlElement, float] = {}
     for blk in page.body.iter(*_VOTERS):
         if any(d.tag in _VOTER_INNER for d in blk.iterdescendants()):
@@ -71,8 +73,8 @@ def body_element(page: Page, family: str | None = None) -> HtmlElement | None:
     node = page.body
     while True:
         best = max((c for c in node if c in held), key=held.__getitem__, default=None)
-        if best is None or held[best] < MAIN_SHARE * total:
-            return node
+        if best is None or held[best] < MAIN_SHARE * total or best.tag in _PARTS:
+            return _with_notes(node)  # (a list is a part of a body, not the body)
         node = best
 
 
@@ -80,9 +82,28 @@ MAIN_SHARE = 0.7  # the body holds at least this share of a page's running text
 MIN_RUNNING_TEXT = 60  # less than this outside links is no body text (a caption, a footer)
 
 
+def _chrome(page: Page) -> list[HtmlElement]:
+    sel = page.present(_CHROME_SELECTORS)
+    return select(page.body, sel) if sel else []
+
+
 def _file_link(a: HtmlElement) -> bool:
     path = (a.get("href") or "").split("?")[0].lower()
     return path.endswith(tuple(P.PARSED_ATTACHMENTS) + tuple(P.LISTED_ATTACHMENTS))
+
+
+def _with_notes(el: HtmlElement) -> HtmlElement:
+    """A table body with the paragraphs beside it in its container (a note after a guide's
+    table belongs to the guide)."""
+    if el.tag == "tbody":
+        el = el.getparent()
+    parent = el.getparent()
+    if el.tag != "table" or parent is None or parent.tag in ("body", "html"):
+        return el
+    notes = [s for s in parent if s is not el and s.tag in ("p", "div") and len(text_of(s)) >= 20]
+    if notes and all(link_density(s)[0] < 0.3 for s in notes):
+        return parent
+    return el
 
 
 def _with_sibling_panels(el: HtmlElement) -> HtmlElement:
@@ -103,12 +124,12 @@ _PAGINATION = re.compile(
 )
 _LISTING_SCRIPTS = ("createPageHTML", "<datastore", "<recordset", "pageCount", "totalPage")
 # Site chrome: menus, headers, footers, sidebars (their links are no list of documents).
-_CHROME = ", ".join((
+_CHROME_SELECTORS = (
     "header", "nav", "footer", "aside", "[class*=nav]", "[class*=menu]", "[class*=footer]",
     "[class*=crumb]", "[class*=sidebar]", "[class*=top-bar]", "[class*=topbar]", "[id*=nav]",
     "[id*=menu]", "[id*=footer]", "[class*=foot]", "[class*=copyright]", ".head", ".top",
     "[class*=xgwz]", "[class*=xglj]", "[class*=location]",
-))  # fmt: skip
+)  # fmt: skip
 ROW_TITLE = 6  # a link with at least this many characters names a page (a menu item is shorter)
 ROW_DEPTH = 5  # how far above its link a row of a list may start
 
@@ -122,7 +143,7 @@ def _nav_links(el: HtmlElement, files: set[str], chrome: set | None = None) -> l
             continue
         if any(href.endswith(f.rsplit("/", 1)[-1]) for f in files):
             continue
-        if chrome and any(x in chrome for x in a.iterancestors()):
+        if chrome and a in chrome:
             continue
         out.append(a)
     return out
@@ -157,7 +178,7 @@ def _rows(links: list[HtmlElement]) -> list[HtmlElement]:
 def _own_metadata(labels, rows: list[HtmlElement]) -> int:
     """How many of the page's own metadata fields it states (a 发文字号, a date, an agency), not
     counting those printed in the rows of a list or a filter's choices."""
-    where = getattr(labels, "where", {})
+    where = getattr(labels, "where", {})  # page_meta.Labels: the element each value came from
     in_rows = set(rows)
     checks = {"doc_number": normalize_doc_number, "publish_date": parse_date,
               "written_date": parse_date, "agency": lambda v: v}  # fmt: skip
@@ -185,17 +206,19 @@ def listing_evidence(page: Page, el: HtmlElement, labels: dict,
     records written from a script, tip the balance. A page with its own metadata (发文字号,
     发布日期 …) is a document however many links it shows; links to files are no listing."""
     files = {a["url"] for a in attachments}
-    chrome = set(select(page.body, _CHROME))
-    main_text = len(text_of(page.body)) - sum(
-        len(text_of(c)) for c in chrome if not any(a in chrome for a in c.iterancestors())
+    tops = _chrome(page)
+    chrome = {d for c in tops for d in c.iter()}  # every element inside the site's chrome
+    body_text = page.body_text()
+    main_text = len(body_text) - sum(
+        len(text_of(c)) for c in tops if not any(a in chrome for a in c.iterancestors())
     )
     links = _nav_links(page.body, files, chrome)
     rows = _rows([a for a in links if len(text_of(a)) >= ROW_TITLE])
     row_chars = sum(len(text_of(r)) for r in rows)
     own = max(main_text - row_chars, 0)
-    own_sentences = _sentences(text_of(page.body)) - sum(_sentences(text_of(r)) for r in rows)
+    own_sentences = _sentences(body_text) - sum(_sentences(text_of(r)) for r in rows)
     scripted = any(w in page.raw_scripts for w in _LISTING_SCRIPTS)
-    paged = scripted or bool(_PAGINATION.search(text_of(page.body)[-3000:]))
+    paged = scripted or bool(_PAGINATION.search(body_text[-3000:]))
     metadata = _own_metadata(labels, rows)
     if "<record" in page.raw_scripts and own < 400:
         return "a listing page (its records are written from a script)"
@@ -213,11 +236,13 @@ def listing_evidence(page: Page, el: HtmlElement, labels: dict,
     return None
 
 
-def body_lines(body: HtmlElement, label_elements: list[HtmlElement]) -> list[str]:
-    for el in select(body, _BOILERPLATE):
+def body_lines(page: Page, body: HtmlElement, label_elements: list[HtmlElement]) -> list[str]:
+    boilerplate = page.present(P.BOILERPLATE_SELECTORS)
+    for el in select(body, boilerplate) if boilerplate else ():
         drop(el)
-    if body.tag == "body":  # no container was found: the page's chrome is in it
-        for el in select(body, _CHROME):
+    chrome = page.present(_CHROME_SELECTORS)
+    if body.tag == "body" and chrome:  # no container was found: the page's chrome is in it
+        for el in select(body, chrome):
             drop(el)
     inside = {el for el in label_elements if body in el.iterancestors()}
     for el in inside:
@@ -230,15 +255,36 @@ def body_lines(body: HtmlElement, label_elements: list[HtmlElement]) -> list[str
             drop(table)  # a metadata table
         else:
             drop(el)  # a metadata row of a table that also holds content
+    _drop_related(body)
+    for a in list(body.iter("a")):
+        if P.LANG_SWITCH_RE.match(text_of(a)) and _attached(a, body):
+            drop(a)  # the other language's page is a link of the document, not its words
     for block in list(body.iter(*_LINK_BLOCKS)):
-        if block.getparent() is None or not _attached(block, body):
-            continue
+        if len(_ANCHORS(block)) < 2 or not _attached(block, body):
+            continue  # a block of links needs two
         density, n_links = link_density(block)
         if n_links >= 2 and density > 0.6:
             drop(block)  # a block of links inside the body: related items, next/previous
     lines = [x for x in lines_of(body) if not P.BOILERPLATE_LINE_RE.match(x)]
     lines = [x for i, x in enumerate(lines) if not (i < 4 and P.HEADER_LINE_RE.match(x))]
     return collapse_repeats(lines)
+
+
+def _drop_related(body: HtmlElement) -> None:
+    """A box of links headed 相关政策 / Related links, however few links it holds."""
+    for head in list(body.iter("h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "p", "div")):
+        if not P.RELATED_HEADING_RE.match((head.text or "").strip()) or len(text_of(head)) > 12:
+            continue
+        box = head.getparent()
+        if box is None or box is body or not _attached(box, body):
+            continue
+        if link_density(box)[0] > 0.5:
+            drop(box)
+            continue
+        after = head.getnext()
+        if after is not None and link_density(after)[0] > 0.5:
+            drop(after)
+        drop(head)
 
 
 def _attached(el: HtmlElement, root: HtmlElement) -> bool:

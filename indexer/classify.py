@@ -35,8 +35,8 @@ def _automaton(tax: Taxonomy) -> ahocorasick.Automaton:
     words = {t for strong, weak in tax.lowered_vocabulary.values() for t in (*strong, *weak)}
     words |= {a.lower() for r in tax.regions.values() for a in r.aliases if a}
     for w in words:
-        if w:
-            auto.add_word(w, len(w))
+        if w:  # (the word, and whether two of its occurrences can overlap: 哈哈 in 哈哈哈)
+            auto.add_word(w, (w, any(w[:i] == w[-i:] for i in range(1, len(w)))))
     auto.make_automaton()
     if len(_AUTOMATA) > 8:
         _AUTOMATA.clear()
@@ -53,12 +53,12 @@ class _Text:
     def __init__(self, text: str, tax: Taxonomy):
         counts: dict[str, int] = {}
         ends: dict[str, int] = {}
-        lowered = text.lower()
-        for end, size in _automaton(tax).iter(lowered):
-            word = lowered[end - size + 1 : end + 1]
-            if end - size + 1 >= ends.get(word, 0):
-                counts[word] = counts.get(word, 0) + 1
+        for end, (word, overlaps) in _automaton(tax).iter(text.lower()):
+            if overlaps:
+                if end - len(word) + 1 < ends.get(word, 0):
+                    continue  # overlaps its previous occurrence, which str.count would not count
                 ends[word] = end + 1
+            counts[word] = counts.get(word, 0) + 1
         self.counts = counts
 
     def count(self, term: str) -> int:
@@ -66,13 +66,16 @@ class _Text:
 
 
 def classify_regions(
-    doc: PolicyDocument, tax: Taxonomy, hints: list[str] | tuple[str, ...] = ()
+    doc: PolicyDocument,
+    tax: Taxonomy,
+    hints: list[str] | tuple[str, ...] = (),
+    body: _Text | None = None,
 ) -> list[str]:
     """Source hints, then agencies and strong mentions of a community in title or body."""
     out = [h for h in hints if h in tax.regions]
     agency = doc.agency or ""
     title = doc.title.lower()
-    body = _Text(doc.text, tax)
+    body = body or _Text(doc.text, tax)
     for slug, r in tax.regions.items():
         if slug in out:
             continue
@@ -112,10 +115,11 @@ def _scene_index(tax: Taxonomy) -> dict[str, list[tuple[str, bool]]]:
 _INDEXES: dict[str, dict[str, list[tuple[str, bool]]]] = {}
 
 
-def scenario_scores(doc: PolicyDocument, tax: Taxonomy) -> dict[str, float]:
+def scenario_scores(doc: PolicyDocument, tax: Taxonomy,
+                    body: _Text | None = None) -> dict[str, float]:  # fmt: skip
     """Evidence per scenario: strong words weigh more, the title more than the body."""
     title = _Text(f"{doc.title} {doc.title_en or ''}", tax)
-    body = _Text(doc.text, tax)
+    body = body or _Text(doc.text, tax)
     index = _scene_index(tax)
     # per scene: strong and weak words in the title (each once), occurrences in the body (capped)
     tally: dict[str, list[int]] = {}
@@ -150,8 +154,8 @@ def query_scenario_scores(words: set[str], tax: Taxonomy) -> dict[str, float]:
     return scores
 
 
-def classify_scenarios(doc: PolicyDocument, tax: Taxonomy) -> list[str]:
-    scores = scenario_scores(doc, tax)
+def classify_scenarios(doc: PolicyDocument, tax: Taxonomy, body: _Text | None = None) -> list[str]:
+    scores = scenario_scores(doc, tax, body)
     if not scores:
         return ["services"] if "services" in tax.scenarios else []
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
@@ -164,6 +168,7 @@ def classify(
     doc: PolicyDocument, tax: Taxonomy, region_hints: list[str] | tuple[str, ...] = ()
 ) -> PolicyDocument:
     """Fill doc.regions and doc.scenarios in place; returns doc."""
-    doc.regions = classify_regions(doc, tax, region_hints)
-    doc.scenarios = classify_scenarios(doc, tax)
+    body = _Text(doc.text, tax)  # the body's words counted once for both
+    doc.regions = classify_regions(doc, tax, region_hints, body)
+    doc.scenarios = classify_scenarios(doc, tax, body)
     return doc

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from .classify import classify
 from .encoding import decode_html, looks_binary
 from .model import PolicyDocument
 from .normalize import ExtractionError, NotADocument, normalize_lines, normalize_page
-from .page import Page
+from .page import Page, markup_stats
 from .taxonomy import Taxonomy
 from .text import clean_space
 from .urls import canonical_url, join
@@ -29,11 +28,14 @@ from .urls import canonical_url, join
 log = logging.getLogger(__name__)
 
 # The modules whose rules decide what a document says: a change to any of them is a new extractor.
-_RULE_MODULES = ("encoding", "patterns", "fields", "text", "urls", "page_meta", "body", "normalize",
-                 "classify", "attachments", "derive")  # fmt: skip
+# (tests/test_rederive.py checks that every indexer module derive() reaches is listed.)
+RULE_MODULES = (
+    "encoding", "patterns", "guide_words", "fields", "text", "urls", "page", "page_meta", "body",
+    "guide", "normalize", "classify", "attachments", "derive",
+)  # fmt: skip
 _HERE = Path(__file__).resolve().parent
 EXTRACTOR_CODE = hashlib.sha1(
-    b"".join((_HERE / f"{m}.py").read_bytes() for m in _RULE_MODULES)
+    b"".join((_HERE / f"{m}.py").read_bytes() for m in RULE_MODULES)
 ).hexdigest()[:12]
 
 # A policy page has hundreds of elements, a busy portal page a few thousand. The extractor's cost
@@ -74,10 +76,14 @@ def derive(page: RawPage, read: Reader, tax: Taxonomy, hints: list[str] | tuple[
     if looks_binary(page.body):
         return Derived(None, "failed", "binary content where HTML was expected")
     html, _ = decode_html(page.body, page.content_type)
-    too_complex = _too_complex(html)
-    if too_complex:
-        return Derived(None, "failed", f"page too complex to extract ({too_complex})")
-    parsed = Page(html)
+    elements, depth = markup_stats(html, MAX_ELEMENTS, MAX_DEPTH)
+    if elements > MAX_ELEMENTS:
+        return Derived(None, "failed", f"page too complex to extract (more than {MAX_ELEMENTS} "
+                                       "elements)")  # fmt: skip
+    if depth > MAX_DEPTH:
+        return Derived(None, "failed", f"page too complex to extract (elements nested more than "
+                                       f"{MAX_DEPTH} deep)")  # fmt: skip
+    parsed = Page(html, depth)
     links = page_links(parsed, base or page.url)  # before normalizing, which strips navigation
     try:
         doc = normalize_page(parsed, page.url)
@@ -96,14 +102,42 @@ def _finish(derived: Derived, read: Reader, tax: Taxonomy, hints, source: str | 
     doc.source = source
     doc.sample = doc.sample or sample
     read_attachments(doc.attachments, read)
-    if not doc.text.strip():  # a notice published as an attachment: its text is the file's
-        doc.text = "\n".join(a["text"] for a in doc.attachments if a.get("text"))[:_MAX_TEXT]
+    files = "\n".join(a["text"] for a in doc.attachments if a.get("text"))
+    if len(doc.text) < FILE_BODY_CHARS and len(files) > 2 * len(doc.text):
+        # a notice published as a file: the page holds a link or a viewer; the text is the file's
+        doc.text = files[:_MAX_TEXT]
+        _fields_from_file(doc)
     classify(doc, tax, hints)
     doc.extractor = extractor_version(tax)
     return Derived(doc, "document", None, links)
 
 
 _MAX_TEXT = 300_000
+FILE_BODY_CHARS = 200  # a page body shorter than this, beside a longer file, only points at it
+# Where a field came from, weakest first: a file's own signature outranks these.
+_WEAK_AGENCY = (None, "meta:ContentSource", "label:source", "byline")
+
+
+def _fields_from_file(doc: PolicyDocument) -> None:
+    """A page that only shows its notice as a file: what the page did not say (its 发文字号, the
+    issuer's signature, the dates) is read from the file's text, as from a body."""
+    lines = [ln for ln in (clean_space(x) for x in doc.text.splitlines()) if ln]
+    try:
+        inner = normalize_lines(lines, doc.url)
+    except ExtractionError:
+        return
+    prov = doc.provenance
+    if not doc.doc_number and inner.doc_number:
+        doc.doc_number, prov["doc_number"] = inner.doc_number, "file"
+    signed = inner.provenance.get("agency") == "signature"
+    if inner.agency and (signed and prov.get("agency") in _WEAK_AGENCY or not doc.agency):
+        doc.agency, prov["agency"] = inner.agency, "file"
+    for f in ("written_date", "publish_date"):
+        if not getattr(doc, f) and getattr(inner, f):
+            setattr(doc, f, getattr(inner, f))
+            prov[f] = "file"
+    if doc.kind == "interpretation" and (doc.doc_number or signed):
+        doc.kind = "policy"  # the page looked like an article; the file is an official document
 
 
 def is_pdf(page: RawPage) -> bool:
@@ -125,33 +159,6 @@ def _pdf_document(page: RawPage) -> Derived:
     except ExtractionError as exc:
         return Derived(None, "failed", f"extraction failed: {exc}")
     return Derived(doc, "document")
-
-
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-
-
-def _too_complex(html: str) -> str | None:
-    """Why a page is past MAX_ELEMENTS or MAX_DEPTH, else None: read from its tags before any
-    parser builds a tree (libxml2 would silently drop what lies deeper than its own limit)."""
-    count = depth = 0
-    for m in _TAG.finditer(html):
-        closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
-        if closing:
-            depth = max(0, depth - 1)
-            continue
-        count += 1
-        if count > MAX_ELEMENTS:
-            return f"more than {MAX_ELEMENTS} elements"
-        if name not in _VOID and not self_closing and name not in _UNCLOSED:
-            depth += 1
-            if depth > MAX_DEPTH:
-                return f"elements nested more than {MAX_DEPTH} deep"
-    return None
-
-
-# Elements pages routinely leave open (the parser closes them): not counted as nesting.
-_UNCLOSED = frozenset(("p", "li", "td", "tr", "th", "dt", "dd", "option"))
 
 
 def read_attachments(attachments: list[dict], read: Reader) -> None:

@@ -1,5 +1,5 @@
 """Bytes to text: BOM, then the HTTP header, then <meta>, then detection;
-GB labels read as gb18030."""
+GB labels read as gb18030, and a header's ISO-8859-1 heard after the page's <meta>."""
 
 from __future__ import annotations
 
@@ -55,8 +55,11 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]
         if data.startswith(bom):
             return data[len(bom) :].decode(name, errors="replace"), name
     candidates: list[str] = []
-    for label in (header_charset(content_type), _meta_charset(data)):
-        codec = _codec(label)
+    header, meta = _codec(header_charset(content_type)), _codec(_meta_charset(data))
+    # A server that says ISO-8859-1 usually says nothing (it is HTTP's old default, and a
+    # Western codec decodes any bytes): the page's own <meta> knows better.
+    witnesses = (meta, header) if header == "cp1252" and meta else (header, meta)
+    for codec in witnesses:
         if codec and codec not in candidates:
             candidates.append(codec)
     for codec in candidates:

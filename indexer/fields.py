@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 from . import patterns as P
-from .text import CJK, cjk_count, clean_space, latin_count, squash
+from .text import CJK, cjk_count, clean_space, has_cjk, latin_count, squash
 
 __all__ = ["clean_space", "squash"]  # re-exported: the parsers' callers use them with them
 
@@ -126,7 +126,7 @@ def cut_tools(value: str) -> str:
 
 
 def clean_agency(value: str | None) -> str | None:
-    """An issuing agency, or None for media outlets and empty values. Joint issuers joined by 、."""
+    """An issuing agency, or None for media outlets and empty values. Joint issuers joined."""
     if not value:
         return None
     v = clean_space(value)
@@ -138,8 +138,14 @@ def clean_agency(value: str | None) -> str | None:
     parts = [
         p.strip() for p in re.split(rf"[、，,;；/]+|(?<=[{CJK}])\s+(?=[{CJK}])", v) if p.strip()
     ]
-    parts = [p for p in parts if not is_media(p)]
-    return "、".join(parts) or None
+    return join_agencies(p for p in parts if not is_media(p))
+
+
+def join_agencies(names) -> str | None:
+    """Joint issuers in the printed order, once each: joined by 、 in Chinese, by commas in
+    English."""
+    names = list(dict.fromkeys(n for n in names if n))
+    return ("、" if any(has_cjk(n) for n in names) else ", ").join(names) or None
 
 
 def is_media(name: str) -> bool:

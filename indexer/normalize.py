@@ -15,12 +15,14 @@ from .fields import (
     detect_lang,
     find_doc_number,
     is_government_body,
+    is_media,
+    join_agencies,
     normalize_doc_number,
     parse_date,
     parse_status,
     split_bilingual_title,
 )
-from .guide import guide_fields, looks_like_guide, material_names, tab_sections
+from .guide import Markup, guide_fields, looks_like_guide, markup
 from .model import PolicyDocument
 from .page import Page, drop, text_of
 from .page_meta import (
@@ -59,39 +61,36 @@ def normalize_page(page: Page, url: str) -> PolicyDocument:
     family = detect_family(page)
     page_channel = channel(page)
     prov["family"] = family or "generic"
-    copies = (*P.FAMILIES.get(family or "", {}).get("mobile", ()), *P.MOBILE_COPY_SELECTORS)
-    for el in page.select(", ".join(copies)):
+    copies = page.present((*P.FAMILIES.get(family or "", {}).get("mobile", ()),
+                           *P.MOBILE_COPY_SELECTORS))  # fmt: skip
+    for el in page.select(copies) if copies else ():
         drop(el)
     labels, label_elements = label_values(page)
     title_en = text_of(page.select_one(".title-en, [data-title-en]"))
     summary_en = text_of(page.select_one(".summary-en, [data-summary-en]"))
     h1 = text_of(page.root.find(".//h1"))
-    in_title, other_headline = heading_in_title(page), headline(page)
-    translated = bool(P.TRANSLATION_MARKERS_RE.search(text_of(page.body)))
+
+    translated = bool(P.TRANSLATION_MARKERS_RE.search(page.body_text()))
     body_el = body_element(page, family)
     header_number = number_line_before(page, body_el)
     by_date, by_source, newsy = byline(page, body_el)
     verdict = listing_evidence(page, body_el if body_el is not None else page.body, labels, files)
     if verdict:
         raise NotADocument(verdict)
-    materials = material_names(body_el)  # read from its table and its tabs before the body is
-    tabs = tab_sections(body_el)  # flattened into lines
-    lines = body_lines(body_el, label_elements) if body_el is not None else []
+    guide = markup(page, body_el)  # read from its tables, tabs and lists before they are lines
+    lines = body_lines(page, body_el, label_elements) if body_el is not None else []
     title = _first(prov, "title", [
         ("label", labels.get("title")),
         ("meta:ArticleTitle", meta.get("articletitle")),
         ("meta:og:title", clean_title(meta.get("og:title"))),
         ("h1", h1),
-        ("html-title", in_title),
-        ("headline", other_headline),
-        ("html-title", clean_title(page.title_tag())),
-    ])  # fmt: skip
+    ]) or _title_from_page(page, prov)  # fmt: skip
     if title:
         title, english = split_bilingual_title(title)
         title_en = title_en or english or ""
         lines = drop_leading(lines, title)
     facts = _PageFacts(meta, labels, by_date, by_source, newsy, header_number, translated,
-                       materials, tabs)  # fmt: skip
+                       guide)  # fmt: skip
     return _assemble(url, page, facts, title, lines, links, files, family, page_channel, prov,
                      title_en, summary_en)  # fmt: skip
 
@@ -125,8 +124,7 @@ class _PageFacts:
     newsy: bool = False
     header_number: str | None = None
     translated: bool = False
-    materials: list[str] = field(default_factory=list)
-    tabs: dict = field(default_factory=dict)
+    guide: Markup = field(default_factory=Markup)
 
 
 def _assemble(url, page, facts: _PageFacts, title, lines, links, files, family, page_channel,
@@ -138,9 +136,8 @@ def _assemble(url, page, facts: _PageFacts, title, lines, links, files, family, 
         ("header-line", facts.header_number),
         ("body-first-lines", _number_line(lines[:6])),
     ])  # fmt: skip
-    if doc_number:
-        lines = [ln for i, ln in enumerate(lines) if not (
-            i < 6 and normalize_doc_number(ln) == doc_number and len(ln) < 40)]  # fmt: skip
+    if doc_number:  # the number printed as a line of its own near the top is not body text
+        lines = [ln for i, ln in enumerate(lines) if not _is_number_line(i, ln, doc_number)]
     sig_agency, sig_date = _signature(lines)
     source = clean_agency(labels.get("source"))
     joint = clean_agency(labels.get("agency_joint"))
@@ -153,7 +150,8 @@ def _assemble(url, page, facts: _PageFacts, title, lines, links, files, family, 
     ])  # fmt: skip
     publish_date = _first(prov, "publish_date", [
         ("label", parse_date(labels.get("publish_date"))),
-        ("meta:PubDate", parse_date(meta.get("pubdate") or meta.get("article:published_time"))),
+        ("meta:PubDate", parse_date(next((meta[k] for k in P.META_DATE_KEYS if meta.get(k)),
+                                         None))),
         ("byline", by_date),
         ("url", url_date(url)),
         ("signature", sig_date if not labels.get("written_date") else None),
@@ -172,7 +170,9 @@ def _assemble(url, page, facts: _PageFacts, title, lines, links, files, family, 
     is_guide = not doc_number and looks_like_guide(lines)
     signed = bool(sig_agency)  # an official document signs; an article about one does not
     kind = _kind(title, lang, links, doc_number, family, page_channel, lines, is_guide,
-                 facts.newsy and not signed, facts.translated, signed)  # fmt: skip
+                 facts.newsy and not signed, is_media(facts.by_source or ""), facts.translated,
+                 signed,
+                 prov.get("agency") == "label")  # fmt: skip
     return PolicyDocument(
         url=url, title=title, text=text, doc_number=doc_number, agency=agency,
         publish_date=publish_date, written_date=written_date, lang=lang, status=status,
@@ -183,10 +183,24 @@ def _assemble(url, page, facts: _PageFacts, title, lines, links, files, family, 
     )  # fmt: skip
 
 
+def _title_from_page(page: Page, prov: dict) -> str | None:
+    """A headline that is no h1: the one its <title> contains, else the page's title element,
+    else its <title> without the site's name. The <title> that only names the site (its header
+    prints the same words) gives way to the page's own headline."""
+    in_title, other = heading_in_title(page), headline(page)
+    if in_title and in_title == page.title_tag() and other and other != in_title:
+        in_title = None
+    return _first(prov, "title", [
+        ("html-title", in_title),
+        ("headline", other),
+        ("html-title", clean_title(page.title_tag())),
+    ])  # fmt: skip
+
+
 def _guide(kind: str, lines: list[str], facts: _PageFacts) -> dict | None:
     if kind != "guide":
         return None
-    return guide_fields(lines, facts.materials, facts.tabs) or None
+    return guide_fields(lines, facts.guide) or None
 
 
 def _first(prov: dict, name: str, candidates: list[tuple[str, str | None]]) -> str | None:
@@ -205,14 +219,19 @@ def _gov(name: str | None) -> str | None:
 def _join_agencies(main: str | None, joint: str | None) -> str | None:
     if not joint:
         return main
-    names = (main or "").split("、") + [j for j in joint.split("、") if j]
-    return "、".join(dict.fromkeys(n for n in names if n)) or None
+    return join_agencies(re.split(r"、|, ", f"{main or ''}、{joint}"))
+
+
+def _is_number_line(i: int, line: str, number: str) -> bool:
+    return i < 6 and len(line) < 40 and "号" in line and normalize_doc_number(line) == number
 
 
 def _number_line(lines: list[str]) -> str | None:
     """A 发文字号 printed on a line of its own near the top (one inside a sentence cites another
     document)."""
     for line in lines:
+        if "号" not in line:
+            continue
         number = find_doc_number(line)
         if number and len(line) <= len(number) + 12:
             return number
@@ -225,6 +244,8 @@ _DATE_LINE_RE = re.compile(r"^[\d〇○零一二三四五六七八九十年月�
 
 
 def _is_date_line(line: str) -> bool:
+    if len(line) > 25:
+        return False  # a date line is short; most lines are not
     return bool(
         _DATE_LINE_RE.match(line) or (len(line) <= 25 and P.EN_DATE_RE.fullmatch(line.strip(" .,")))
     )
@@ -299,12 +320,22 @@ def _drop_title_lines(lines: list[str], title: str) -> list[str]:
     return out
 
 
+_STEP = re.compile(r"^\s*(?:第[一二三四五六七八九十\d]{1,3}步|step\s*\d+)", re.I)
+
+
+def _steps(lines: list[str]) -> int:
+    return sum(1 for ln in lines if _STEP.match(ln))
+
+
 def _status(label: str | None, text: str, links: list[dict], prov: dict) -> str:
     s = parse_status(label)
     if s:
         prov["status"] = "label"
         return s
-    if P.EXPIRED_NOTICE_RE.search(text[:600]) or P.EXPIRED_NOTICE_RE.search(text[-600:]):
+    ends = (text[:600] + "\n" + text[-600:]).lower()
+    if any(w in ends for w in P.EXPIRED_NOTICE_WORDS) and (
+        P.EXPIRED_NOTICE_RE.search(text[:600]) or P.EXPIRED_NOTICE_RE.search(text[-600:])
+    ):
         prov["status"] = "notice"
         return "expired"
     if any(lk["rel"] == "replaced_by" for lk in links):
@@ -314,8 +345,9 @@ def _status(label: str | None, text: str, links: list[dict], prov: dict) -> str:
 
 
 def _kind(title: str, lang: str, links: list[dict], doc_number: str | None, family: str | None,
-          channel: str | None, lines: list[str], is_guide: bool, has_byline: bool,
-          translated: bool = False, signed: bool = False) -> str:  # fmt: skip
+          channel: str | None, lines: list[str], is_guide: bool, has_byline: bool, by_press: bool,
+          translated: bool = False, signed: bool = False,
+          issued: bool = False) -> str:  # fmt: skip
     """policy | interpretation | guide | translation, from the title, the page's shape and how it
     links out."""
     t = title.lower()
@@ -328,18 +360,28 @@ def _kind(title: str, lang: str, links: list[dict], doc_number: str | None, fami
         return "translation"  # an English page carrying a Chinese document's number
     if any(w in title for w in P.INTERPRETATION_TITLE_WORDS) or "interpretation" in t:
         return "interpretation"
-    if "指南" in title or "guide" in t or "how to" in t or is_guide:
+    official = doc_number or signed or (lines and _SALUTATION.match(lines[0]))
+    # (a news template printing a 公示 or a 通知 is a government site's, not a newspaper's)
+    titled = title.endswith(P.NOTICE_ENDINGS)
+    if "指南" in title or "guide" in t or "how to" in t:
         return "guide"
-    if sum(1 for ln in lines if P.QA_LINE_RE.match(ln)) >= 4 and not doc_number:
+    if is_guide and not (official and titled):
+        return "guide"  # (a signed 通知 with 申报对象 and 申报材料 sections is still a notice)
+    press = by_press or "记者" in text[:400] or (family == "news" and not titled)
+    if press and not official:
+        return "interpretation"  # a reporter's article about policy (its 办理流程 too)
+    if not doc_number and (any(w in title for w in P.GUIDE_TITLE_WORDS) or _steps(lines) >= 3):
+        return "guide"  # an account of how to do something, step by step
+    if not doc_number and sum(1 for ln in lines if P.QA_LINE_RE.match(ln)) >= 4:
         return "interpretation"  # questions and answers about a policy
     if not doc_number and any(lk["rel"] == "policy" for lk in links):
         return "interpretation" if lang == "zh" else "guide"
-    official = doc_number or signed or (lines and _SALUTATION.match(lines[0]))
-    reported = family == "news" or has_byline or "记者" in text[:400]
-    if reported and not official and not is_guide:
-        return "interpretation"  # an article about policy, not a policy
+    if has_byline and not official and not is_guide and not titled:
+        return "interpretation"  # an info bar of a news item (a time of day): an article
     if family == "service-guide":
         return "guide"
     if channel and not doc_number:
         return channel
+    if lang == "en" and not doc_number and not signed and not issued:
+        return "interpretation"  # an English explainer or news item about a policy
     return "policy"

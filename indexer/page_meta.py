@@ -4,11 +4,11 @@ bars), <meta> tags, the <title>, its channel, links to related documents and att
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-from lxml import etree
 from lxml.html import HtmlElement
 
+from . import guide_words as G
 from . import patterns as P
 from .fields import (
     clean_space,
@@ -19,7 +19,8 @@ from .fields import (
     parse_date,
     squash,
 )
-from .page import Page, text_of
+from .guide import names_a_section
+from .page import Page, lines_of, text_of
 from .urls import join as _join
 
 _ALL_LABELS = {squash(k): v for k, v in P.FIELD_LABELS.items()}
@@ -78,8 +79,10 @@ def related_links(page: Page, base: str) -> list[dict]:
             context = text_of(label) + " " + context
         context = context.replace(text, " ")[:80].lower()
         rel = _rel_of(context)
-        if rel is None and len(text) <= 20:  # a link labelled by its own words: "Chinese original"
+        if rel is None and len(text) <= 20:  # a link labelled by its own words: "English version"
             rel = _rel_of(text.lower())
+            if rel == "original":
+                rel = None  # a link reading "Chinese version" alone switches the site's language
         if rel is None or target in seen or target == base:
             continue
         seen.add(target)
@@ -95,35 +98,30 @@ def _rel_of(text: str) -> str | None:
 
 
 def attachments(page: Page, base: str) -> list[dict]:
-    """Files linked from the page (PDF and DOCX are read later; WPS, OFD, XLS … are listed)."""
+    """Files linked or embedded in the page (PDF and DOCX are read later; WPS, OFD, XLS … are
+    listed): links, and <iframe>/<embed>/<object> showing a PDF (through a viewer's file=, too)."""
     out, seen = [], set()
     kinds = {**P.PARSED_ATTACHMENTS, **P.LISTED_ATTACHMENTS}
-    for a, href in _anchors(page):
-        target = _join(base, href)
+    found = [(href, text_of(a)) for a, href in _anchors(page)]
+    for el in page.root.iter("iframe", "embed", "object"):
+        src = (el.get("src") or el.get("data") or "").strip()
+        query = parse_qs(urlsplit(src).query)
+        found.append(((query.get("file") or [src])[0], el.get("title") or ""))
+    for href, name in found:
+        target = _join(base, href) if href else None
         if target is None:
             continue
         path = urlsplit(target).path.lower()
         ext = path[path.rfind(".") :] if "." in path.rsplit("/", 1)[-1] else ""
         if ext in kinds and target not in seen and len(out) < 30:
             seen.add(target)
-            name = text_of(a) or target.rsplit("/", 1)[-1]
+            name = name or target.rsplit("/", 1)[-1]
             out.append({"url": target, "name": name[:200], "type": kinds[ext]})
     return out
 
 
-def _leafish(root: HtmlElement) -> list[HtmlElement]:
-    """li/p/span/div/td elements holding no li, p, div or table (found in one pass)."""
-    holds: dict[HtmlElement, bool] = {}
-    out = []
-    for _, el in etree.iterwalk(root, events=("end",)):
-        if not isinstance(el.tag, str):
-            continue
-        inner = any(c.tag in _CONTAINERS or holds.get(c, False) for c in el)
-        holds[el] = inner
-        if el.tag in _LEAFISH and not inner:
-            out.append(el)
-    order = {el: i for i, el in enumerate(root.iter())}
-    return sorted(out, key=order.__getitem__)
+_LABEL_OPENS = re.compile(r"[\u4e00-\u9fff]{2,8}\s*[:：]\s*\S")  # a label with its value
+_ZH_PART = re.compile(r"^([\u4e00-\u9fff（）]{2,10})[:：]?\s*[A-Za-z]")
 
 
 class Labels(dict):
@@ -132,7 +130,7 @@ class Labels(dict):
     def __init__(self) -> None:
         super().__init__()
         self.elements: list[HtmlElement] = []
-        self.where: dict[str, HtmlElement] = {}
+        self.where: dict[str, HtmlElement | None] = {}  # (rows of a list print their own)
 
 
 def label_values(page: Page) -> tuple[Labels, list[HtmlElement]]:
@@ -140,43 +138,68 @@ def label_values(page: Page) -> tuple[Labels, list[HtmlElement]]:
     found = Labels()
     elements = found.elements
 
-    def take(label: str, value: str, el: HtmlElement | None) -> bool:
+    def take(label: str, value: str | HtmlElement, el: HtmlElement | None, keep=False) -> bool:
+        """Record a label's value; el is where it was printed, removed from the body unless
+        keep (a value in a table of values stays in the text)."""
         key = _ALL_LABELS.get(squash(label).strip("[]【】［］:："))
+        if not key and (zh := _ZH_PART.match(squash(label))):
+            key = _ALL_LABELS.get(zh.group(1))  # a label glossed in English: 实施机关 Authority
         if not key:
             key = P.EN_FIELD_LABELS.get(clean_space(label).lower().rstrip(":"))
+        if not isinstance(value, str):  # a cell: joint issuers on lines of their own stay apart
+            joint = key in ("agency", "agency_joint") and value.find(".//br") is not None
+            value = " ".join(lines_of(value)) if joint else text_of(value)
         value = re.split(r"\s[|｜]\s", clean_space(value))[0]
-        if squash(value).strip(":：") in _ALL_LABELS or _OPENS_WITH_LABEL.match(value):
+        if squash(value).strip(":：") in _NAMES or _OPENS_WITH_LABEL.match(value):
             return False  # a column heading, or the next label of an empty field: not a value
         if key and value and len(value) < 200:
             if key not in found:
                 found[key], found.where[key] = value, el
-            if el is not None:
+            if el is not None and not keep:
                 elements.append(el)
             return True
         return False
 
     root = page.root
+    heads: list[HtmlElement] = []  # a row of column headings (实施主体 | 服务对象 | …) over values
     for tr in root.iter("tr"):
         cells = [c for c in tr if c.tag in ("td", "th")]
         if len(cells) < 2 or tr.find(".//table") is not None:
             continue
+        if len(heads) == len(cells):
+            for head, cell in zip(heads, cells, strict=True):
+                take(text_of(head), cell, tr, keep=True)
+        names = sum(1 for c in cells if squash(text_of(c)) in _NAMES)
+        heads = cells if names >= max(2, len(cells) - 1) else []
         pairs = list(zip(cells[::2], cells[1::2], strict=False))
-        taken = [take(text_of(lab), text_of(val), None) for lab, val in pairs]
+        taken = [take(text_of(lab), val, None) for lab, val in pairs]
         if all(taken):  # a row of metadata only; one that also holds content stays in the body
             elements.append(tr)
     for dt_ in root.iter("dt"):
         dd = dt_.getnext()
         while dd is not None and dd.tag != "dd":
             dd = dd.getnext()
-        if dd is not None:
-            take(text_of(dt_), text_of(dd), dt_.getparent())
-    for el in _leafish(root):
+        if dd is not None and take(text_of(dt_), dd, None):
+            elements.extend((dt_, dd))  # the pair only: the list may hold content rows too
+    for el in page.leafish():
         text = text_of(el)
         if not text or len(text) > 240:
             continue
         if ":" not in text and "：" not in text and text[:1] not in "[【［":
+            # <div><div>时效性</div><div>现行有效</div></div>, <li><b>实施机关</b><span>…
+            pair = el.getparent()
+            alone = pair is not None and len(pair) == 2 and pair[0] is el
+            if alone and len(text) <= 30 and el.tag not in ("td", "th") and _is_label(text):
+                take(text, pair[1], pair)
             continue  # no label in it (most elements of a page)
+        if sum(1 for c in el if c.tag == "span" and _LABEL_OPENS.match(text_of(c))) >= 2:
+            continue  # <span>实施机关：…</span><span>服务类型：…</span>: each span is read alone
         marks = list(_INLINE_LABEL_RE.finditer(text))
+        if len(marks) == 1 and marks[0].start() == 0 and marks[0].end() == len(text):
+            value_el = el.getnext()  # <div class="label">发布时间：</div><div class="value">…</div>
+            if value_el is not None:
+                take(marks[0].group(1), value_el, el.getparent())
+            continue
         if marks and marks[0].start() == 0 or (marks and text.startswith(("[", "【", "［"))):
             for i, m in enumerate(marks):
                 end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
@@ -191,6 +214,12 @@ def label_values(page: Page) -> tuple[Labels, list[HtmlElement]]:
             for i, m in enumerate(en_marks):
                 end = en_marks[i + 1].start() if i + 1 < len(en_marks) else len(text)
                 take(m.group(1), text[m.end() : end].strip(" |｜"), el)
+    for head in root.iter("h2", "h3", "h4", "h5", "h6"):
+        value_el = head.getnext()  # <h3>Authority in charge</h3><p>…</p>: it stays in the text
+        if value_el is not None and value_el.tag in ("p", "div", "span"):
+            label, value = text_of(head), text_of(value_el)
+            if len(label) <= 30 and len(value) <= 80:
+                take(label, value, None)
     return found, elements
 
 
@@ -198,8 +227,8 @@ def channel(page: Page) -> str | None:
     """The kind of page its channel names (…_政策解读_…, 首页 > 办事指南), read before chrome
     is removed."""
     texts = [page.title_tag()]
-    for sel in P.BREADCRUMB_SELECTORS:
-        texts.extend(text_of(el) for el in page.select(sel)[:2])
+    crumbs = page.present(P.BREADCRUMB_SELECTORS)
+    texts.extend(text_of(el) for el in (page.select(crumbs)[:4] if crumbs else ()))
     for text in texts:
         for words, kind in P.CHANNEL_KINDS:
             if words in text:
@@ -219,22 +248,42 @@ def heading_in_title(page: Page) -> str | None:
         return None
     best = ""
     for el in page.root.iter(*_HEADING_LIKE):
+        first = (el.text or "").strip()[:4]
+        if first and first not in raw:
+            continue  # its words do not begin anything in the <title>
         if any(d.tag in _INNER_BLOCKS for d in el.iterdescendants()):
             continue
         t = text_of(el)
         if 6 <= len(t) <= len(raw) and t in raw and len(t) > len(best):
             best = t
-    return best if len(best) >= 0.4 * len(raw) else None
+    whole_part = best in (p.strip() for p in P.TITLE_SEPARATORS_RE.split(clean_space(raw)))
+    return best if best and (whole_part or len(best) >= 0.4 * len(raw)) else None
 
 
 def headline(page: Page) -> str | None:
     """The page's headline when it is not an h1: an element whose class or id names a title, else
     the first h2 (a page whose <title> is only the site's name still shows its headline)."""
-    for el in page.select(P.HEADLINE_SELECTORS):
-        t = text_of(el)
-        if 6 <= len(t) <= 150 and not _site_name(t, page):
-            return t
+    for group in P.HEADLINE_SELECTORS:
+        for el in page.select(group):
+            t = text_of(el)
+            if 4 <= len(t) <= 150 and not _site_name(t, page) and not _section_name(t):
+                return t
     return None
+
+
+_SECTION_NAMES = frozenset((*G.GUIDE_LABELS, *G.GUIDE_OTHER_SECTIONS, *G.GUIDE_TAB_WORDS))
+
+
+def _is_label(text: str) -> bool:
+    return squash(text) in _ALL_LABELS or clean_space(text).lower() in P.EN_FIELD_LABELS
+
+
+_NAMES = _SECTION_NAMES | frozenset(_ALL_LABELS)  # a cell holding one is a heading, not a value
+
+
+def _section_name(text: str) -> bool:
+    """A block's heading (受理条件, 基本信息, 认定条件), which names no page."""
+    return text in _SECTION_NAMES or names_a_section(text)
 
 
 def _site_name(text: str, page: Page) -> bool:
@@ -251,7 +300,7 @@ def byline(page: Page, body: HtmlElement | None) -> tuple[str | None, str | None
     order = {el: i for i, el in enumerate(page.body.iter())}
     start = order.get(body, -1)
     end = start + sum(1 for _ in body.iter()) - 1 if body is not None and start >= 0 else -1
-    for el in _leafish(page.body):
+    for el in page.leafish():
         text = text_of(el)
         at = order.get(el, 0)
         if start >= 0 and (at > end or (at >= start and (len(text) > 80 or _SENTENCE_END.search(
@@ -261,6 +310,12 @@ def byline(page: Page, body: HtmlElement | None) -> tuple[str | None, str | None
             continue
         has_mark = any(m in text for m in P.BYLINE_MARKS) or P.TIME_RE.search(text)
         date = parse_date(text) if has_mark else None
+        parent = el.getparent()
+        own = _own_text(parent) if has_mark and not date and parent is not None else ""
+        if own:
+            # '2023-05-26 19:42 <span>来源：新华社</span><div>tools</div>': the date is its bar's
+            text = own + " " + text
+            date = parse_date(text)
         if not date:
             continue
         src = P.SOURCE_RE.search(text)
@@ -274,16 +329,21 @@ def byline(page: Page, body: HtmlElement | None) -> tuple[str | None, str | None
 _SENTENCE_END = re.compile(r"[。！？]")
 
 
+def _own_text(el: HtmlElement) -> str:
+    """The text an element holds directly, not inside its children."""
+    return clean_space(" ".join([el.text or "", *(c.tail or "" for c in el)]))
+
+
 def number_line_before(page: Page, body: HtmlElement | None) -> str | None:
     """A 发文字号 printed on a line of its own above the body, under the headline (many district
     templates print it there, outside the body's container)."""
     if body is None:
         return None
-    for el in _leafish(page.body):
+    for el in page.leafish():
         if el is body or body in el.iterancestors() or el in body.iterancestors():
             break  # reached the body
         text = text_of(el)
-        if len(text) > 40:
+        if len(text) > 40 or "号" not in text:
             continue
         number = normalize_doc_number(text)
         if number and len(squash(text)) <= len(number) + 4:

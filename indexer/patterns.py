@@ -24,7 +24,19 @@ FIELD_LABELS: dict[str, str] = {
     "浏览次数": "views", "点击数": "views", "访问量": "views", "阅读次数": "views", "字号": "font",
     "浏览量": "views", "阅读量": "views", "点击量": "views", "访问次数": "views",
     "更新日期": "publish_date",
+    # who carries out a service (办事指南): printed under many names
+    "实施机关（部门）": "agency", "实施机关(部门)": "agency", "办理机构": "agency",
+    "受理机构": "agency", "承办单位": "agency", "承办机构": "agency", "责任部门": "agency",
+    "主管部门": "agency", "办理单位": "agency", "受理单位": "agency",
 }
+# 实施/办理/受理/承办 … + 机关/机构/部门/单位/主体: whoever the label says acts, each pairing names
+# the agency.
+FIELD_LABELS.update({
+    verb + noun: "agency"
+    for verb in ("实施", "办理", "受理", "承办", "责任", "主管", "执行", "审批", "发布", "发文",
+                 "制发")
+    for noun in ("机关", "机构", "部门", "单位", "主体")
+})
 
 # English labels seen on English portals.
 EN_FIELD_LABELS: dict[str, str] = {
@@ -38,7 +50,20 @@ EN_FIELD_LABELS: dict[str, str] = {
     "validity": "status", "authority in charge": "agency", "competent authority": "agency",
     "responsible authority": "agency", "department in charge": "agency", "handled by": "agency",
     "processing authority": "agency", "implementing authority": "agency",
+    "competent department": "agency", "responsible department": "agency", "organizer": "agency",
+    "department": "agency", "authority": "agency", "organized by": "agency",
 }
+# responsible / competent / issuing … + agency / authority / department …: every pairing is the
+# body that acts ("Responsible agency", "Department in charge").
+EN_FIELD_LABELS.update({
+    name: "agency"
+    for noun in ("agency", "authority", "department", "body", "office", "organization", "unit")
+    for name in (
+        *(f"{adj} {noun}" for adj in ("responsible", "competent", "implementing", "issuing",
+                                       "handling", "processing", "accepting", "administering")),
+        f"{noun} in charge", f"{noun} responsible",
+    )
+})
 
 LABEL_VALUE_RE = re.compile(
     r"^\s*[\[【［]\s*(?P<label>[^\]】］]{1,14})\s*[\]】］]\s*[:：]?\s*(?P<value>.*)$", re.S
@@ -77,6 +102,13 @@ URL_DATE_RES = (
     re.compile(r"[/_-]t?(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?=[/_.-])"),
     re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>[01]\d)(?P<d>[0-3]\d)/"),
     re.compile(r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>[01]?\d)[/-](?P<d>[0-3]?\d)/"),
+    # a file named by its date and a serial, in a folder of its month: /202301/20230103378214.shtml
+    re.compile(r"/(?:19|20)\d{4}/(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)\d{3,}\.\w+$"),
+)
+# <meta> names that hold the date a page was published (lowercase).
+META_DATE_KEYS = (
+    "pubdate", "article:published_time", "firstpublishedtime", "publishdate", "dc.date",
+    "dcterms.issued",
 )
 # A byline or info bar under a headline: a date (and often a time) with where the item came from.
 BYLINE_MARKS = (
@@ -92,6 +124,10 @@ EXPIRED_VALUES = (
     "no longer in force", "superseded",
 )
 IN_FORCE_VALUES = ("有效", "现行有效", "现行", "in force", "valid", "effective")
+# Words every expiry notice holds one of (checked before the notice's pattern is searched for).
+EXPIRED_NOTICE_WORDS = (
+    "废止", "失效", "停止执行", "替代", "取代", "repeal", "supersed", "replaced", "no longer",
+)
 EXPIRED_NOTICE_RE = re.compile(
     r"(本(文件|办法|通知|规定|细则|意见|措施|政策)(已|现已)?(于.{0,20})?(废止|失效|停止执行|被.{0,40}(替代|取代|废止)))"
     r"|(已(宣布)?(废止|失效))"
@@ -101,7 +137,7 @@ EXPIRED_NOTICE_RE = re.compile(
 )
 
 # Title suffixes added by sites: "…_国务院部门文件_中国政府网", "… - 北京市人民政府".
-TITLE_SEPARATORS_RE = re.compile(r"\s*(?:_|\||｜)\s*|\s+[-–—－]\s+")
+TITLE_SEPARATORS_RE = re.compile(r"\s*(?:_|\||｜)\s*|\s+(?:[-–—－]|--|——)\s+")
 SITE_WORDS = (
     "政府网", "门户网站", "人民政府", "政务服务", "政策文件", "部门文件", "首都之窗", "网站",
     "频道", "政策解读", "办事指南", "Beijing", "gov.cn", "English", "Portal", "Government",
@@ -180,13 +216,53 @@ BOILERPLATE_SELECTORS = (
     "[class*=crumb]", "[class*=foot]", "[class*=copyright]",
     # pinyin class names of "related articles / links / information" (相关文章, 相关链接, 相关信息)
     "[class*=xgwz]", "[class*=xglj]", "[class*=xgxx]",
+    # a service's rating box (好差评, 评价, Rate this service)
+    "[class*=evaluat]", "[class*=pingjia]", "[class*=haocha]", "[class*=rating]",
+    "[class*=service-rate]", "[class*=satisf]", "[class*=feedback]", "[class*=helpful]",
 )
 # Lines dropped wherever they appear in a body.
 BOILERPLATE_LINE_RE = re.compile(
-    r"^(【?\s*(打印本页|关闭窗口|打印|关闭|返回顶部|收藏|分享到|字号|大|中|小)\s*】?\s*)+$"
+    # page tools: 【打印此页】【关闭窗口】, [Print] [Close]
+    r"^([【\[]?\s*(打印本页|打印此页|打印页面|关闭窗口|关闭本页|打印|关闭|返回顶部|收藏本页|加入收藏|收藏"
+    r"|分享到|字号|大|中|小)\s*[】\]]?\s*)+$"
     r"|^(分享到|扫一扫|责任编辑|编辑|来源)[:：].{0,40}$"
+    r"|^[【\[]?\s*(字体|字号)\s*[:：]?\s*[大中小\s]+[】\]]?$"
     r"|^(上一篇|下一篇|上一条|下一条)[:：].{0,80}$"
-    r"|^(Print|Close|Share|Share to|Back to top)\b.{0,30}$",
+    r"|^(Print|Close|Share|Share to|Back to top)\b.{0,30}$"
+    r"|^(Editor|Editors|Edited by|Reporter|Proofreader|Translator|Source)\s*[:：].{0,40}$"
+    # a breadcrumb printed inside the content: 当前位置：首页 > …, 首页 » 办事服务 » …, Home > …
+    r"|^(当前位置|您的位置|您现在的位置|所在位置|现在位置|Your location|You are here)\s*[:：]"
+    r".{0,80}$"
+    r"|^(首页|网站首页|Home)\s*(>>?|»|›|＞|/|→|-)\s*\S.{0,80}$"
+    # a newspaper's trailer: 编辑 张三, 责编 李四 (no colon), 举报邮箱：…, its app
+    r"|^(责任编辑|编辑|责编|校对|审校|审核|监制|值班编辑|流程编辑|终审)\s+[\u4e00-\u9fff·]{2,5}"
+    r"(\s+[\u4e00-\u9fff·]{2,5})*$"
+    r"|^.{0,30}举报(邮箱|电话|热线|信箱)[:：].{0,60}$"
+    r"|^.{0,20}(下载|打开|安装).{0,12}客户端.{0,30}$"
+    # a site's footer in the body: ICP, 公网安备, 网站标识码, the browser it wants
+    r"|^.{0,60}(ICP备|ICP证|公网安备|网站标识码|版权所有|Copyright ©|©\s*\d{4}).{0,80}$"
+    r"|^.{0,10}建议(使用|采用).{0,30}(浏览器|分辨率).{0,30}$"
+    # a service's rating prompt: 请您对本次服务进行评价, 满意 不满意, Was this page helpful?
+    r"|^.{0,6}请您?对.{0,16}进行评价.{0,30}$|^(非常满意|满意|基本满意|一般|不满意|\s)+$"
+    r"|^.{0,16}(对您是否有|是否对您有|对您有)所?帮助[?？]?.{0,20}$"
+    r"|^(Was|Is) this (page|information|article)"
+    r" (helpful|useful)\?.{0,30}$|^(提交评价|我要评价|去评价|Rate this (service|page)\b.{0,40}"
+    r"|Thank you for your feedback!?)$"
+    # a newspaper's credits: 记者 王宁 摄影 李超, 责编 张三 审核 李四
+    r"|^((记者|摄影|摄像|通讯员|实习生|实习记者|制图|视频|责编|编辑|审核|校对|监制)\s*[:：]?\s*"
+    r"[\u4e00-\u9fff·]{2,5}\s*)+$",
+    re.I,
+)
+# A link to the page in the other language, printed in the body ("View the Chinese version").
+LANG_SWITCH_RE = re.compile(
+    r"^((view|read|see|go to|switch to)\s+)?(the\s+)?(chinese|english)\s+(version|original|text"
+    r"|page)$|^(查看|阅读)?(中文|英文)(版|原文|版本)$|^(English|中文|EN|CN)$",
+    re.I,
+)
+# The heading of a box of links to other pages.
+RELATED_HEADING_RE = re.compile(
+    r"^(相关(政策|链接|文章|阅读|新闻|解读|文件|推荐|信息)|延伸阅读|推荐阅读|Related"
+    r"( links| articles| policies| news| reading| content)?|See also)\s*[:：]?$",
     re.I,
 )
 HEADER_LINE_RE = re.compile(r"^(来源|发布时间|发布日期|作者|浏览次数|访问量|字号|信息来源)[:：]")
@@ -209,7 +285,8 @@ EN_AGENCY_WORDS = (
 # An English page that says it translates a Chinese document.
 TRANSLATION_MARKERS_RE = re.compile(
     r"chinese (?:version|text|original) (?:shall )?prevail|in case of (?:any )?(?:discrepancy|"
-    r"inconsistency)|(?:unofficial|english) translation|translated (?:by|from)|for reference only",
+    r"inconsistency) between|(?:unofficial|english) translation|translated (?:by|from)|"
+    r"english (?:version|text|translation) is (?:provided )?for reference",
     re.I,
 )
 # Questions and answers: a press conference, an interview, a Q&A interpretation.
@@ -229,8 +306,7 @@ AGENCY_SUFFIXES = (
 # How a link to a related document is introduced, checked in this order against the words
 # around the link (its own text excluded).
 RELATED_LINK_HINTS = {
-    "original": ("Chinese original", "中文原文", "英文版原文", "Chinese version", "Chinese text",
-                 "中文版"),
+    "original": ("Chinese original", "中文原文", "英文版原文", "Chinese version", "Chinese text"),
     "replaced_by": (
         "现行文件",
         "替代",
@@ -265,10 +341,23 @@ LISTED_ATTACHMENTS = {
 
 # Where a headline sits when it is not in an <h1> (in this order).
 HEADLINE_SELECTORS = (
+    # a heading inside a title bar (which may hold buttons too)
+    "[class*=title] h1, [class*=title] h2, [class*=title] h3, [class*=title] h4, "
+    "[class*=biaoti] h3, [class*=bt] h3, h2[class*=name], h3[class*=name], h2[class*=title], "
+    "h3[class*=title]",
+    # an element named for the title
     "[class*=title]:not([class*=subtitle]):not([class*=title-en]):not(title), "
-    "[class*=biaoti], [class*=headline], .bt, .tit, [id*=title]:not([id*=subtitle]), h2"
+    "[class*=biaoti], [class*=headline], .bt, .tit, [id*=title]:not([id*=subtitle]), "
+    # a service item's name (政务服务 事项名称)
+    "[class*=item-name], [class*=itemName], [class*=matter-name], [class*=sxmc]",
+    "h2, h3",
 )
 
+# Titles that name an account of how to do something (a guide, whatever its sections).
+GUIDE_TITLE_WORDS = (
+    "申请须知", "办理须知", "办理流程", "办事流程", "操作指引", "申办流程", "申请流程", "办理指引",
+    "服务指引",
+)
 # Titles that name an interpretation of a policy.
 INTERPRETATION_TITLE_WORDS = (
     "解读", "答记者问", "问答", "一图读懂", "图解", "新闻发布会", "发布会实录", "专家解读",
@@ -278,6 +367,10 @@ DOC_TYPE_ENDINGS = (
     "通知", "办法", "意见", "规定", "细则", "措施", "方案", "公告", "通告", "决定", "指南", "规则",
     "标准", "目录", "清单", "批复", "函", "令", "（试行）", "（暂行）",
 )
+
+# The last words of a notice's title: a government site's own announcement, never a news story's
+# (a story's title may end in 措施 or 清单 as a document's does, not in 的通知).
+NOTICE_ENDINGS = ("的通知", "的公告", "的通告", "公示", "的决定", "的批复", "的通报")
 
 # Channel names in <title> or the breadcrumb that say what kind of page this is.
 CHANNEL_KINDS = (
@@ -292,45 +385,4 @@ BREADCRUMB_SELECTORS = (
     ".crumbs", ".crumb", ".breadcrumb", ".position", ".location", "[class*=crumb]",
 )
 
-# Service guides (办事指南): section and row labels -> the guide's keys (indexer/guide.py).
-GUIDE_LABELS: dict[str, str] = {
-    "办理对象": "audience", "服务对象": "audience", "适用对象": "audience", "申请对象": "audience",
-    "申办对象": "audience", "面向对象": "audience", "受理条件": "conditions",
-    "办理条件": "conditions", "申请条件": "conditions", "申报条件": "conditions",
-    "准予许可的条件": "conditions", "申请人条件": "conditions", "申请材料": "materials",
-    "所需材料": "materials", "申报材料": "materials", "提交材料": "materials",
-    "材料清单": "materials", "申请材料目录": "materials", "办理流程": "steps", "办理程序": "steps",
-    "办事流程": "steps", "办理步骤": "steps", "申办流程": "steps", "办理环节": "steps",
-    "申请流程": "steps", "办理地点": "where", "受理地点": "where", "窗口地址": "where",
-    "办公地址": "where", "办理窗口": "where", "受理窗口": "where", "现场办理地址": "where",
-    "办理时间": "hours", "受理时间": "hours", "办公时间": "hours", "窗口办公时间": "hours",
-    "办理时限": "time_limit", "承诺时限": "time_limit", "承诺办结时限": "time_limit",
-    "办结时限": "time_limit", "咨询电话": "phone", "联系电话": "phone", "咨询方式": "phone",
-    "inquiries": "phone", "telephone": "phone", "contact number": "phone", "tel": "phone",
-    "收费标准": "fee", "收费情况": "fee", "是否收费": "fee",
-    "收费依据及标准": "fee", "who can apply": "audience", "who may apply": "audience",
-    "who should apply": "audience", "who should enroll": "audience", "who is eligible": "audience",
-    "eligibility": "conditions", "eligibility requirements": "conditions", "documents": "materials",
-    "application materials": "materials", "documents to bring": "materials",
-    "requirements": "conditions", "documents required": "materials",
-    "required documents": "materials", "materials": "materials", "what to bring": "materials",
-    "procedure": "steps", "procedures": "steps", "steps": "steps", "how to apply": "steps",
-    "where": "where", "where to apply": "where", "address": "where", "office hours": "hours",
-    "hours": "hours", "opening hours": "hours", "processing time": "time_limit",
-    "time limit": "time_limit", "phone": "phone", "hotline": "phone", "contact": "phone",
-    "enquiries": "phone", "fee": "fee", "fees": "fee", "cost": "fee", "charges": "fee",
-}
-# Headings of a guide's other sections: they end the section before them.
-GUIDE_OTHER_SECTIONS = (
-    "事项名称", "事项编码", "事项类型", "设定依据", "法律依据", "实施依据", "办理依据", "常见问题",
-    "办理结果", "结果送达", "审批结果", "权利义务", "监督投诉", "投诉渠道", "表格下载", "办件类型",
-    "办理形式", "网上办理", "数量限制", "中介服务", "特别程序", "法定时限", "实施主体", "实施机关",
-    "Legal basis", "FAQ", "Frequently asked questions", "Notes", "Results", "监督电话", "投诉电话",
-    "监督投诉电话", "基本信息",
-)
-# Tab names of a guide that are not sections of it.
-GUIDE_TAB_WORDS = (
-    "基本信息", "常见问题", "办理依据", "设定依据", "表格下载", "结果样本", "Basic information",
-    "FAQ",
-)
 # fmt: on

@@ -12,6 +12,10 @@ CJK = "\u4e00-\u9fff"
 CJK_CHAR = re.compile(f"[{CJK}]")
 CJK_RUN = re.compile(f"[{CJK}]+")
 _SPACE = re.compile(r"[\s\u3000\u00a0\u2002-\u200b\ufeff]+")
+# White space other than the ASCII kinds (ideographic, no-break, thin, zero-width …)
+_ODD_SPACE = re.compile(
+    r"[\u3000\u00a0\u2002-\u200b\ufeff\x0b\x0c\x1c-\x1f\x85\u1680\u2028\u2029\u202f\u205f]"
+)
 
 
 def is_cjk(word: str) -> bool:
@@ -42,4 +46,6 @@ def squash(s: str) -> str:
 
 def clean_space(s: str) -> str:
     """Collapse runs of white space into one ordinary space."""
-    return _SPACE.sub(" ", s).strip()
+    if "  " in s or "\n" in s or "\t" in s or "\r" in s or not s.isascii() and _ODD_SPACE.search(s):
+        return _SPACE.sub(" ", s).strip()
+    return s.strip()  # the common case: nothing to collapse

@@ -26,6 +26,19 @@ def test_http_header_wins_over_meta():
     assert codec == "utf-8" and "人才公寓" in text
 
 
+def test_a_headers_iso_8859_1_yields_to_the_pages_meta():
+    """Servers that send ISO-8859-1 mean nothing by it; a Western codec would decode GBK bytes
+    into mojibake without an error, so the page's <meta> is heard first."""
+    data = PAGE.format(meta='<meta charset="gb2312">').encode("gbk")
+    for header in ("text/html; charset=ISO-8859-1", "text/html; charset=us-ascii"):
+        text, codec = decode_html(data, header)
+        assert codec == "gb18030" and "朱镕基" in text, header
+    latin = "<html><head><meta charset='iso-8859-1'></head><body>café</body></html>"
+    assert decode_html(latin.encode("latin-1"), "text/html; charset=ISO-8859-1")[0].endswith(
+        "café</body></html>"
+    )
+
+
 def test_lying_label_falls_back():
     data = PAGE.format(meta='<meta charset="utf-8">').encode("gb18030")
     text, _ = decode_html(data)

@@ -6,7 +6,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SETS = [ROOT / "tests" / "heldout", ROOT / "policies" / "eval" / "heldout"]
+SETS = [
+    ROOT / "tests" / "heldout",
+    ROOT / "tests" / "heldout2",
+    ROOT / "policies" / "eval" / "heldout",
+]
 
 
 @pytest.mark.parametrize("base", SETS, ids=lambda p: p.relative_to(ROOT).as_posix())

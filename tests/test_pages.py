@@ -47,6 +47,27 @@ def test_policy_page(client):
     assert first["title"] in html and "演示用样例" in html
 
 
+def test_guide_page_shows_how_to_apply(client):
+    """A service guide's page lays out what the guide states (materials, steps, fee …) and the
+    API returns the same fields."""
+    hit = next(
+        r
+        for r in client.get("/api/search?q=学费补贴&kind=guide").get_json()["results"]
+        if r["kind"] == "guide"
+    )
+    guide = client.get(f"/api/policies/{hit['id']}").get_json()["guide"]
+    assert guide["materials"] and guide["steps"] and isinstance(guide["steps"], list)
+    zh = client.get(f"/policies/{hit['id']}?lang=zh").get_data(as_text=True)
+    section = zh[zh.index('id="guide"') : zh.index("</section>", zh.index('id="guide"'))]
+    for label in ("办事指引", "申请材料", "办理流程"):
+        assert label in section
+    assert all(f"<li>{item}</li>" in section for item in guide["steps"])
+    en = client.get(f"/policies/{hit['id']}?lang=en").get_data(as_text=True)
+    assert "How to apply" in en and "Materials to bring" in en
+    policy = client.get("/api/search?q=人才公寓&kind=policy").get_json()["results"][0]
+    assert 'id="guide"' not in client.get(f"/policies/{policy['id']}").get_data(as_text=True)
+
+
 def test_language_cookie(sample_app):
     c = sample_app.test_client()
     assert 'lang="en"' in c.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(

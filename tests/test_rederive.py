@@ -153,3 +153,23 @@ def test_dump_and_the_policy_endpoint_agree_for_every_document(sample_data, clie
     with_links = [d for d in dumped if d["related"]]
     assert len(with_links) > 100  # translations, interpretations and guides resolved both ways
     assert any(d["related_numbers"] for d in dumped)
+
+
+def test_every_rule_module_is_in_the_extractor_version():
+    """A change to any module derive() reaches makes a new extractor version, so its documents are
+    re-derived (the model and the archive hold no rules, the settings are configuration, and the
+    taxonomy's classifier words are digested on their own)."""
+    import ast
+
+    here = ROOT / "indexer"
+    reached, todo = set(), ["derive"]
+    while todo:
+        name = todo.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        for node in ast.walk(ast.parse((here / f"{name}.py").read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                mods = [node.module] if node.module else [a.name for a in node.names]
+                todo.extend(m for m in mods if (here / f"{m}.py").exists())
+    assert reached - {"model", "archive", "settings", "taxonomy"} <= set(derive.RULE_MODULES)
