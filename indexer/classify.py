@@ -74,15 +74,13 @@ def classify_regions(
     """Source hints, then agencies and strong mentions of a community in title or body."""
     out = [h for h in hints if h in tax.regions]
     agency = doc.agency or ""
-    title = doc.title.lower()
+    agency_l, title = agency.lower(), doc.title.lower()
     body = body or _Text(doc.text, tax)
-    for slug, r in tax.regions.items():
+    for slug, aliases in _region_aliases(tax):
         if slug in out:
             continue
-        aliases = [a.lower() for a in r.aliases if a]
         if (
-            any(a in title for a in aliases)
-            or any(a.lower() in agency.lower() for a in aliases)
+            any(a in title or a in agency_l for a in aliases)
             or sum(body.count(a) for a in aliases) >= REGION_MENTIONS
         ):
             out.append(slug)
@@ -97,6 +95,20 @@ def classify_regions(
                 out.append(slug)
                 break
     return out or (["beijing"] if "beijing" in tax.regions else [])
+
+
+def _region_aliases(tax: Taxonomy) -> list[tuple[str, tuple[str, ...]]]:
+    """Each region's aliases, lower-cased once per taxonomy."""
+    found = _ALIASES.get(tax.classifier_digest)
+    if found is None:
+        found = [
+            (slug, tuple(a.lower() for a in r.aliases if a)) for slug, r in tax.regions.items()
+        ]
+        _ALIASES[tax.classifier_digest] = found
+    return found
+
+
+_ALIASES: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
 
 
 def _scene_index(tax: Taxonomy) -> dict[str, list[tuple[str, bool]]]:

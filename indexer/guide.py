@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import ahocorasick
 from lxml.html import HtmlElement
 
 from . import guide_words as W
@@ -58,6 +59,10 @@ _EN_LABEL = re.compile(
     r"(?:\s*[:：?]\s*|\s*$|\s+(?=(?-i:[A-Z0-9+])|[\u4e00-\u9fff]))",
     re.I,
 )
+_ANY_LABEL = ahocorasick.Automaton()  # every label at once, in one pass over a page's text
+for _k in _LABELS:
+    _ANY_LABEL.add_word(_k.lower(), _k)
+_ANY_LABEL.make_automaton()
 _HEADING_NOUN = re.compile(
     r"^[\u4e00-\u9fff（）()、和及与]{0,8}?(" + "|".join(W.GUIDE_HEADING_NOUNS) + r")[:：]?$"
 )
@@ -255,7 +260,8 @@ class Markup:
 
 
 def markup(page: Page, body: HtmlElement | None) -> Markup:
-    if body is None:
+    """Read only from a page that names a guide section somewhere (most pages name none)."""
+    if body is None or next(_ANY_LABEL.iter(page.body_text().lower()), None) is None:
         return Markup()
     items = frozenset(squash(line) for li in body.iter("li") for line in lines_of(li))
     return Markup(material_names(body), tab_sections(body), items, _above(page, body),
@@ -297,8 +303,8 @@ def _above(page: Page, body: HtmlElement) -> dict[str, str]:
     for el in page.body.iter():
         if el is body:
             break  # the body begins; what follows it (a site's footer) is not the guide's
-        if not isinstance(el.tag, str) or len(el) or el in body.iterancestors():
-            continue
+        if not isinstance(el.tag, str) or len(el):
+            continue  # (only elements without children: the body's ancestors have some)
         text = text_of(el)
         if len(text) > 120:
             continue

@@ -91,10 +91,15 @@ def related_links(page: Page, base: str) -> list[dict]:
 
 
 def _rel_of(text: str) -> str | None:
-    for rel, hints in P.RELATED_LINK_HINTS.items():
-        if any(h.lower() in text for h in hints):
+    for rel, hints in _RELATED_HINTS:
+        if any(h in text for h in hints):
             return rel
     return None
+
+
+_RELATED_HINTS = [
+    (rel, tuple(h.lower() for h in hints)) for rel, hints in P.RELATED_LINK_HINTS.items()
+]
 
 
 def attachments(page: Page, base: str) -> list[dict]:

@@ -184,7 +184,11 @@ def test_hostile_recrawl_keeps_every_stored_document(http_site, tmp_path):
         "/p/7.html": (JUNK, {}),
         "/p/8.html": (reset_mid_body, {}),
         "/p/9.html": (always_500, {}),
-        "/p/10.html": ("<html><body><p>服务器维护中，请稍后访问。</p></body></html>", {}),
+        "/p/10.html": (
+            "<html><body><h1>系统维护公告</h1><p>服务器维护中，请稍后访问。维护期间网站的全部栏目"
+            "暂停访问，预计今晚二十二时至次日凌晨六时恢复，给您带来的不便敬请谅解。</p></body></html>",
+            {},
+        ),
         # the same page in GBK under a header (and meta) claiming UTF-8:
         # must decode to the same text
         "/p/11.html": (pages["/p/11.html"].encode("gbk"), {}),
