@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from tqdm import tqdm
 
@@ -241,8 +241,10 @@ class Crawler:
             items = [Item(canonical_url(u), 0, kind) for u in source.urls]
         else:
             refs = listings.seeds(strategy, source.listing, source.urls)
-            items = [Item(r if strategy == "json" else canonical_url(r), 0, strategy)
-                     for r in refs]  # fmt: skip
+            # As configured: a folder's trailing slash is what its relative links resolve against.
+            # A site's root given to the sitemap strategy stands for the sitemaps robots.txt names.
+            items = [Item(r, 0, strategy) for r in refs
+                     if not (strategy == "sitemap" and urlsplit(r).path in ("", "/"))]  # fmt: skip
         if strategy == "links" or (strategy == "sitemap" and source.listing["from_robots"]):
             hosts = dict.fromkeys(u for u in source.urls if fetcher.host_allowed(u))
             for url in hosts:

@@ -124,8 +124,9 @@ def parse_feed(url: str, body: bytes, ctype: str | None, params: dict) -> Listin
     feed = feedparser.parse(
         body, response_headers={"content-location": url, "content-type": ctype or "application/xml"}
     )
-    if feed.bozo and not feed.entries:
-        raise ListingError(f"not a readable feed: {feed.bozo_exception}"[:200])
+    if not feed.entries and (feed.bozo or not feed.get("version")):
+        why = feed.get("bozo_exception") or "neither RSS nor Atom"
+        raise ListingError(f"not a readable feed: {why}"[:200])
     out = Listing()
     pattern = params.get("documents")
     for i, e in enumerate(feed.entries):
