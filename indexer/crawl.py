@@ -204,7 +204,8 @@ class Crawler:
         max_depth = source.max_depth if source.max_depth is not None else cfg.max_depth
         walk_key = f"listing-walk:{source.name}"
         complete_before = store is not None and store.meta(walk_key) == "complete"
-        recheck, stop_early = self.full or complete_before, complete_before and not self.full
+        recheck = self.full or complete_before
+        stop_early = complete_before and not self.full and source.newest_first
         frontier = Frontier(source.name, store)
         bar = tqdm(total=limit, desc=source.name, unit="page", disable=not self.progress)
         attempts = 0

@@ -37,6 +37,7 @@ class Source:
     title: str = ""
     strategy: str = "links"  # how its listings are walked: a name in listings.STRATEGIES
     listing: dict = field(default_factory=dict)  # that strategy's parameters, checked
+    newest_first: bool = True  # its listings put the newest first: a re-crawl may stop early
 
     def __post_init__(self) -> None:
         if not self.listing:
@@ -104,6 +105,7 @@ def load_sources(path: Path, root: Path | None = None, enabled_only: bool = True
                 title=s.get("title", ""),
                 strategy=strategy,
                 listing=listing,
+                newest_first=bool(s.get("newest_first", True)),
             )  # fmt: skip
         )
     return out

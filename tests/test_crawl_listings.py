@@ -147,6 +147,9 @@ def test_the_page_limit_holds_and_the_next_crawl_catches_up(http_site, tmp_path)
     http_site.hits.clear()  # that walk reached the end: the next one re-checks page one and stops
     report, _ = crawl(tmp_path, src, max_pages=12)
     assert report.unchanged == 5 and report.stopped_early == 1 and len(http_site.hits) == 7
+    oldest_first = dataclasses.replace(src, newest_first=False)  # never stops early
+    report, _ = crawl(tmp_path, oldest_first, max_pages=100)
+    assert report.unchanged == 30 and report.stopped_early == 0 and report.listings == 6
 
 
 @pytest.mark.slow  # the first crawl stores 1,000 documents (about 20 s)
