@@ -122,7 +122,8 @@ class Crawler:
 
     def _fail(self, source: Source, url: str, reason: str, report: CrawlReport,
               status: int | None = None) -> None:  # fmt: skip
-        log.warning("%s: %s", url, reason)
+        # a dry run (`sources check`) prints its own report of what failed
+        log.log(logging.WARNING if self.store is not None else logging.INFO, "%s: %s", url, reason)
         report.failed.append((url, reason))
         if self.store is not None:
             self.store.log_fetch(url, source.name, "failed", reason, status)
