@@ -50,7 +50,7 @@ def parse_json(ref: str, body: bytes, ctype: str | None, params: dict) -> Listin
     out = Listing()
     base = ref.split("#", 1)[0]
     for i, item in enumerate(items):
-        link = _field(item, params["url_field"])
+        link = jmespath.search(params["url_field"], item) if isinstance(item, dict) else None
         url = page_url(base, link) if isinstance(link, str) else None
         if not url:
             out.problems.append(f"item {i + 1} has no usable URL at {params['url_field']}")
