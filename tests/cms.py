@@ -217,7 +217,7 @@ async function show() {
   document.getElementById('list').innerHTML = data.items.map(
     d => '<li><a href="' + d.href + '">' + d.title + '</a></li>').join('');
   document.getElementById('next').disabled = !data.more;
-  fetch('http://localhost:9/track');  // another host: the browser must not reach it
+  fetch('http://localhost:' + location.port + '/track');  // same server, another host: blocked
 }
 document.getElementById('next').addEventListener('click', () => { page += 1; show(); });
 show();

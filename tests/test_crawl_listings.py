@@ -225,3 +225,25 @@ def test_every_bundled_source_reaches_every_document_of_its_emulated_cms(src, ht
     report, stored = crawl(tmp_path, local)
     assert stored == set(docs), (report.line(), report.failed, sorted(set(docs) - stored)[:5])
     assert report.listings >= 3 and not report.failed, report.line()
+
+
+@pytest.mark.slow  # starts Chromium
+def test_render_reads_a_listing_that_exists_only_after_its_script_runs(
+    http_site, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("POLICY_INDEX_RENDER", "1")
+    docs = cms.rendered(http_site, total=14, per_page=5)
+    http_site.add("/robots.txt", "User-agent: *\nDisallow: /doc/13.html\n", ctype="text/plain")
+    src = source(http_site, "render", ["/list.html"], next="#next", pages=5,
+                 documents=r"/doc/\d+\.html$", timeout=15)  # fmt: skip
+    report, stored = crawl(tmp_path, src)
+    assert stored == set(docs[:13]), (report.line(), report.failed)  # all but the disallowed one
+    assert dict(report.failed) == {docs[13]: "disallowed by robots.txt"}
+    assert report.listings == 1
+    # The browser's own requests went through the Fetcher: three pages of items, no image.
+    assert [h for h in http_site.hits if h.startswith("/api/items")] == [
+        "/api/items?page=1", "/api/items?page=2", "/api/items?page=3"]  # fmt: skip
+    assert "/logo.png" not in http_site.hits and "/track" not in http_site.hits
+    monkeypatch.setenv("POLICY_INDEX_RENDER", "0")
+    report, _ = crawl(tmp_path, src)
+    assert report.failed[0][1].startswith("the render strategy is off")
