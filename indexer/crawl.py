@@ -346,9 +346,10 @@ class Crawler:
     def _read_listing(self, source: Source, fetcher: Fetcher, item: Item,
                       report: CrawlReport) -> listings.Listing | None:  # fmt: skip
         """Fetch and read one listing page; None (with the reason recorded) when it cannot be."""
-        params = (
-            source.listing if item.kind == source.strategy else listings.configure(item.kind, {})
-        )
+        params = source.listing
+        if item.kind != source.strategy:  # found by the links strategy: every link it names
+            given = {"documents": None} if item.kind in ("hanweb", "sitemap") else {}
+            params = listings.configure(item.kind, given)
         if item.kind == "render":
             return self._render(source, fetcher, item, params, report)
         req = listings.request(item.kind, params, item.url)

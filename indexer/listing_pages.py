@@ -171,7 +171,7 @@ def parse_hanweb(url: str, body: bytes, ctype: str | None, params: dict) -> List
     out = Listing(records, _hanweb_next(text, url, len(_RECORD.findall(text)), params, problems))
     out.problems = problems
     if not records and "startrecord" not in url:
-        out.problems.append(f"no record links matches the document pattern {params['documents']}")
+        out.problems.append(f"no record link matches the document pattern {params['documents']}")
     return out
 
 

@@ -185,7 +185,7 @@ def plain(site, home: str = "/", doc=lambda n: f"/affair/file/{n:032x}.html") ->
     in a createPageHTML call, a page whose list is a Hanweb datastore, and documents linked
     nowhere but in the sitemap robots.txt announces."""
     numbers = list(range(300, 312))
-    site.add("/about/", "<html><body><p>机构职能</p><a href=\"/\">首页</a></body></html>")
+    site.add("/about/", '<html><body><p>机构职能</p><a href="/">首页</a></body></html>')
     site.add("/about", b"", status=301, headers={"Location": "/about/"})
     for n in numbers:
         site.add(doc(n), doc_page(n))
