@@ -4,6 +4,7 @@ not only page one; a re-crawl of an unchanged 1,000-document site fetches fewer 
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 
 import pytest
 
@@ -247,3 +248,18 @@ def test_render_reads_a_listing_that_exists_only_after_its_script_runs(
     monkeypatch.setenv("POLICY_INDEX_RENDER", "0")
     report, _ = crawl(tmp_path, src)
     assert report.failed[0][1].startswith("the render strategy is off")
+
+
+def test_a_store_made_before_listing_kinds_resumes_its_frontier(tmp_path):
+    path = tmp_path / "documents.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE frontier (source TEXT NOT NULL, url TEXT NOT NULL, depth INTEGER NOT "
+               "NULL, done INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (source, url))")  # fmt: skip
+    db.execute("INSERT INTO frontier VALUES ('s', 'http://127.0.0.1:9/a', 1, 0)")
+    db.commit()
+    db.close()
+    with DocumentStore(path) as store:
+        assert store.frontier_pending("s") == [("http://127.0.0.1:9/a", 1, "page", None, False)]
+        store.frontier_add("s", "http://127.0.0.1:9/list_1.html", 2, "trs", "x", probe=True)
+        assert store.frontier_pending("s")[1] == ("http://127.0.0.1:9/list_1.html", 2, "trs",
+                                                  "x", True)  # fmt: skip
