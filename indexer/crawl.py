@@ -1,7 +1,9 @@
 """Crawl sources (web sites or local folders of HTML) into the archive and the document store.
 
 A page flows fetch -> archive -> derive (decode, extract, classify) -> store. A page whose bytes
-are those its stored document was derived from, by the current extractor, is not derived again."""
+are those its stored document was derived from, by the current extractor, is not derived again.
+A web source is walked by its listing strategy (listings.py): listing pages name documents and
+the listing pages that follow. A dry run (no store) walks the listings alone: `sources check`."""
 
 from __future__ import annotations
 
@@ -9,18 +11,19 @@ import hashlib
 import logging
 import sys
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from tqdm import tqdm
 
+from . import listings
 from .archive import Archive, RawPage
 from .dedupe import fingerprint
 from .derive import Derived, derive, extractor_version, lost_substance
 from .fetch import Fetcher, FetchResult
+from .frontier import DOC, PAGE, Frontier, Item
 from .model import doc_id
 from .settings import Config
 from .sources import Source
@@ -45,20 +48,29 @@ class CrawlReport:
     gone: int = 0
     resumed: bool = False
     failed: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # parts of listings not read
+    stopped_early: int = 0  # listing pages not walked: the page before held nothing new
+    not_rechecked: int = 0  # stored documents a catching-up walk did not fetch again
+    found: list[listings.Entry] = field(default_factory=list)  # a dry run's documents
 
     def line(self) -> str:
+        more = "".join(f", {label} {n}" for label, n in (
+            ("listing pages not walked (nothing new before them)", self.stopped_early),
+            ("stored documents not re-checked", self.not_rechecked),
+            ("listing problems", len(self.problems))) if n)  # fmt: skip
         return (f"{self.source}: {'resumed, ' if self.resumed else ''}fetched {self.fetched}, "
                 f"new {self.new}, changed {self.changed}, unchanged {self.unchanged}, "
                 f"gone {self.gone}, listing pages {self.listings}, "
-                f"failed {len(self.failed)}")  # fmt: skip
+                f"failed {len(self.failed)}{more}")  # fmt: skip
 
 
 class Crawler:
     """Runs sources into an archive and a store, one document per transaction."""
 
-    def __init__(self, store: DocumentStore, archive: Archive, tax: Taxonomy, config: Config,
-                 max_pages: int | None = None, delay: float | None = None,
-                 progress: bool | None = None):  # fmt: skip
+    def __init__(self, store: DocumentStore | None, archive: Archive | None, tax: Taxonomy | None,
+                 config: Config, max_pages: int | None = None, delay: float | None = None,
+                 progress: bool | None = None, full: bool = False):  # fmt: skip
+        # Without a store and an archive it is a dry run: listings are walked, nothing is kept.
         self.store = store
         self.archive = archive
         self.tax = tax
@@ -66,11 +78,14 @@ class Crawler:
         self.max_pages = max_pages
         self.delay = delay
         self.progress = sys.stderr.isatty() if progress is None else progress
-        self.extractor = extractor_version(tax)
+        self.full = full  # walk every listing page and re-check every listed document
+        self.extractor = extractor_version(tax) if tax is not None else ""
 
     def crawl(self, source: Source) -> CrawlReport:
         report = CrawlReport(source.name)
-        if source.path is not None:
+        if source.path is not None and self.store is None:
+            report.found = [listings.Entry(url) for _, url in self._local_files(source)]
+        elif source.path is not None:
             self._crawl_local(source, report)
         else:
             self._crawl_web(source, report)
@@ -83,8 +98,9 @@ class Crawler:
         return self.store.extractor_of(doc_id(url)) == self.extractor
 
     def _store(self, source: Source, page: RawPage, read: Callable, report: CrawlReport,
-               base: str | None = None) -> Derived:  # fmt: skip
-        """Derive one page and store the document it holds; the outcome is in report."""
+               base: str | None = None) -> tuple[Derived, str]:  # fmt: skip
+        """Derive one page and store the document it holds; the outcome (new, changed, unchanged,
+        listing, failed) is returned and counted in report."""
         derived = derive(page, read, self.tax, source.region_hints(page.url), source.name,
                          source.sample, base)  # fmt: skip
         if derived.outcome == "listing":
@@ -92,7 +108,7 @@ class Crawler:
         if derived.doc is None:
             if derived.outcome == "failed":
                 self._fail(source, page.url, derived.reason or "failed", report)
-            return derived
+            return derived, derived.outcome
         doc = derived.doc
         stored = self.store.get(doc.id)
         if stored is not None and lost_substance(stored, doc):
@@ -100,30 +116,38 @@ class Crawler:
                       f"{len(doc.text)} of {len(stored.text)} characters); the stored version "
                       f"is kept")  # fmt: skip
             self._fail(source, page.url, reason, report)
-            return Derived(None, "failed", reason, derived.links)
+            return Derived(None, "failed", reason, derived.links), "failed"
         outcome = self.store.put(doc, fingerprint(doc))
         setattr(report, outcome, getattr(report, outcome) + 1)
-        return derived
+        return derived, outcome
 
     def _fail(self, source: Source, url: str, reason: str, report: CrawlReport,
               status: int | None = None) -> None:  # fmt: skip
-        log.warning("%s: %s", url, reason)
+        # a dry run (`sources check`) prints its own report of what failed
+        log.log(logging.WARNING if self.store is not None else logging.INFO, "%s: %s", url, reason)
         report.failed.append((url, reason))
-        self.store.log_fetch(url, source.name, "failed", reason, status)
+        if self.store is not None:
+            self.store.log_fetch(url, source.name, "failed", reason, status)
 
     # ---- local folders -----------------------------------------------------------------------
+    def _local_files(self, source: Source) -> list[tuple[Path, str]]:
+        """The HTML files of a local source, with the URLs they are recorded under."""
+        root = source.path
+        assert root is not None
+        files = [root] if root.is_file() else sorted(
+            p for p in root.rglob("*")
+            if p.suffix.lower() in (".html", ".htm") and p.is_file())  # fmt: skip
+        return [(p, source.url_of(p.name if root.is_file() else p.relative_to(root).as_posix()))
+                for p in files]  # fmt: skip
+
     def _crawl_local(self, source: Source, report: CrawlReport) -> None:
         root = source.path
         assert root is not None
         folder = root.parent if root.is_file() else root
-        files = [root] if root.is_file() else sorted(
-            p for p in root.rglob("*")
-            if p.suffix.lower() in (".html", ".htm") and p.is_file())  # fmt: skip
+        files = self._local_files(source)
         limit = self.max_pages or len(files)
         read = self._local_reader(source, folder)
-        for p in tqdm(files[:limit], desc=source.name, unit="page", disable=not self.progress):
-            rel = p.name if root.is_file() else p.relative_to(root).as_posix()
-            url = source.url_of(rel)
+        for p, url in tqdm(files[:limit], desc=source.name, unit="page", disable=not self.progress):
             try:
                 data = p.read_bytes()
             except OSError as exc:
@@ -137,7 +161,7 @@ class Crawler:
                 report.unchanged += 1
                 self.store.log_fetch(url, source.name, "unchanged", "same content")
                 continue
-            derived = self._store(source, page, read, report)
+            derived, _ = self._store(source, page, read, report)
             if derived.outcome != "failed":
                 outcome = "stored" if derived.doc else "skipped"
                 self.store.log_fetch(url, source.name, outcome, derived.reason, body_hash=body_hash)
@@ -160,50 +184,97 @@ class Crawler:
         return read
 
     # ---- web sites ---------------------------------------------------------------------------
-    def _crawl_web(self, source: Source, report: CrawlReport) -> None:
-        """Breadth-first over allowed hosts. The frontier lives in the store, so a crawl that was
-        interrupted resumes where it stopped; pages seen before are fetched conditionally."""
+    def _fetcher(self, source: Source) -> Fetcher:
         cfg = self.config
         delay = next(d for d in (self.delay, source.delay, cfg.crawl_delay) if d is not None)
-        fetcher = Fetcher(
+        return Fetcher(
             allowed_hosts=source.allowed_hosts, user_agent=cfg.user_agent, delay=float(delay),
             timeout=cfg.timeout, max_bytes=cfg.max_bytes, max_redirects=cfg.max_redirects,
         )  # fmt: skip
+
+    def _crawl_web(self, source: Source, report: CrawlReport) -> None:
+        """Walk the source's listings and fetch what they name, within the page limit. The
+        frontier lives in the store, so an interrupted crawl resumes where it stopped.
+
+        After a walk that reached the end of every listing, the next one re-checks the documents
+        it passes and stops a listing at the first page whose documents were all stored and
+        unchanged. After one cut short by the page limit, the next one skips stored documents
+        to reach the rest. --full walks everything and re-checks everything."""
+        cfg, store = self.config, self.store
+        fetcher = self._fetcher(source)
         limit = self.max_pages or source.max_pages or cfg.max_pages
         max_depth = source.max_depth if source.max_depth is not None else cfg.max_depth
-        store = self.store
-        pending = store.frontier_pending(source.name)
-        if pending:
-            report.resumed = True
-            seen = store.frontier_seen(source.name)
-        else:
-            store.frontier_clear(source.name)
-            pending = [(canonical_url(u), 0) for u in source.urls]
-            for u, d in pending:
-                store.frontier_add(source.name, u, d)
-            seen = {u for u, _ in pending}
-        frontier = deque(pending)
+        walk_key = f"listing-walk:{source.name}"
+        complete_before = store is not None and store.meta(walk_key) == "complete"
+        recheck = self.full or complete_before
+        stop_early = complete_before and not self.full and source.newest_first
+        frontier = Frontier(source.name, store)
         bar = tqdm(total=limit, desc=source.name, unit="page", disable=not self.progress)
         attempts = 0
         try:
-            while frontier and attempts < limit:
-                url, depth = frontier.popleft()
-                attempts += 1
-                links = self._visit(source, fetcher, url, report)
-                bar.update(1)
-                if depth < max_depth:
-                    for link in links:
-                        if link not in seen and fetcher.host_allowed(link):
-                            seen.add(link)
-                            frontier.append((link, depth + 1))
-                            store.frontier_add(source.name, link, depth + 1)
-                store.frontier_done(source.name, url)
-            # Ended normally (all done, or the page limit reached): the next crawl starts afresh.
-            # Only a crawl that was killed or interrupted leaves its frontier behind to resume.
-            store.frontier_clear(source.name)
+            frontier.start(self._seeds(source, fetcher))
+            report.resumed = frontier.resumed
+            while attempts < limit:
+                item = frontier.pop()
+                if item is None:
+                    break
+                if item.is_listing and stop_early and frontier.stale(item):
+                    report.stopped_early += 1
+                elif item.kind == DOC and not recheck and self._known(item.url):
+                    report.not_rechecked += 1
+                else:
+                    attempts += 1
+                    bar.update(1)
+                    self._step(source, fetcher, item, frontier, report, max_depth)
+                frontier.done(item)
+            if store is not None:
+                ended = frontier.pop() is None
+                store.set_meta(walk_key, "complete" if ended else "partial")
+            frontier.finish()
         finally:
             bar.close()
             fetcher.close()
+
+    def _seeds(self, source: Source, fetcher: Fetcher) -> list[Item]:
+        """Where the walk starts: the start URLs as its strategy reads them, and (links, sitemap)
+        the sitemaps robots.txt announces."""
+        strategy = source.strategy
+        if strategy == "links":
+            kind = "links" if self.store is None else PAGE  # a dry run reads pages as listings
+            items = [Item(canonical_url(u), 0, kind) for u in source.urls]
+        else:
+            refs = listings.seeds(strategy, source.listing, source.urls)
+            # As configured: a folder's trailing slash is what its relative links resolve against.
+            # A site's root given to the sitemap strategy stands for the sitemaps robots.txt names.
+            items = [Item(r, 0, strategy) for r in refs
+                     if not (strategy == "sitemap" and urlsplit(r).path in ("", "/"))]  # fmt: skip
+        if strategy == "links" or (strategy == "sitemap" and source.listing["from_robots"]):
+            hosts = dict.fromkeys(u for u in source.urls if fetcher.host_allowed(u))
+            for url in hosts:
+                items += [Item(s, 0, "sitemap") for s in fetcher.sitemaps(url)
+                          if fetcher.host_allowed(s)]  # fmt: skip
+        return items
+
+    def _known(self, url: str) -> bool:
+        """The last crawl stored the page at url (or kept it unchanged, or skipped it)."""
+        prev = self.store.fetch_state(url) if self.store is not None else None
+        return prev is not None and prev["outcome"] in ("stored", "unchanged", "skipped")
+
+    def _step(self, source: Source, fetcher: Fetcher, item: Item, frontier: Frontier,
+              report: CrawlReport, max_depth: int) -> None:  # fmt: skip
+        """Fetch one frontier item: read a listing, or store a page and queue its links."""
+        if item.is_listing:
+            listing = self._read_listing(source, fetcher, item, report)
+            if listing is not None:
+                self._queue_listed(source, fetcher, item, listing, frontier, report)
+            return
+        known = self._known(item.url)
+        links, outcome = self._visit(source, fetcher, item.url, report)
+        frontier.record(item, fresh=not known or outcome in ("new", "changed"))
+        if item.kind == PAGE and item.depth < max_depth:
+            for link in links:
+                if fetcher.host_allowed(link):
+                    frontier.add(Item(link, item.depth + 1, listings.kind_of(link)))
 
     def _remote_reader(self, source: Source, fetcher: Fetcher) -> Callable:
         cap = self.config.max_attachment_bytes
@@ -224,8 +295,10 @@ class Crawler:
         self.archive.put(page, source.name, res.headers)
         return page
 
-    def _visit(self, source: Source, fetcher: Fetcher, url: str, report: CrawlReport) -> list[str]:
-        """Fetch one URL and store what it holds; returns the links to follow from it."""
+    def _visit(self, source: Source, fetcher: Fetcher, url: str,
+               report: CrawlReport) -> tuple[list[str], str]:  # fmt: skip
+        """Fetch one URL and store what it holds; returns the links to follow from it and what
+        became of it (new, changed, unchanged, listing, skipped, gone, failed)."""
         store = self.store
         prev = store.fetch_state(url)
         known = prev is not None and prev["outcome"] in ("stored", "unchanged", "skipped")
@@ -235,19 +308,20 @@ class Crawler:
             assert prev is not None
             kept = self.archive.latest(url) if store.extractor_of(doc_id(url)) not in (
                 None, self.extractor) else None  # fmt: skip
+            outcome = "unchanged"
             if kept is not None:  # unchanged page, outdated document: derive it again
-                self._store(source, kept, self._remote_reader(source, fetcher), report)
+                _, outcome = self._store(source, kept, self._remote_reader(source, fetcher), report)
             else:
                 report.unchanged += 1
             store.log_fetch(url, source.name, "unchanged", "not modified (304)", 304)
-            return prev["outlinks"]
+            return prev["outlinks"], outcome
         if not res.ok:
             if res.status in (404, 410) and store.delete(doc_id(url)):
                 report.gone += 1
                 store.log_fetch(url, source.name, "gone", res.error, res.status)
-                return []
+                return [], "gone"
             self._fail(source, url, res.error or "failed", report, res.status)
-            return []
+            return [], "failed"
         report.fetched += 1
         page = self._archive(res, source)
         body_hash = hashlib.sha1(res.body).hexdigest()
@@ -256,15 +330,85 @@ class Crawler:
             report.unchanged += 1
             store.log_fetch(url, source.name, "unchanged", "same content", res.status,
                             res.etag, res.last_modified, body_hash)  # fmt: skip
-            return prev["outlinks"]
+            return prev["outlinks"], "unchanged"
         ctype = (res.content_type or "").split(";")[0].strip().lower()
         if ctype and ctype not in PAGE_TYPES:
             store.log_fetch(url, source.name, "skipped", f"content type {ctype}", res.status)
-            return []
-        derived = self._store(source, page, self._remote_reader(source, fetcher), report,
-                              base=res.url)  # fmt: skip
+            return [], "skipped"
+        derived, outcome = self._store(source, page, self._remote_reader(source, fetcher), report,
+                                       base=res.url)  # fmt: skip
         if derived.outcome != "failed":
             outcome = "stored" if derived.doc else "skipped"
             store.log_fetch(url, source.name, outcome, derived.reason, res.status, res.etag,
                             res.last_modified, body_hash, derived.links)  # fmt: skip
-        return derived.links
+        return derived.links, outcome
+
+    # ---- listings ----------------------------------------------------------------------------
+    def _read_listing(self, source: Source, fetcher: Fetcher, item: Item,
+                      report: CrawlReport) -> listings.Listing | None:  # fmt: skip
+        """Fetch and read one listing page; None (with the reason recorded) when it cannot be."""
+        params = source.listing
+        if item.kind != source.strategy:  # found by the links strategy: every link it names
+            given = {"documents": None} if item.kind in ("hanweb", "sitemap") else {}
+            params = listings.configure(item.kind, given)
+        if item.kind == "render":
+            return self._render(source, fetcher, item, params, report)
+        req = listings.request(item.kind, params, item.url)
+        res = fetcher.fetch(req.url, method=req.method, data=req.body,
+                            content_type=req.content_type)  # fmt: skip
+        if not res.ok:
+            if item.probe and res.status in (404, 410):
+                log.info("%s: %s, the end of the listing", item.url, res.error)
+            else:
+                self._fail(source, item.url, f"listing page: {res.error}", report, res.status)
+            return None
+        ref = item.url if item.kind in ("json", "hanweb") else res.url  # the query tells the page
+        try:
+            listing = listings.parse(item.kind, params, ref, res.body, res.content_type)
+        except listings.ListingError as exc:
+            self._fail(source, item.url, f"cannot read the listing ({item.kind}): {exc}", report,
+                       res.status)  # fmt: skip
+            return None
+        report.listings += 1
+        if self.store is not None:
+            named = f"{len(listing.documents)} documents named"
+            self.store.log_fetch(item.url, source.name, "listing", named, res.status)
+        return listing
+
+    def _render(self, source: Source, fetcher: Fetcher, item: Item, params: dict,
+                report: CrawlReport) -> listings.Listing | None:  # fmt: skip
+        from . import render  # the browser is optional: only a render source needs it
+
+        try:
+            listing = render.listing(item.url, fetcher, params, self.config)
+        except render.RenderError as exc:
+            self._fail(source, item.url, str(exc), report)
+            return None
+        report.listings += 1
+        return listing
+
+    def _queue_listed(self, source: Source, fetcher: Fetcher, item: Item,
+                      listing: listings.Listing, frontier: Frontier,
+                      report: CrawlReport) -> None:  # fmt: skip
+        """Queue what a listing names: its documents first, then the listing pages after it."""
+        report.problems += [(item.url, p) for p in listing.problems]
+        if item.probe and not listing.documents:
+            return  # a guessed page past the end: the listing is over
+        doc_kind = PAGE if source.strategy == "links" else DOC
+        named = 0
+        for entry in listing.documents:
+            if not fetcher.host_allowed(entry.url):
+                report.problems.append((item.url, f"document on another host: {entry.url}"))
+            elif self.store is None:
+                if entry.url not in frontier.seen:
+                    frontier.seen.add(entry.url)
+                    report.found.append(entry)
+            else:
+                named += 1
+                frontier.add(Item(entry.url, item.depth + 1, doc_kind, item.url))
+        frontier.listed(item.url, named)
+        for nxt in listing.next:
+            kind = listings.kind_of(nxt.url) if item.kind == "links" else item.kind
+            kind = "links" if kind == PAGE else kind
+            if fetcher.host_allowed(nxt.url):
+                frontier.add(Item(nxt.url, item.depth + 1, kind, item.url, nxt.probe))

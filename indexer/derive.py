@@ -11,19 +11,18 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from . import patterns as P
 from .archive import RawPage
 from .attachments import AttachmentError, extract_text
 from .classify import classify
 from .encoding import decode_html, looks_binary
+from .listing_pages import page_links
 from .model import PolicyDocument
 from .normalize import ExtractionError, NotADocument, normalize_lines, normalize_page
 from .page import Page, markup_stats
 from .taxonomy import Taxonomy
 from .text import clean_space
-from .urls import canonical_url, join
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +43,6 @@ EXTRACTOR_CODE = hashlib.sha1(
 # crawl.
 MAX_ELEMENTS = 20_000
 MAX_DEPTH = 256
-# Files and scripts a crawl does not follow as pages.
-SKIP_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".css", ".js", ".ico", ".svg", ".zip", ".rar",
-                   ".mp4", ".mp3", ".exe", ".xls", ".xlsx", ".wps", ".ofd", ".pdf", ".doc",
-                   ".docx")  # fmt: skip
 
 # Reads a linked file (an attachment): (bytes, None) or (None, why not).
 Reader = Callable[[str], tuple[bytes | None, str | None]]
@@ -182,23 +177,6 @@ def read_attachments(attachments: list[dict], read: Reader) -> None:
             continue
         att["text"] = text
         att["chars"] = len(text)
-
-
-def page_links(page: Page, base: str) -> list[str]:
-    """Canonical URLs of the pages a page links to (files and scripts left out)."""
-    out = []
-    for a in page.root.iter("a"):
-        href = (a.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
-            continue
-        url = join(base, href)
-        if url is None:
-            continue  # an href no URL parser accepts: nothing to follow
-        url = canonical_url(url)
-        if urlsplit(url).path.lower().endswith(SKIP_EXTENSIONS):
-            continue
-        out.append(url)
-    return out
 
 
 def lost_substance(stored: PolicyDocument, new: PolicyDocument) -> bool:

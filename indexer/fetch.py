@@ -136,6 +136,13 @@ def _inflate_deflate(raw):
     )
 
 
+def _body_headers(headers: dict | None, data: bytes | None) -> dict | None:
+    """What a redirected request keeps: only the description of a body it still carries."""
+    if data is None or not headers:
+        return None
+    return {k: v for k, v in headers.items() if k in ("Content-Type", "Content-Length")}
+
+
 class Fetcher:
     """Polite HTTP fetching for one crawl. Every limit comes from the caller's settings."""
 
@@ -203,15 +210,23 @@ class Fetcher:
         rp = self.robots(url)
         return True if rp is None else rp.can_fetch(self.user_agent, url)
 
+    def sitemaps(self, url: str) -> list[str]:
+        """The sitemaps robots.txt of url's site announces (Sitemap: lines)."""
+        rp = self.robots(url)
+        return list((rp.site_maps() if rp else None) or [])
+
     def fetch(
         self,
         url: str,
         etag: str | None = None,
         last_modified: str | None = None,
         max_bytes: int | None = None,
+        method: str = "GET",
+        data: bytes | None = None,
+        content_type: str | None = None,
     ) -> FetchResult:
-        """GET url within every limit (conditionally, given validators); never raises for
-        network trouble."""
+        """GET url (or POST data to it) within every limit, conditionally given validators;
+        never raises for network trouble."""
         if not self.host_allowed(url):
             return FetchResult(url, error=f"host not allowed: {urlsplit(url).hostname}")
         if not self.allowed_by_robots(url):
@@ -221,7 +236,11 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return self._get(url, check_robots=True, headers=headers, max_bytes=max_bytes)
+        if content_type:
+            headers["Content-Type"] = content_type
+        if data is not None:
+            headers["Content-Length"] = str(len(data))
+        return self._get(url, True, headers, max_bytes, method.upper(), data)
 
     def _get(
         self,
@@ -229,11 +248,14 @@ class Fetcher:
         check_robots: bool,
         headers: dict | None = None,
         max_bytes: int | None = None,
+        method: str = "GET",
+        data: bytes | None = None,
     ) -> FetchResult:
         seen = {url}
         current = url
         for _ in range(self.max_redirects + 1):
-            res = self._get_once(current, headers if current == url else None, max_bytes)
+            sent = headers if current == url else _body_headers(headers, data)
+            res = self._get_once(current, sent, max_bytes, method, data)
             if res.error or res.status is None or res.status not in (301, 302, 303, 307, 308):
                 res.url = current
                 return res
@@ -250,11 +272,12 @@ class Fetcher:
                 return FetchResult(url, error="redirect target disallowed by robots.txt")
             seen.add(target)
             current = target
+            if res.status in (301, 302, 303):  # as browsers do: the redirected request is a GET
+                method, data = "GET", None
         return FetchResult(url, error=f"more than {self.max_redirects} redirects")
 
-    def _get_once(
-        self, url: str, headers: dict | None = None, max_bytes: int | None = None
-    ) -> FetchResult:
+    def _get_once(self, url: str, headers: dict | None = None, max_bytes: int | None = None,
+                  method: str = "GET", data: bytes | None = None) -> FetchResult:  # fmt: skip
         host = (urlsplit(url).hostname or "").lower()
         rp = self._robots.get(f"{urlsplit(url).scheme}://{urlsplit(url).netloc}")
         crawl_delay = rp.crawl_delay(self.user_agent) if rp else None
@@ -262,7 +285,7 @@ class Fetcher:
         for attempt in range(self.retries + 1):
             self._wait(host, max(self.delay, float(crawl_delay or 0)))
             try:
-                res = self._stream(url, headers, max_bytes or self.max_bytes)
+                res = self._stream(url, headers, max_bytes or self.max_bytes, method, data)
             except httpcore.TimeoutException:
                 error = f"timed out after {self.timeout:g}s"
             except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol,
@@ -278,12 +301,13 @@ class Fetcher:
                 time.sleep(min(2.0, 0.2 * 2**attempt))
         return FetchResult(url, error=error)
 
-    def _stream(self, url: str, headers: dict | None, max_bytes: int) -> FetchResult:
+    def _stream(self, url: str, headers: dict | None, max_bytes: int, method: str = "GET",
+                data: bytes | None = None) -> FetchResult:  # fmt: skip
         started = time.monotonic()
         deadline = started + self.timeout * 3  # a server trickling bytes cannot hold us forever
         self._deadline.at = deadline
         try:
-            return self._read(url, headers, max_bytes, deadline)
+            return self._read(url, headers, max_bytes, deadline, method, data)
         except httpcore.TimeoutException:
             if time.monotonic() < deadline - 0.05:
                 raise  # one read timed out: the caller retries
@@ -296,11 +320,13 @@ class Fetcher:
         finally:
             self._deadline.at = float("inf")
 
-    def _read(self, url: str, headers: dict | None, max_bytes: int, deadline: float) -> FetchResult:
+    def _read(self, url: str, headers: dict | None, max_bytes: int, deadline: float,
+              method: str = "GET", data: bytes | None = None) -> FetchResult:  # fmt: skip
         sent = self.headers + [(k.encode(), v.encode("latin-1", "replace"))
                                for k, v in (headers or {}).items()]  # fmt: skip
         ext = {"timeout": self._timeouts}
-        with self.pool.stream("GET", safe_url_string(url), headers=sent, extensions=ext) as r:
+        with self.pool.stream(method, safe_url_string(url), headers=sent, content=data,
+                              extensions=ext) as r:  # fmt: skip
             head = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in r.headers]
             get = {k.lower(): v for k, v in head}.get
             if r.status in (301, 302, 303, 307, 308):

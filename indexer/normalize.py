@@ -162,6 +162,8 @@ def _assemble(url, page, facts: _PageFacts, title, lines, links, files, family, 
     ])  # fmt: skip
     text = "\n".join(lines)
     if not title and not text:
+        if links or page.root.find(".//a") is not None:
+            raise NotADocument("a page of links with no text of its own")
         raise ExtractionError("no title and no body text found")
     if not title:
         title, prov["title"] = lines[0][:80], "body-first-line"

@@ -103,7 +103,8 @@ class Page:
         if _truncated(self.root, html, depth):
             self.root, self.repaired = _parse_with_soup(html), True
         _gather_into_body(self.root)
-        self.raw_scripts = _script_texts(self.root)
+        self.scripts = [s.text or "" for s in self.root.iter("script")]  # (pagination, records)
+        self.raw_scripts = "\n".join(self.scripts)
         for el in self.root.iter(etree.Comment, etree.ProcessingInstruction):
             drop(el)
         for el in select(self.root, ", ".join(_INVISIBLE)):
@@ -305,8 +306,3 @@ def _gather_into_body(root: HtmlElement) -> None:
             root.remove(child)
         else:
             body.append(child)
-
-
-def _script_texts(root: HtmlElement) -> str:
-    """The text of the page's scripts (listing pages write their pagination from script)."""
-    return "\n".join(s.text or "" for s in root.iter("script"))

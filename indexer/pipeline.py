@@ -101,18 +101,27 @@ def renormalize(config: Config, everything: bool = True) -> RenormalizeReport:
 
 
 def crawl(config: Config, sources: list[Source], max_pages: int | None = None,
-          delay: float | None = None,
-          progress: bool | None = None) -> list[CrawlReport]:  # fmt: skip
-    """Crawl each source in turn; one that fails says why and the others go on."""
+          delay: float | None = None, progress: bool | None = None,
+          full: bool = False) -> list[CrawlReport]:  # fmt: skip
+    """Crawl each source in turn; one that fails says why and the others go on. full: walk every
+    listing page and re-check every listed document (no early stop)."""
     tax = _taxonomy(config)
     with opened(config) as (store, archive):
         _catch_up(store, archive, config)
         crawler = Crawler(store, archive, tax, config, max_pages=max_pages, delay=delay,
-                          progress=progress)  # fmt: skip
+                          progress=progress, full=full)  # fmt: skip
         reports = [crawler.crawl(src) for src in sources]
         store.set_meta("extractor", extractor_version(tax))
         links.resolve(store)
     return reports
+
+
+def check_sources(config: Config, sources: list[Source], max_pages: int = 10,
+                  delay: float | None = None) -> list[CrawlReport]:  # fmt: skip
+    """Walk each web source's listings (at most max_pages listing pages) without fetching or
+    storing a document, and without touching the data folder: what `sources check` reports."""
+    crawler = Crawler(None, None, None, config, max_pages=max_pages, delay=delay, progress=False)
+    return [crawler.crawl(src) for src in sources]
 
 
 def index(config: Config, full: bool = False, wait: float = 0.0) -> BuildReport:

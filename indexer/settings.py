@@ -83,6 +83,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Most links followed away from a start URL.", int),
     Setting("max_redirects", "POLICY_INDEX_MAX_REDIRECTS", 5,
             "Most redirects followed for one URL (each must stay on the allowed host).", int),
+    Setting("render", "POLICY_INDEX_RENDER", False,
+            "Let sources whose strategy is `render` run their listing pages in headless Chromium "
+            "(needs `pip install 'policy-index[render]'`); off, such a source reports why.",
+            boolean),
+    Setting("chromium", "POLICY_INDEX_CHROMIUM", "/usr/bin/chromium",
+            "The Chromium executable the render strategy drives (Debian's `chromium`)."),
     Setting("and_min_hits", "POLICY_INDEX_AND_MIN_HITS", 3,
             "A query whose words all together match fewer documents than this is rerun with any "
             "word.", int),

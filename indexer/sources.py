@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from . import settings
+from .listings import ListingConfigError, configure
 from .urls import below, host_of, is_web
 
 
@@ -34,6 +35,13 @@ class Source:
     regions_by_path: dict[str, list[str]] = field(default_factory=dict)
     sample: bool = False
     title: str = ""
+    strategy: str = "links"  # how its listings are walked: a name in listings.STRATEGIES
+    listing: dict = field(default_factory=dict)  # that strategy's parameters, checked
+    newest_first: bool = True  # its listings put the newest first: a re-crawl may stop early
+
+    def __post_init__(self) -> None:
+        if not self.listing:
+            self.listing = configure(self.strategy, {})
 
     @property
     def root_url(self) -> str:
@@ -74,13 +82,19 @@ def load_sources(path: Path, root: Path | None = None, enabled_only: bool = True
             continue
         local = s.get("path")
         starts = list(s.get("start_urls") or [])
+        strategy = s.get("strategy") or "links"
+        try:
+            listing = configure(strategy, s.get("listing"))
+        except ListingConfigError as exc:
+            raise SourceError(f"{path}: source {s['name']}: {exc}") from None
+        hosts = {host_of(u) for u in starts + ([listing["url"]] if strategy == "json" else [])}
         out.append(
             Source(
                 name=s["name"],
                 urls=starts,
                 path=(root / local) if local else None,
                 base_url=s.get("base_url"),
-                allowed_hosts=set(s.get("allowed_hosts") or {host_of(u) for u in starts}),
+                allowed_hosts=set(s.get("allowed_hosts") or hosts),
                 delay=s.get("delay"),
                 max_pages=s.get("max_pages"),
                 max_depth=s.get("max_depth"),
@@ -89,6 +103,9 @@ def load_sources(path: Path, root: Path | None = None, enabled_only: bool = True
                 regions_by_path=dict(s.get("regions_by_path") or {}),
                 sample=bool(s.get("sample")),
                 title=s.get("title", ""),
+                strategy=strategy,
+                listing=listing,
+                newest_first=bool(s.get("newest_first", True)),
             )  # fmt: skip
         )
     return out

@@ -36,7 +36,7 @@ CREATE INDEX IF NOT EXISTS documents_digest ON documents(text_digest);
 CREATE TABLE IF NOT EXISTS fetch_log (
     url TEXT PRIMARY KEY,
     source TEXT,
-    outcome TEXT NOT NULL,       -- stored | unchanged | skipped | failed | gone
+    outcome TEXT NOT NULL,       -- stored | unchanged | skipped | failed | gone | listing
     reason TEXT,
     http_status INTEGER,
     at REAL NOT NULL,
@@ -51,6 +51,9 @@ CREATE TABLE IF NOT EXISTS frontier (
     url TEXT NOT NULL,
     depth INTEGER NOT NULL,
     done INTEGER NOT NULL DEFAULT 0,
+    kind TEXT NOT NULL DEFAULT 'page',  -- page | doc | the listing parser that reads it
+    parent TEXT,                 -- the listing page that named it
+    probe INTEGER NOT NULL DEFAULT 0,   -- a guessed listing page: missing means the list ended
     PRIMARY KEY (source, url)
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -60,6 +63,11 @@ _ADDED_COLUMNS = {
     "paragraphs": "TEXT",
     "extractor": "TEXT NOT NULL DEFAULT ''",
     "relations": "TEXT",
+}
+_ADDED_FRONTIER = {
+    "kind": "TEXT NOT NULL DEFAULT 'page'",
+    "parent": "TEXT",
+    "probe": "INTEGER NOT NULL DEFAULT 0",
 }
 SCHEMA_VERSION = 2
 
@@ -144,6 +152,10 @@ class DocumentStore:
         for column, decl in _ADDED_COLUMNS.items():
             if column not in have:
                 self.db.execute(f"ALTER TABLE documents ADD COLUMN {column} {decl}")
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(frontier)").fetchall()}
+        for column, decl in _ADDED_FRONTIER.items():
+            if column not in have:
+                self.db.execute(f"ALTER TABLE frontier ADD COLUMN {column} {decl}")
         self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
@@ -326,28 +338,32 @@ class DocumentStore:
     def fetch_state(self, url: str) -> dict | None:
         """What the last crawl learned about url (validators, body hash, links, outcome)."""
         row = self.db.execute(
-            "SELECT outcome, etag, last_modified, body_hash, outlinks FROM fetch_log WHERE url = ?",
+            "SELECT outcome, etag, last_modified, body_hash, outlinks, at FROM fetch_log"
+            " WHERE url = ?",
             (url,),
         ).fetchone()
         if not row:
             return None
         return {"outcome": row[0], "etag": row[1], "last_modified": row[2], "body_hash": row[3],
-                "outlinks": json.loads(row[4]) if row[4] else []}  # fmt: skip
+                "outlinks": json.loads(row[4]) if row[4] else [], "at": row[5]}  # fmt: skip
 
     # ---- the crawl frontier, kept so an interrupted crawl resumes where it stopped ----------
-    def frontier_pending(self, source: str) -> list[tuple[str, int]]:
-        return [(u, d) for u, d in self.db.execute(
-            "SELECT url, depth FROM frontier WHERE source = ? AND done = 0 ORDER BY rowid",
-            (source,))]  # fmt: skip
+    def frontier_pending(self, source: str) -> list[tuple[str, int, str, str | None, bool]]:
+        """(url, depth, kind, parent, probe) of what an interrupted crawl had still to do."""
+        return [(u, d, k, p, bool(g)) for u, d, k, p, g in self.db.execute(
+            "SELECT url, depth, kind, parent, probe FROM frontier WHERE source = ? AND done = 0"
+            " ORDER BY rowid", (source,))]  # fmt: skip
 
     def frontier_seen(self, source: str) -> set[str]:
         rows = self.db.execute("SELECT url FROM frontier WHERE source = ?", (source,))
         return {u for (u,) in rows}
 
-    def frontier_add(self, source: str, url: str, depth: int) -> None:
+    def frontier_add(self, source: str, url: str, depth: int, kind: str = "page",
+                     parent: str | None = None, probe: bool = False) -> None:  # fmt: skip
         self.db.execute(
-            "INSERT OR IGNORE INTO frontier (source, url, depth) VALUES (?, ?, ?)",
-            (source, url, depth),
+            "INSERT OR IGNORE INTO frontier (source, url, depth, kind, parent, probe)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (source, url, depth, kind, parent, int(probe)),
         )
 
     def frontier_done(self, source: str, url: str) -> None:

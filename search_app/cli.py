@@ -74,8 +74,11 @@ def main(verbose: bool) -> None:
 )
 @click.option("--delay", type=click.FloatRange(min=0), default=None,
               help="Seconds between requests to a host.")  # fmt: skip
+@click.option("--full", is_flag=True,
+              help="Walk every listing page and re-check every listed document (a re-crawl "
+                   "otherwise stops a listing at a page with nothing new).")  # fmt: skip
 @_data_option
-def crawl(sources, sources_file, max_pages, delay, config):
+def crawl(sources, sources_file, max_pages, delay, full, config):
     """Fetch and normalize policy documents from SOURCES (URLs or local HTML) or the config."""
     if sources:
         srcs = [source_from_arg(s) for s in sources]
@@ -83,16 +86,71 @@ def crawl(sources, sources_file, max_pages, delay, config):
         srcs = load_sources(Path(sources_file or config.sources))
         if not srcs:
             raise SourceError("the sources file lists no enabled source")
-    reports = pipeline.crawl(config, srcs, max_pages=max_pages, delay=delay)
+    reports = pipeline.crawl(config, srcs, max_pages=max_pages, delay=delay, full=full)
     failed = 0
     for r in reports:
         click.echo(r.line())
         for url, reason in r.failed[:20]:
             click.echo(f"  failed {url}: {reason}")
+        for url, reason in r.problems[:10]:
+            click.echo(f"  listing {url}: {reason}")
         failed += len(r.failed)
     stored = sum(r.new + r.changed + r.unchanged for r in reports)
     if stored == 0 and failed:
         raise click.ClickException("nothing could be crawled; see the reasons above")
+
+
+@main.group()
+def sources():
+    """The crawl sources: check how their listings read before trusting them."""
+
+
+@sources.command("check")
+@click.argument("name", required=False)
+@click.option("--config", "sources_file", type=click.Path(dir_okay=False), default=None,
+              help="Sources file (default: policies/sources.yaml).")  # fmt: skip
+@click.option("--max-pages", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Most listing pages read per source.")  # fmt: skip
+@click.option("--delay", type=click.FloatRange(min=0), default=None,
+              help="Seconds between requests to a host (default: the source's).")  # fmt: skip
+@click.option("--show", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Document URLs shown per source.")  # fmt: skip
+@_data_option
+def sources_check(name, sources_file, max_pages, delay, show, config):
+    """Walk the listings of every enabled source (or NAME) without storing anything: listing
+    pages read, document URLs found, and what could not be read and why."""
+    path = Path(sources_file or config.sources)
+    srcs = load_sources(path, enabled_only=name is None)
+    if name:
+        srcs = [s for s in srcs if s.name == name]
+        if not srcs:
+            known = ", ".join(s.name for s in load_sources(path, enabled_only=False))
+            raise SourceError(f"no source named {name!r} in {path} (known: {known})")
+    if not srcs:
+        raise SourceError(f"{path} lists no enabled source")
+    empty = []
+    for src, r in zip(srcs, pipeline.check_sources(config, srcs, max_pages, delay), strict=True):
+        _print_check(src, r, show)
+        if not r.found:
+            empty.append(src.name)
+    if empty:
+        raise click.ClickException(f"{len(empty)} of {len(srcs)} sources found no document: "
+                                   f"{', '.join(empty)}")  # fmt: skip
+
+
+def _print_check(src, report, show: int) -> None:
+    if src.path is not None:
+        click.echo(f"{src.name} (local folder {src.path}): {len(report.found)} HTML files")
+    else:
+        click.echo(f"{src.name} ({src.strategy}): listing pages {report.listings}, document URLs "
+                   f"{len(report.found)}, could not read {len(report.failed)}, "
+                   f"problems {len(report.problems)}")  # fmt: skip
+    for e in report.found[:show]:
+        click.echo("  " + "  ".join(x for x in (e.url, e.date, e.title) if x))
+    for url, reason in report.failed[:10]:
+        click.echo(f"  could not read {url}: {reason}")
+    for url, reason in report.problems[:10]:
+        click.echo(f"  problem on {url}: {reason}")
 
 
 @main.command()

@@ -104,8 +104,14 @@ class Site:
 
     def __init__(self):
         self.routes: dict[str, tuple[int, dict, bytes, float]] = {}
+        self.prefixes: dict[str, object] = {}  # path prefix -> function of the request handler
         self.hits: list[str] = []
         self.base = ""
+
+    def add_prefix(self, prefix: str, answer) -> None:
+        """Every path under prefix (query included) without a route of its own is answered by
+        answer(handler) -> (status, headers, body) or None for 404: an emulated CMS's pages."""
+        self.prefixes[prefix] = answer
 
     def add(
         self,
@@ -129,7 +135,7 @@ def _handler(site: Site):
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 (stdlib name)
             site.hits.append(self.path)
-            route = site.routes.get(self.path)
+            route = site.routes.get(self.path) or self._by_prefix()
             if route is None:
                 self.send_response(404)
                 self.send_header("Content-Type", "text/html")
@@ -151,6 +157,18 @@ def _handler(site: Site):
             self.end_headers()
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
+
+        do_POST = do_GET  # noqa: N815 (stdlib name): a route reads the body it expects
+
+        def _by_prefix(self):
+            for prefix, answer in sorted(site.prefixes.items(), key=lambda kv: -len(kv[0])):
+                if self.path.startswith(prefix):
+                    got = answer(self)
+                    if got is None:
+                        return None
+                    status, headers, body = got
+                    return status, headers, body.encode() if isinstance(body, str) else body, 0
+            return None
 
         def log_message(self, *args):
             pass

@@ -82,6 +82,16 @@ def test_only_fetch_touches_the_network():
             ), module
 
 
+def test_only_render_drives_a_browser_and_only_when_asked():
+    for module in MODULES:
+        names = imports(module)
+        if module != "indexer/render.py":
+            assert not any(_matches(n, "playwright") for n in names), module
+    tree = ast.parse((ROOT / "indexer/render.py").read_text(encoding="utf-8"))
+    top = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    assert not any("playwright" in ast.dump(n) for n in top)  # imported where a render runs
+
+
 def test_only_the_compat_module_reaches_into_whoosh():
     private = re.compile(r"\._(perdoc|terms|postfile|startoffset|dbfile|basepos|count|field_B)\b")
     for module in MODULES:
