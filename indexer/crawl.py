@@ -1,7 +1,9 @@
 """Crawl sources (web sites or local folders of HTML) into the archive and the document store.
 
 A page flows fetch -> archive -> derive (decode, extract, classify) -> store. A page whose bytes
-are those its stored document was derived from, by the current extractor, is not derived again."""
+are those its stored document was derived from, by the current extractor, is not derived again.
+A page that answers 404 or 410 (a file gone from a local source) is marked gone: kept, not
+deleted."""
 
 from __future__ import annotations
 
@@ -45,6 +47,11 @@ class CrawlReport:
     resumed: bool = False
     failed: list[tuple[str, str]] = field(default_factory=list)
 
+    @property
+    def failed_entirely(self) -> bool:
+        """Nothing of the source could be read: no page answered, not even 'not modified'."""
+        return self.fetched == 0 and self.unchanged == 0
+
     def line(self) -> str:
         return (f"{self.source}: {'resumed, ' if self.resumed else ''}fetched {self.fetched}, "
                 f"new {self.new}, changed {self.changed}, unchanged {self.unchanged}, "
@@ -77,13 +84,14 @@ class Crawler:
 
     def _up_to_date(self, prev: dict | None, url: str, body_hash: str) -> bool:
         """The bytes are those the stored document of url was derived from, by this extractor."""
-        if not prev or prev["body_hash"] != body_hash:
+        if not prev or prev["outcome"] == "gone" or prev["body_hash"] != body_hash:
             return False
         return self.store.extractor_of(doc_id(url)) == self.extractor
 
     def _store(self, source: Source, page: RawPage, read: Callable, report: CrawlReport,
-               base: str | None = None) -> Derived:  # fmt: skip
-        """Derive one page and store the document it holds; the outcome is in report."""
+               base: str | None = None, cause: str = "source") -> Derived:  # fmt: skip
+        """Derive one page and store the document it holds; the outcome is in report. cause:
+        "rules" when the bytes are those the stored document came from (only the rules changed)."""
         derived = derive(page, read, self.tax, source.region_hints(page.url), source.name,
                          source.sample, base)  # fmt: skip
         if derived.outcome == "listing":
@@ -100,9 +108,20 @@ class Crawler:
                       f"is kept")  # fmt: skip
             self._fail(source, page.url, reason, report)
             return Derived(None, "failed", reason, derived.links)
-        outcome = self.store.put(doc, fingerprint(doc))
+        outcome = self.store.put(doc, fingerprint(doc), cause)
         setattr(report, outcome, getattr(report, outcome) + 1)
         return derived
+
+    def _gone(self, source: Source, url: str, reason: str, report: CrawlReport,
+              status: int | None = None) -> bool:  # fmt: skip
+        """A stored document's page is gone: marked so (counted once), logged as gone. False when
+        no document was stored from url."""
+        if self.store.mark_gone(doc_id(url)):
+            report.gone += 1
+        elif not self.store.is_gone(doc_id(url)):
+            return False
+        self.store.log_fetch(url, source.name, "gone", reason, status)
+        return True
 
     def _fail(self, source: Source, url: str, reason: str, report: CrawlReport,
               status: int | None = None) -> None:  # fmt: skip
@@ -120,9 +139,11 @@ class Crawler:
             if p.suffix.lower() in (".html", ".htm") and p.is_file())  # fmt: skip
         limit = self.max_pages or len(files)
         read = self._local_reader(source, folder)
+        seen = set()
         for p in tqdm(files[:limit], desc=source.name, unit="page", disable=not self.progress):
             rel = p.name if root.is_file() else p.relative_to(root).as_posix()
             url = source.url_of(rel)
+            seen.add(url)
             try:
                 data = p.read_bytes()
             except OSError as exc:
@@ -132,14 +153,20 @@ class Crawler:
             page = RawPage(url, data, None, None, time.time())
             self.archive.put(page, source.name)
             body_hash = hashlib.sha1(data).hexdigest()
-            if self._up_to_date(self.store.fetch_state(url), url, body_hash):
+            prev = self.store.fetch_state(url)
+            if self._up_to_date(prev, url, body_hash):
                 report.unchanged += 1
                 self.store.log_fetch(url, source.name, "unchanged", "same content")
                 continue
-            derived = self._store(source, page, read, report)
+            same = prev and prev["outcome"] != "gone" and prev["body_hash"] == body_hash
+            derived = self._store(source, page, read, report, cause="rules" if same else "source")
             if derived.outcome != "failed":
                 outcome = "stored" if derived.doc else "skipped"
                 self.store.log_fetch(url, source.name, outcome, derived.reason, body_hash=body_hash)
+        if len(files) <= limit:  # the whole folder was read: a file no longer in it is gone
+            for url, outcome in self.store.logged(source.name):
+                if url not in seen and outcome in ("stored", "unchanged"):
+                    self._gone(source, url, "no longer in the source folder", report)
 
     def _local_reader(self, source: Source, root: Path) -> Callable:
         base, cap = source.root_url, self.config.max_attachment_bytes
@@ -235,17 +262,16 @@ class Crawler:
             kept = self.archive.latest(url) if store.extractor_of(doc_id(url)) not in (
                 None, self.extractor) else None  # fmt: skip
             if kept is not None:  # unchanged page, outdated document: derive it again
-                self._store(source, kept, self._remote_reader(source, fetcher), report)
+                self._store(source, kept, self._remote_reader(source, fetcher), report,
+                            cause="rules")  # fmt: skip
             else:
                 report.unchanged += 1
             store.log_fetch(url, source.name, "unchanged", "not modified (304)", 304)
             return prev["outlinks"]
         if not res.ok:
-            if res.status in (404, 410) and store.delete(doc_id(url)):
-                report.gone += 1
-                store.log_fetch(url, source.name, "gone", res.error, res.status)
-                return []
-            self._fail(source, url, res.error or "failed", report, res.status)
+            gone = res.status in (404, 410)
+            if not (gone and self._gone(source, url, res.error or "gone", report, res.status)):
+                self._fail(source, url, res.error or "failed", report, res.status)
             return []
         report.fetched += 1
         page = self._archive(res, source)
@@ -260,8 +286,9 @@ class Crawler:
         if ctype and ctype not in HTML_TYPES:
             store.log_fetch(url, source.name, "skipped", f"content type {ctype}", res.status)
             return []
+        cause = "rules" if known and prev and prev["body_hash"] == body_hash else "source"
         derived = self._store(source, page, self._remote_reader(source, fetcher), report,
-                              base=res.url)  # fmt: skip
+                              base=res.url, cause=cause)  # fmt: skip
         if derived.outcome != "failed":
             outcome = "stored" if derived.doc else "skipped"
             store.log_fetch(url, source.name, outcome, derived.reason, res.status, res.etag,

@@ -23,6 +23,7 @@ from .fields import (
     normalize_doc_number,
     parse_date,
     parse_status,
+    parse_validity,
 )
 from .model import PolicyDocument
 from .page_meta import (
@@ -137,6 +138,9 @@ def normalize_soup(soup: BeautifulSoup, url: str) -> PolicyDocument:
     lang = detect_lang(title + "\n" + text, html_lang)
     status = _status(labels.get("status"), text, links, prov)
     kind = _kind(title, lang, links, doc_number, family, page_channel)
+    valid_until = parse_validity(text, written_date, publish_date)
+    if valid_until:
+        prov["valid_until"] = "text"
     return PolicyDocument(
         url=url,
         title=title,
@@ -147,6 +151,7 @@ def normalize_soup(soup: BeautifulSoup, url: str) -> PolicyDocument:
         written_date=written_date,
         lang=lang,
         status=status,
+        valid_until=valid_until,
         kind=kind,
         sample=(meta.get("policy-index:sample") == "true"),
         title_en=title_en or None,
