@@ -347,6 +347,14 @@ class DocumentStore:
             " FROM fetch_log GROUP BY source ORDER BY source"
         ).fetchall()
 
+    def failure_reasons(self, source: str, limit: int) -> list[str]:
+        """The latest reasons of a source's failed fetches, URL first."""
+        rows = self.db.execute(
+            "SELECT url, reason FROM fetch_log WHERE source = ? AND outcome = 'failed'"
+            " ORDER BY at DESC LIMIT ?", (source, limit)
+        ).fetchall()  # fmt: skip
+        return [f"{u}: {r}" for u, r in rows]
+
     def fetch_state(self, url: str) -> dict | None:
         """What the last crawl learned about url (validators, body hash, links, outcome)."""
         row = self.db.execute(

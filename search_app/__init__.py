@@ -44,15 +44,16 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     app.extensions[EXTENSION] = SearchService(SearchIndex(config.paths.index_root), tax, config)
     warm()
 
-    from . import api, errors, i18n, operator, pages, searchlog
+    from . import api, errors, feeds, i18n, operator, pages, searchlog
 
     i18n.init_app(app)
     errors.init_app(app)
     limiter = _rate_limit(app, api.bp, config)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(feeds.bp)
     searchlog.init_app(app, config)
-    operator.init_app(app, config, limiter, csrf_exempt=(api.bp,))
+    operator.init_app(app, config, limiter, csrf_exempt=(api.bp, feeds.bp))
 
     @app.after_request
     def _headers(resp):
