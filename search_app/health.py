@@ -167,7 +167,7 @@ def _sources(store: DocumentStore, now: float) -> list[SourceHealth]:
 
 def text_lines(h: HealthReport) -> list[str]:
     """The report as lines for a terminal (English, slugs for names)."""
-    width = 13
+    width = max(len(s) for s in h.scenarios) + 2
     out = [
         f"Package health on {h.today}. Each cell: in force/expired/unknown, then flags: "
         f"T thin (fewer than {THIN} in force), G a policy gone, E expiring within "
