@@ -7,7 +7,7 @@ must never create or migrate it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,7 +103,3 @@ class ChangeLog:
         if v.n > 1:
             previous = store.history.version(v.doc_id, v.n - 1)
         return version_diff(v.doc_id, v, previous)
-
-
-def search_scope(ids_of_search: Callable[[], list[str]]) -> Scope:
-    return Scope("search", ids=frozenset(ids_of_search()))

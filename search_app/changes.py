@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from indexer.history import Version, iso_time
+from indexer.history import Version
 
 # The fields a change shows side by side, in this order (the text is compared apart).
 FIELD_ROWS = (
@@ -185,7 +185,3 @@ class History:
         return {"id": self.doc_id, "title": self.title, "gone_on": self.gone_on,
                 "count": len(self.versions),
                 "versions": [v.to_dict() for v in reversed(self.versions)]}  # fmt: skip
-
-
-def fetched_iso(v: Version) -> str:
-    return iso_time(v.fetched_at)

@@ -102,12 +102,13 @@ class SearchService:
         """The ids of the documents a search finds, newest first, at most limit: what the feed of a
         saved search follows."""
         with self.index.pinned():
-            _, _, found, _, _ = self._match(p, understand(p.q, self.tax))
+            found = self._match(p, understand(p.q, self.tax))[2]
             table = self.facet_table()
             return [table.id(n) for n, _ in found.newest(limit, self.date_keys())]
 
     def _match(self, p: SearchParams, u):
-        """(searcher, evaluator, matches, "all" | "characters" | "any", the query used)."""
+        """(searcher, evaluator, matches, "all" | "characters" | "any", the query used, the query
+        of every word)."""
         s = self.index.searcher()
         ev = self._evaluator(s)
         strict, loose = build_queries(u)
@@ -128,12 +129,11 @@ class SearchService:
             more = ev.search(wider, allowed)
             if more.count > found.count:
                 found, matched, used = more, label, wider
-        return s, ev, found, matched, used
+        return s, ev, found, matched, used, strict
 
     def _search(self, p: SearchParams) -> SearchResponse:
         u = understand(p.q, self.tax)
-        s, ev, found, matched, used = self._match(p, u)
-        strict = build_queries(u)[0]
+        s, ev, found, matched, used, strict = self._match(p, u)
         window = max(p.offset + p.per_page, R.RERANK_WINDOW if p.sort == "relevance" else 0)
         total = found.count
         scored = p.sort == "relevance" and strict is not None
