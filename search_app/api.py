@@ -32,7 +32,9 @@ def search():
     return jsonify(searchlog.run(params, via="api").to_dict())
 
 
-@bp.get("/api/policies/<doc_id>")
+# merge_slashes off: an id with an encoded slash (/api/policies/%2F/versions) is not redirected to
+# the policy "versions", it is not found.
+@bp.get("/api/policies/<doc_id>", merge_slashes=False)
 def policy(doc_id: str):
     doc = _service().document(doc_id) if len(doc_id) <= 64 else None
     if doc is None:

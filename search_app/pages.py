@@ -129,7 +129,7 @@ def _help_regions(params) -> list[str]:
     )
 
 
-@bp.get("/policies/<doc_id>")
+@bp.get("/policies/<doc_id>", merge_slashes=False)  # as in api.py: no id holds a slash
 def policy(doc_id: str):
     svc = _service()
     doc = svc.document(doc_id) if len(doc_id) <= 64 else None

@@ -315,6 +315,14 @@ def test_path_parameters_answer_json_404_never_5xx(fuzz_app, a, b):
 
 
 @pytest.mark.parametrize(
+    "path", ["/api/policies/%2F/versions", "/api/policies//versions", "/api/policies/%2F%2F"]
+)
+def test_an_encoded_slash_in_an_id_is_not_found_not_redirected(fuzz_app, path):
+    """Regression seed: the slash merged away once redirected to the policy "versions" (308)."""
+    _check_json(fuzz_app.test_client().get(path), (404,))
+
+
+@pytest.mark.parametrize(
     "qs",
     [
         "q=%ED%A0%80",
