@@ -136,13 +136,17 @@ def record(db: sqlite3.Connection, doc_id: str, event: str, cause: str, fetched_
 
 def seed(db: sqlite3.Connection) -> int:
     """Version 1 of every document a store holds from before it kept versions (inside the caller's
-    transaction); returns how many."""
+    transaction); returns how many. Each gets a new seq, so the next index update shows its
+    version on its page."""
     cur = db.execute(
         "INSERT INTO versions (doc_id, n, event, cause, fetched_at, content_hash, changes, body)"
         " SELECT id, 1, 'new', 'source', fetched_at, content_hash, '[]', body FROM documents"
         " WHERE version = 0 ORDER BY seq"
     )
-    db.execute("UPDATE documents SET version = 1, changed_at = fetched_at WHERE version = 0")
+    db.execute(
+        "UPDATE documents SET version = 1, changed_at = fetched_at,"
+        " seq = seq + (SELECT COALESCE(MAX(seq), 0) FROM documents) WHERE version = 0"
+    )
     return cur.rowcount
 
 

@@ -87,6 +87,7 @@ def test_a_store_from_before_versions_gets_version_one_of_each_document(tmp_path
         assert ro.history.versions(make_doc(1).id) == []  # read-only: nothing created
     with DocumentStore(path) as s:
         assert _events(s, make_doc(1).id) == [(1, "new", "source", [])]
+        assert {i for _, i, _ in s.changes_since(2)} == {make_doc(1).id, make_doc(2).id}
         assert s.get(make_doc(2).id).version == 1
         assert put(s, make_doc(2, text="新的正文。")) == "changed"
         assert [v.n for v in s.history.versions(make_doc(2).id)] == [1, 2]
