@@ -3,7 +3,9 @@
 A page flows fetch -> archive -> derive (decode, extract, classify) -> store. A page whose bytes
 are those its stored document was derived from, by the current extractor, is not derived again.
 A web source is walked by its listing strategy (listings.py): listing pages name documents and
-the listing pages that follow. A dry run (no store) walks the listings alone: `sources check`."""
+the listing pages that follow. A dry run (no store) walks the listings alone: `sources check`.
+A page that answers 404 or 410 (a file gone from a local source) is marked gone: kept, not
+deleted."""
 
 from __future__ import annotations
 
@@ -53,6 +55,11 @@ class CrawlReport:
     not_rechecked: int = 0  # stored documents a catching-up walk did not fetch again
     found: list[listings.Entry] = field(default_factory=list)  # a dry run's documents
 
+    @property
+    def failed_entirely(self) -> bool:
+        """Nothing of the source could be read: no page answered, not even 'not modified'."""
+        return self.fetched == 0 and self.unchanged == 0
+
     def line(self) -> str:
         more = "".join(f", {label} {n}" for label, n in (
             ("listing pages not walked (nothing new before them)", self.stopped_early),
@@ -93,14 +100,15 @@ class Crawler:
 
     def _up_to_date(self, prev: dict | None, url: str, body_hash: str) -> bool:
         """The bytes are those the stored document of url was derived from, by this extractor."""
-        if not prev or prev["body_hash"] != body_hash:
+        if not prev or prev["outcome"] == "gone" or prev["body_hash"] != body_hash:
             return False
         return self.store.extractor_of(doc_id(url)) == self.extractor
 
     def _store(self, source: Source, page: RawPage, read: Callable, report: CrawlReport,
-               base: str | None = None) -> tuple[Derived, str]:  # fmt: skip
+               base: str | None = None, cause: str = "source") -> tuple[Derived, str]:  # fmt: skip
         """Derive one page and store the document it holds; the outcome (new, changed, unchanged,
-        listing, failed) is returned and counted in report."""
+        listing, failed) is returned and counted in report. cause: "rules" when the bytes are
+        those the stored document came from (only the rules changed)."""
         derived = derive(page, read, self.tax, source.region_hints(page.url), source.name,
                          source.sample, base)  # fmt: skip
         if derived.outcome == "listing":
@@ -117,9 +125,20 @@ class Crawler:
                       f"is kept")  # fmt: skip
             self._fail(source, page.url, reason, report)
             return Derived(None, "failed", reason, derived.links), "failed"
-        outcome = self.store.put(doc, fingerprint(doc))
+        outcome = self.store.put(doc, fingerprint(doc), cause)
         setattr(report, outcome, getattr(report, outcome) + 1)
         return derived, outcome
+
+    def _gone(self, source: Source, url: str, reason: str, report: CrawlReport,
+              status: int | None = None) -> bool:  # fmt: skip
+        """A stored document's page is gone: marked so (counted once), logged as gone. False when
+        no document was stored from url."""
+        if self.store.mark_gone(doc_id(url)):
+            report.gone += 1
+        elif not self.store.is_gone(doc_id(url)):
+            return False
+        self.store.log_fetch(url, source.name, "gone", reason, status)
+        return True
 
     def _fail(self, source: Source, url: str, reason: str, report: CrawlReport,
               status: int | None = None) -> None:  # fmt: skip
@@ -147,7 +166,9 @@ class Crawler:
         files = self._local_files(source)
         limit = self.max_pages or len(files)
         read = self._local_reader(source, folder)
+        seen = set()
         for p, url in tqdm(files[:limit], desc=source.name, unit="page", disable=not self.progress):
+            seen.add(url)
             try:
                 data = p.read_bytes()
             except OSError as exc:
@@ -157,14 +178,21 @@ class Crawler:
             page = RawPage(url, data, None, None, time.time())
             self.archive.put(page, source.name)
             body_hash = hashlib.sha1(data).hexdigest()
-            if self._up_to_date(self.store.fetch_state(url), url, body_hash):
+            prev = self.store.fetch_state(url)
+            if self._up_to_date(prev, url, body_hash):
                 report.unchanged += 1
                 self.store.log_fetch(url, source.name, "unchanged", "same content")
                 continue
-            derived, _ = self._store(source, page, read, report)
+            same = prev and prev["outcome"] != "gone" and prev["body_hash"] == body_hash
+            derived, _ = self._store(source, page, read, report,
+                                     cause="rules" if same else "source")  # fmt: skip
             if derived.outcome != "failed":
                 outcome = "stored" if derived.doc else "skipped"
                 self.store.log_fetch(url, source.name, outcome, derived.reason, body_hash=body_hash)
+        if len(files) <= limit:  # the whole folder was read: a file no longer in it is gone
+            for url, outcome in self.store.logged(source.name):
+                if url not in seen and outcome in ("stored", "unchanged"):
+                    self._gone(source, url, "no longer in the source folder", report)
 
     def _local_reader(self, source: Source, root: Path) -> Callable:
         base, cap = source.root_url, self.config.max_attachment_bytes
@@ -310,15 +338,15 @@ class Crawler:
                 None, self.extractor) else None  # fmt: skip
             outcome = "unchanged"
             if kept is not None:  # unchanged page, outdated document: derive it again
-                _, outcome = self._store(source, kept, self._remote_reader(source, fetcher), report)
+                _, outcome = self._store(source, kept, self._remote_reader(source, fetcher), report,
+                                         cause="rules")  # fmt: skip
             else:
                 report.unchanged += 1
             store.log_fetch(url, source.name, "unchanged", "not modified (304)", 304)
             return prev["outlinks"], outcome
         if not res.ok:
-            if res.status in (404, 410) and store.delete(doc_id(url)):
-                report.gone += 1
-                store.log_fetch(url, source.name, "gone", res.error, res.status)
+            gone = res.status in (404, 410)
+            if gone and self._gone(source, url, res.error or "gone", report, res.status):
                 return [], "gone"
             self._fail(source, url, res.error or "failed", report, res.status)
             return [], "failed"
@@ -335,8 +363,9 @@ class Crawler:
         if ctype and ctype not in PAGE_TYPES:
             store.log_fetch(url, source.name, "skipped", f"content type {ctype}", res.status)
             return [], "skipped"
+        cause = "rules" if known and prev and prev["body_hash"] == body_hash else "source"
         derived, outcome = self._store(source, page, self._remote_reader(source, fetcher), report,
-                                       base=res.url)  # fmt: skip
+                                       base=res.url, cause=cause)  # fmt: skip
         if derived.outcome != "failed":
             outcome = "stored" if derived.doc else "skipped"
             store.log_fetch(url, source.name, outcome, derived.reason, res.status, res.etag,

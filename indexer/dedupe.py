@@ -42,10 +42,12 @@ def fingerprint(doc: PolicyDocument) -> Fingerprint:
     return Fingerprint(dup_key(doc.lang, doc.kind, doc.doc_number), whole, paras)
 
 
-def canonical_rank(doc_number, agency, status, publish_date, url: str, doc_id: str) -> tuple:
-    """Which copy speaks for the group: the fullest metadata, then the shortest URL, then the id."""
-    return (-bool(doc_number), -bool(agency), -(status != "unknown"), -bool(publish_date),
-            len(url), doc_id)  # fmt: skip
+def canonical_rank(doc_number, agency, status, publish_date, url: str, doc_id: str,
+                   gone: bool = False) -> tuple:  # fmt: skip
+    """Which copy speaks for the group: a page still published, the fullest metadata, then the
+    shortest URL, then the id."""
+    return (bool(gone), -bool(doc_number), -bool(agency), -(status != "unknown"),
+            -bool(publish_date), len(url), doc_id)  # fmt: skip
 
 
 class Groups:

@@ -1,4 +1,4 @@
-"""Pure field parsers: 发文字号, dates, status, agencies, titles, language."""
+"""Pure field parsers: 发文字号, dates, validity periods, status, agencies, titles, language."""
 
 from __future__ import annotations
 
@@ -102,6 +102,42 @@ def parse_date(text: str | None) -> str | None:
         except ValueError:
             continue
     return None
+
+
+def _years_later(day: dt.date, years: int) -> dt.date:
+    """The last day of a period of whole years that begins on day."""
+    try:
+        end = day.replace(year=day.year + years)
+    except ValueError:  # 29 February, in a year that has none
+        end = dt.date(day.year + years, 3, 1)
+    return end - dt.timedelta(days=1)
+
+
+def parse_validity(
+    text: str, written_date: str | None = None, publish_date: str | None = None
+) -> str | None:
+    """The last day of the validity period a text states, as YYYY-MM-DD, or None.
+
+    有效期至2027年12月31日 gives that day; 自2024年3月1日起施行，有效期3年 gives 2027-02-28 (three
+    years from the first day). 自印发之日起 counts from the written date, 自发布之日起 from the
+    publish date. The last statement wins: the closing clause says when a text ends."""
+    text = unicodedata.normalize("NFKC", text or "")
+    found: list[tuple[int, str]] = []
+    for m in P.VALID_UNTIL_RE.finditer(text):
+        day = parse_date(m.group("date"))
+        if day:
+            found.append((m.start(), day))
+    for m in P.VALID_YEARS_RE.finditer(text):
+        start = m.group("start")
+        published = any(w in start for w in P.PUBLISHED_WORDS)
+        begin = parse_date(start) or (publish_date if published else written_date)
+        begin = begin or written_date or publish_date
+        raw = m.group("n").replace("两", "二")
+        years = int(raw) if raw.isdigit() else _cn_number(raw)
+        if begin and 0 < years <= 100:
+            end = _years_later(dt.date.fromisoformat(begin), years)
+            found.append((m.start(), end.isoformat()))
+    return max(found)[1] if found else None
 
 
 def parse_status(value: str | None) -> str | None:

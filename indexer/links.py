@@ -55,11 +55,11 @@ def resolve(store: DocumentStore, force: bool = False) -> int:
     rows: dict[str, _Row] = {}
     groups = Groups()
     for (i, url, lang, kind, number, agency, status, date, title, title_en, links, dup, digest,
-         paras, relations) in store.link_rows():  # fmt: skip
+         paras, relations, gone) in store.link_rows():  # fmt: skip
         rows[i] = _Row(i, url, lang, kind, number, title, title_en, status,
                        json.loads(links or "[]"), relations)  # fmt: skip
         keys = Fingerprint(dup, digest, frozenset(json.loads(paras or "[]")))
-        groups.add(i, lang, canonical_rank(number, agency, status, date, url, i), keys)
+        groups.add(i, lang, canonical_rank(number, agency, status, date, url, i, gone), keys)
     head_of: dict[str, str] = {}
     resolved: dict[str, dict] = {}
     for ids in groups.groups():

@@ -27,8 +27,18 @@ INVERSE_RELATIONS = {
 }  # fmt: skip
 # Fields the store resolves across documents (indexer/links.py); the rest comes from one page.
 RESOLVED_FIELDS = ("alternate_urls", "related_numbers", "related", "copy_of")
+# Fields the store keeps about a document's history (indexer/history.py), not what its page says:
+# its version number, the day its content last changed, the day its page went from the source.
+KEPT_FIELDS = ("version", "updated_on", "gone_on")
 # Fields that say how a document was made, not what it says: left out of its content hash.
 MAKING_FIELDS = ("provenance", "extractor")
+# Fields a version compares to say what changed, in the order a change names them ("gone" is
+# the store's: the page went from its source, or came back).
+COMPARED_FIELDS = (
+    "title", "doc_number", "agency", "publish_date", "written_date", "status", "valid_until",
+    "kind", "lang", "regions", "scenarios", "title_en", "summary_en", "text", "attachments",
+    "links",
+)  # fmt: skip
 
 
 class Fingerprint(NamedTuple):
@@ -71,6 +81,7 @@ class PolicyDocument:
     summary_en: str | None = None
     links: list[dict] = field(default_factory=list)  # {url, text, rel} as the page links out
     attachments: list[dict] = field(default_factory=list)
+    valid_until: str | None = None  # last day of a validity period the text states (YYYY-MM-DD)
     provenance: dict = field(default_factory=dict)
     extractor: str = ""
     # a service guide's structured fields: audience, conditions, materials, steps, where, hours,
@@ -81,6 +92,10 @@ class PolicyDocument:
     related_numbers: list[str] = field(default_factory=list)  # 发文字号 of the policies it explains
     related: list[dict] = field(default_factory=list)  # {rel, id, title, title_en, lang, kind}
     copy_of: str | None = None  # the id of the page that speaks for this policy, when a copy
+    # ---- kept by the store (indexer/history.py) ----
+    version: int = 0  # how many versions of it the store holds (0: never stored)
+    updated_on: str | None = None  # the day its content last changed (YYYY-MM-DD, Beijing time)
+    gone_on: str | None = None  # the day its page went from the source (404/410), while it is gone
     id: str = ""
 
     def __post_init__(self) -> None:
@@ -100,7 +115,7 @@ class PolicyDocument:
     def extracted_dict(self) -> dict:
         """What one page says (the store's body): the resolved fields left out."""
         d = self.to_dict()
-        for k in RESOLVED_FIELDS:
+        for k in (*RESOLVED_FIELDS, *KEPT_FIELDS):
             d.pop(k)
         return d
 
@@ -118,6 +133,10 @@ class PolicyDocument:
             d.pop(k)
         blob = json.dumps(d, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha1(blob).hexdigest()
+
+    @property
+    def gone(self) -> bool:
+        return self.gone_on is not None
 
     def resolved_dict(self) -> dict:
         return {k: getattr(self, k) for k in RESOLVED_FIELDS}
@@ -139,3 +158,8 @@ class PolicyDocument:
         """The document's value(s) for each of FACETS."""
         return {"region": self.regions, "scenario": self.scenarios, "agency": self.agencies,
                 "year": self.year, "status": self.status, "lang": self.lang}  # fmt: skip
+
+
+def changed_fields(old: dict, new: dict) -> list[str]:
+    """The COMPARED_FIELDS whose values differ between two extracted documents."""
+    return [k for k in COMPARED_FIELDS if (old.get(k) or None) != (new.get(k) or None)]

@@ -20,6 +20,7 @@ from .fields import (
     normalize_doc_number,
     parse_date,
     parse_status,
+    parse_validity,
     split_bilingual_title,
 )
 from .guide import Markup, guide_fields, looks_like_guide, markup
@@ -175,10 +176,13 @@ def _assemble(url, page, facts: _PageFacts, title, lines, links, files, family, 
                  facts.newsy and not signed, is_media(facts.by_source or ""), facts.translated,
                  signed,
                  prov.get("agency") == "label")  # fmt: skip
+    valid_until = parse_validity(text, written_date, publish_date)
+    if valid_until:
+        prov["valid_until"] = "text"
     return PolicyDocument(
         url=url, title=title, text=text, doc_number=doc_number, agency=agency,
         publish_date=publish_date, written_date=written_date, lang=lang, status=status,
-        kind=kind, sample=(meta.get("policy-index:sample") == "true"),
+        valid_until=valid_until, kind=kind, sample=(meta.get("policy-index:sample") == "true"),
         title_en=title_en or None, summary_en=summary_en or None, links=links,
         attachments=files, provenance=prov,
         guide=_guide(kind, lines, facts),

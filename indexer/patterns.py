@@ -117,6 +117,16 @@ BYLINE_MARKS = (
 )
 TIME_RE = re.compile(r"(?<!\d)[0-2]?\d:[0-5]\d(?::[0-5]\d)?(?!\d)")
 SOURCE_RE = re.compile(r"(?:来源|信息来源|文章来源|Source)\s*[:：]\s*(?P<source>.+)", re.I)
+# A validity period the text states (read after NFKC: "，" is ","): 有效期至2027年12月31日, and
+# 自2024年3月1日起施行，有效期3年 (or 自印发之日起…: the written date; 发布/公布之日: published).
+VALID_UNTIL_RE = re.compile(
+    r"有效期(?:为)?(?:至|截至|截止(?:到|至)?|到)\s*(?P<date>[^,。;；]{6,20})"
+)
+VALID_YEARS_RE = re.compile(
+    r"自(?P<start>[^,。;；]{2,20}?)起(?:施行|实施|执行)[,]?\s*(?:有效期|试行期|试点期)(?:为|暂定)?"
+    r"\s*(?P<n>[0-9一二两三四五六七八九十]{1,3})\s*年"
+)
+PUBLISHED_WORDS = ("发布", "公布", "公告")
 
 # Status words.
 EXPIRED_VALUES = (

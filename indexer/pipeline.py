@@ -77,7 +77,7 @@ def _renormalize(store: DocumentStore, archive: Archive, config: Config,
         if derived.doc is None:
             report.not_a_document.append((url, derived.reason or derived.outcome))
             continue
-        outcome = store.put(derived.doc, fingerprint(derived.doc))
+        outcome = store.put(derived.doc, fingerprint(derived.doc), cause="rules")
         setattr(report, outcome, getattr(report, outcome) + 1)
     store.set_meta("extractor", version)
     return report

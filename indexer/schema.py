@@ -93,9 +93,10 @@ def to_fields(doc: PolicyDocument) -> dict:
 
 
 def facet_values(doc: PolicyDocument) -> dict:
-    """What facet counts, packages and suggestions need of a document, kept in one column."""
+    """What facet counts, packages, ranking and suggestions need of a document, kept in one column
+    (gone: its page went from the source; it stays findable, out of packages, ranked lower)."""
     return {"id": doc.id, "title": doc.title, "title_en": doc.title_en or "",
-            **doc.facet_values(), "date": doc.publish_date or ""}  # fmt: skip
+            **doc.facet_values(), "date": doc.publish_date or "", "gone": doc.gone}  # fmt: skip
 
 
 def current_generation(index_root: Path) -> Path | None:

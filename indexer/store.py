@@ -2,7 +2,9 @@
 
 A row holds what one page says (the extracted document, as JSON), the keys that find its copies
 (computed by dedupe.py and handed in: the store imports no text analysis), and what links.py
-resolved between documents. A change counter (seq) lets the index catch up incrementally."""
+resolved between documents. A change counter (seq) lets the index catch up incrementally. Every
+change of what a page says is also appended, in the same transaction, as a version (history.py);
+a page gone from its source is marked gone with the time, never deleted."""
 
 from __future__ import annotations
 
@@ -12,7 +14,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from . import history
 from .model import Fingerprint, PolicyDocument
+from .sqlitedb import StoreError, connect, damaged
+
+__all__ = ["DocumentStore", "StoreError"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -28,7 +34,10 @@ CREATE TABLE IF NOT EXISTS documents (
     text_digest TEXT,            -- digest of the folded text: identical texts share it
     paragraphs TEXT,             -- JSON list of paragraph digests: near-identical texts share most
     extractor TEXT NOT NULL DEFAULT '',  -- version of the rules and taxonomy that made the body
-    relations TEXT               -- what links.py resolved: PolicyDocument.resolved_dict() as JSON
+    relations TEXT,              -- what links.py resolved: PolicyDocument.resolved_dict() as JSON
+    version INTEGER NOT NULL DEFAULT 0,  -- the number of its latest version (history.py)
+    changed_at REAL,             -- when what its page says last changed (or it went, or came back)
+    gone_at REAL                 -- when its page went from the source (404/410); NULL while there
 );
 CREATE INDEX IF NOT EXISTS documents_seq ON documents(seq);
 CREATE INDEX IF NOT EXISTS documents_dup ON documents(dup_key);
@@ -63,87 +72,38 @@ _ADDED_COLUMNS = {
     "paragraphs": "TEXT",
     "extractor": "TEXT NOT NULL DEFAULT ''",
     "relations": "TEXT",
+    "version": "INTEGER NOT NULL DEFAULT 0",
+    "changed_at": "REAL",
+    "gone_at": "REAL",
 }
 _ADDED_FRONTIER = {
     "kind": "TEXT NOT NULL DEFAULT 'page'",
     "parent": "TEXT",
     "probe": "INTEGER NOT NULL DEFAULT 0",
 }
-SCHEMA_VERSION = 2
-
-
-class StoreError(RuntimeError):
-    """The document store cannot be opened or is damaged."""
-
-
-def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
-    # SQLITE_CORRUPT and SQLITE_NOTADB arrive as the base DatabaseError, and bytes scribbled over a
-    # text cell as a decoding error; busy, locked, read-only and I/O trouble stay what they are.
-    return type(exc) is sqlite3.DatabaseError or str(exc).startswith("Could not decode to UTF-8")
-
-
-def damaged(path: Path, exc: sqlite3.DatabaseError) -> StoreError:
-    """The one message for a damaged store: which file, and the commands that rebuild it."""
-    root = Path(path).parent
-    return StoreError(
-        f"the document store {path} is damaged ({exc}); move it aside and rebuild it with "
-        f"`policy-index renormalize --data {root}` (from the kept raw pages) or "
-        f"`policy-index crawl --data {root}`, then `policy-index index --full --data {root}`"
-    )
-
-
-class _Cursor(sqlite3.Cursor):
-    """A cursor that reports a damaged file as StoreError wherever SQLite finds the damage."""
-
-    def _guard(self, step, *args):
-        try:
-            return step(*args)
-        except sqlite3.DatabaseError as exc:
-            if _is_corruption(exc):
-                raise damaged(self.connection.path, exc) from exc
-            raise
-
-    def execute(self, sql, params=()):
-        return self._guard(super().execute, sql, params)
-
-    def executescript(self, script):
-        return self._guard(super().executescript, script)
-
-    def fetchone(self):
-        return self._guard(super().fetchone)
-
-    def fetchall(self):
-        return self._guard(super().fetchall)
-
-    def __next__(self):
-        return self._guard(super().__next__)
-
-
-class _Connection(sqlite3.Connection):
-    path: Path
-
-    def execute(self, sql, params=()):
-        return self.cursor(_Cursor).execute(sql, params)
-
-    def executescript(self, script):
-        return self.cursor(_Cursor).executescript(script)
+SCHEMA_VERSION = 3
+# What a document is read with: its body, its relations, and what the store keeps of its history.
+_READ = "body, relations, version, changed_at, gone_at"
 
 
 class DocumentStore:
     """SQLite-backed store. Every write is its own transaction, so a crash loses nothing stored."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, readonly: bool = False):
+        """readonly: read a store as it is (the web front), creating and migrating nothing."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(
-                str(self.path), timeout=30, isolation_level=None, factory=_Connection
-            )
-            self.db.path = self.path
+            if readonly:
+                self.db = connect(self.path, readonly=True)
+                self.history = history.History(self.db)
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = connect(self.path)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(_SCHEMA)
+            self.db.executescript(_SCHEMA + history.SCHEMA)
             self._migrate()
+            self.history = history.History(self.db)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open document store {self.path}: {exc}") from exc
 
@@ -156,7 +116,11 @@ class DocumentStore:
         for column, decl in _ADDED_FRONTIER.items():
             if column not in have:
                 self.db.execute(f"ALTER TABLE frontier ADD COLUMN {column} {decl}")
-        self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        if self.db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            self.db.execute("BEGIN IMMEDIATE")
+            history.seed(self.db)  # documents stored before versions were kept: their version 1
+            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self.db.execute("COMMIT")
 
     def close(self) -> None:
         self.db.close()
@@ -172,34 +136,48 @@ class DocumentStore:
         return int(row[0]) + 1
 
     # ---- documents ---------------------------------------------------------------------------
-    def put(self, doc: PolicyDocument, keys: Fingerprint) -> str:
+    def put(self, doc: PolicyDocument, keys: Fingerprint, cause: str = "source") -> str:
         """Insert or update by URL; returns 'new', 'changed' or 'unchanged' (what the page says).
 
-        A body that differs only in how it was made (a new extractor version, another rule
-        winning a field) is written too, so the index and `dump` show the same document."""
+        A change of what the page says (or a gone page back) is appended as a version in the same
+        transaction; cause says who saw it: a crawl ("source") or newer rules re-deriving the
+        kept page ("rules", which never brings a gone page back). A body that differs only in how
+        it was made (a new extractor version, another rule winning a field) is written without a
+        version, so the index and `dump` show the same document."""
         h = doc.content_hash()
         body = json.dumps(doc.extracted_dict(), ensure_ascii=False)
         now = time.time()
         self.db.execute("BEGIN IMMEDIATE")
         try:
             row = self.db.execute(
-                "SELECT content_hash, deleted, body FROM documents WHERE id = ?", (doc.id,)
-            ).fetchone()
-            if row and row[2] == body and not row[1]:
+                "SELECT content_hash, deleted, body, version, changed_at, gone_at FROM documents"
+                " WHERE id = ?", (doc.id,)
+            ).fetchone()  # fmt: skip
+            if row and row[2] == body and not row[1] and (row[5] is None or cause == "rules"):
                 self.db.execute("UPDATE documents SET fetched_at = ? WHERE id = ?", (now, doc.id))
                 self.db.execute("COMMIT")
                 return "unchanged"
+            gone_at = row[5] if row and cause == "rules" else None
+            back = bool(row) and cause == "source" and (row[1] or row[5] is not None)
+            version, changed_at = (row[3], row[4]) if row else (0, None)
+            if not row or row[0] != h or back:
+                event = "returned" if back else "changed" if row else "new"
+                version = history.record(self.db, doc.id, event, cause, now, h, body,
+                                         row[2] if row else None)  # fmt: skip
+                changed_at = now
             self.db.execute(
                 "INSERT INTO documents (id, url, source, body, content_hash, seq, deleted,"
-                " fetched_at, dup_key, text_digest, paragraphs, extractor)"
-                " VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)"
+                " fetched_at, dup_key, text_digest, paragraphs, extractor, version, changed_at,"
+                " gone_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT(id) DO UPDATE SET url=excluded.url, source=excluded.source,"
                 " body=excluded.body, content_hash=excluded.content_hash, seq=excluded.seq,"
                 " deleted=0, fetched_at=excluded.fetched_at, dup_key=excluded.dup_key,"
                 " text_digest=excluded.text_digest, paragraphs=excluded.paragraphs,"
-                " extractor=excluded.extractor",
+                " extractor=excluded.extractor, version=excluded.version,"
+                " changed_at=excluded.changed_at, gone_at=excluded.gone_at",
                 (doc.id, doc.url, doc.source, body, h, self._next_seq(), now, keys.dup_key,
-                 keys.text_digest, json.dumps(sorted(keys.paragraphs)), doc.extractor),
+                 keys.text_digest, json.dumps(sorted(keys.paragraphs)), doc.extractor, version,
+                 changed_at, gone_at),
             )  # fmt: skip
             self.db.execute("COMMIT")
         except BaseException:
@@ -207,10 +185,40 @@ class DocumentStore:
             raise
         if not row:
             return "new"
-        return "unchanged" if row[0] == h and not row[1] else "changed"
+        return "unchanged" if row[0] == h and not back else "changed"
+
+    def mark_gone(self, doc_id_: str, at: float | None = None) -> bool:
+        """Mark a document's page gone from its source (kept, findable, labelled) and append that as
+        a version. False when there is no such document or it is gone already."""
+        now = time.time() if at is None else at
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            row = self.db.execute(
+                "SELECT body, content_hash FROM documents"
+                " WHERE id = ? AND deleted = 0 AND gone_at IS NULL", (doc_id_,)
+            ).fetchone()  # fmt: skip
+            if row:
+                n = history.record(self.db, doc_id_, "gone", "source", now, row[1], row[0], row[0])
+                self.db.execute(
+                    "UPDATE documents SET gone_at = ?, changed_at = ?, version = ?, seq = ?"
+                    " WHERE id = ?", (now, now, n, self._next_seq(), doc_id_)
+                )  # fmt: skip
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return row is not None
+
+    def is_gone(self, doc_id_: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM documents WHERE id = ? AND deleted = 0 AND gone_at IS NOT NULL",
+            (doc_id_,),
+        ).fetchone()
+        return row is not None
 
     def delete(self, doc_id_: str) -> bool:
-        """Mark a document gone (kept as a tombstone so the index can drop it)."""
+        """Remove a document from the index (kept as a tombstone, its versions kept); a page gone
+        from its source is mark_gone's, not this."""
         self.db.execute("BEGIN IMMEDIATE")
         cur = self.db.execute(
             "UPDATE documents SET deleted = 1, seq = ? WHERE id = ? AND deleted = 0",
@@ -219,11 +227,15 @@ class DocumentStore:
         self.db.execute("COMMIT")
         return cur.rowcount > 0
 
-    def _document(self, body: str, relations: str | None) -> PolicyDocument:
+    def _document(self, body: str, relations: str | None, version: int = 0,
+                  changed_at: float | None = None,
+                  gone_at: float | None = None) -> PolicyDocument:  # fmt: skip
         try:
             data = json.loads(body)
             if relations:
                 data.update(json.loads(relations))
+            data.update(version=version, updated_on=history.day_of(changed_at),
+                        gone_on=history.day_of(gone_at))  # fmt: skip
             return PolicyDocument.from_dict(data)
         except (ValueError, TypeError) as exc:  # a row SQLite reads but that is not ours any more
             problem = sqlite3.DatabaseError(f"unreadable document: {exc}"[:200])
@@ -231,7 +243,7 @@ class DocumentStore:
 
     def get(self, doc_id_: str) -> PolicyDocument | None:
         row = self.db.execute(
-            "SELECT body, relations FROM documents WHERE id = ? AND deleted = 0", (doc_id_,)
+            f"SELECT {_READ} FROM documents WHERE id = ? AND deleted = 0", (doc_id_,)
         ).fetchone()
         return self._document(*row) if row else None
 
@@ -248,19 +260,17 @@ class DocumentStore:
         return row[0] if row else None
 
     def iter_documents(self, where: str = "", params: tuple = ()) -> Iterator[PolicyDocument]:
-        sql = "SELECT body, relations FROM documents WHERE deleted = 0"
-        for body, relations in self.db.execute(f"{sql} {where} ORDER BY url", params):
-            yield self._document(body, relations)
+        sql = f"SELECT {_READ} FROM documents WHERE deleted = 0"
+        for row in self.db.execute(f"{sql} {where} ORDER BY url", params):
+            yield self._document(*row)
 
     def verify(self) -> int:
         """Read every live document once (StoreError at the first that cannot be read); returns
         how many there are. A full build runs it first, so damage is reported before any index
         writer starts."""
         n = 0
-        for body, relations in self.db.execute(
-            "SELECT body, relations FROM documents WHERE deleted = 0"
-        ):
-            self._document(body, relations)
+        for row in self.db.execute(f"SELECT {_READ} FROM documents WHERE deleted = 0"):
+            self._document(*row)
             n += 1
         return n
 
@@ -275,24 +285,23 @@ class DocumentStore:
     def changes_since(self, seq: int) -> Iterator[tuple[int, str, PolicyDocument | None]]:
         """(seq, id, document or None when deleted) for every change after seq, oldest first."""
         rows = self.db.execute(
-            "SELECT seq, id, body, relations, deleted FROM documents WHERE seq > ? ORDER BY seq",
-            (seq,),
+            f"SELECT seq, id, deleted, {_READ} FROM documents WHERE seq > ? ORDER BY seq", (seq,)
         ).fetchall()
-        for s, i, body, relations, deleted in rows:
-            yield s, i, (None if deleted else self._document(body, relations))
+        for s, i, deleted, *read in rows:
+            yield s, i, (None if deleted else self._document(*read))
 
     # ---- what links.py reads and writes --------------------------------------------------------
     def link_rows(self) -> Iterator[tuple]:
         """Per live document what resolving links needs, without building documents: id, url,
         lang, kind, doc_number, agency, status, publish_date, title, title_en, links (JSON),
-        dup_key, text_digest, paragraphs (JSON)."""
+        dup_key, text_digest, paragraphs (JSON), relations (JSON), gone (1 when its page went)."""
         return self.db.execute(
             "SELECT id, url, json_extract(body, '$.lang'), json_extract(body, '$.kind'),"
             " json_extract(body, '$.doc_number'), json_extract(body, '$.agency'),"
             " json_extract(body, '$.status'), json_extract(body, '$.publish_date'),"
             " json_extract(body, '$.title'), json_extract(body, '$.title_en'),"
-            " json_extract(body, '$.links'), dup_key, text_digest, paragraphs, relations"
-            " FROM documents WHERE deleted = 0 ORDER BY url"
+            " json_extract(body, '$.links'), dup_key, text_digest, paragraphs, relations,"
+            " gone_at IS NOT NULL FROM documents WHERE deleted = 0 ORDER BY url"
         )
 
     def set_relations(self, changed: dict[str, dict]) -> int:
@@ -334,6 +343,29 @@ class DocumentStore:
             (url, source, outcome, reason, http_status, time.time(), etag, last_modified,
              body_hash, json.dumps(outlinks) if outlinks is not None else None),
         )  # fmt: skip
+
+    def logged(self, source: str) -> list[tuple[str, str]]:
+        """(url, outcome) of every URL the fetch log holds for a source."""
+        return self.db.execute(
+            "SELECT url, outcome FROM fetch_log WHERE source = ? ORDER BY url", (source,)
+        ).fetchall()
+
+    def sources_log(self) -> list[tuple]:
+        """Per source in the fetch log: name, URLs, the last successful fetch (time), URLs whose
+        last fetch failed, URLs gone, the last fetch of any outcome (time)."""
+        return self.db.execute(
+            "SELECT source, COUNT(*), MAX(CASE WHEN outcome IN ('stored', 'unchanged', 'skipped')"
+            " THEN at END), SUM(outcome = 'failed'), SUM(outcome = 'gone'), MAX(at)"
+            " FROM fetch_log GROUP BY source ORDER BY source"
+        ).fetchall()
+
+    def failure_reasons(self, source: str, limit: int) -> list[str]:
+        """The latest reasons of a source's failed fetches, URL first."""
+        rows = self.db.execute(
+            "SELECT url, reason FROM fetch_log WHERE source = ? AND outcome = 'failed'"
+            " ORDER BY at DESC LIMIT ?", (source, limit)
+        ).fetchall()  # fmt: skip
+        return [f"{u}: {r}" for u, r in rows]
 
     def fetch_state(self, url: str) -> dict | None:
         """What the last crawl learned about url (validators, body hash, links, outcome)."""

@@ -30,6 +30,9 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
         overrides["data_dir"] = str(data_dir)
     config = settings.resolve(overrides)
     app = Flask(__name__)
+    # A path with an empty or encoded-slash segment (/api/packages//x, /api/policies/%2F/versions)
+    # names nothing: 404, not a redirect to another resource.
+    app.url_map.merge_slashes = False
     app.config.update(
         SECRET_KEY=config.secret_key or secrets.token_hex(32),
         SECRET_KEY_IS_RANDOM=not config.secret_key,
@@ -44,15 +47,16 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     app.extensions[EXTENSION] = SearchService(SearchIndex(config.paths.index_root), tax, config)
     warm()
 
-    from . import api, errors, i18n, operator, pages, searchlog
+    from . import api, errors, feeds, i18n, operator, pages, searchlog
 
     i18n.init_app(app)
     errors.init_app(app)
     limiter = _rate_limit(app, api.bp, config)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(feeds.bp)
     searchlog.init_app(app, config)
-    operator.init_app(app, config, limiter, csrf_exempt=(api.bp,))
+    operator.init_app(app, config, limiter, csrf_exempt=(api.bp, feeds.bp))
 
     @app.after_request
     def _headers(resp):

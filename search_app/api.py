@@ -1,4 +1,5 @@
-"""The JSON API (the public contract): search, policies, packages, suggestions, OpenAPI, health."""
+"""The JSON API (the public contract): search, policies and their versions, packages, suggestions,
+OpenAPI, health."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ from indexer.schema import IndexDamaged, IndexMissing
 
 from . import searchlog
 from .openapi import openapi_document
-from .query import MAX_SUGGEST_CHARS, QueryError, check_package, parse_params
+from .query import (
+    MAX_SUGGEST_CHARS,
+    NotFoundError,
+    QueryError,
+    check_package,
+    parse_params,
+    parse_version,
+)
 
 bp = Blueprint("api", __name__)
 
@@ -30,6 +38,23 @@ def policy(doc_id: str):
     if doc is None:
         abort(404, description=f"no policy with id {doc_id[:64]!r}")
     return jsonify(doc.contract_dict())
+
+
+@bp.get("/api/policies/<doc_id>/versions")
+def policy_versions(doc_id: str):
+    history = _service().changelog.history(doc_id) if len(doc_id) <= 64 else None
+    if history is None:
+        raise NotFoundError(f"no policy with id {doc_id[:64]!r}")
+    return jsonify(history.to_dict())
+
+
+@bp.get("/api/policies/<doc_id>/versions/<n>")
+def policy_version(doc_id: str, n: str):
+    number = parse_version(n)
+    found = _service().changelog.diff(doc_id, number) if len(doc_id) <= 64 else None
+    if found is None:
+        raise NotFoundError(f"no version {number} of a policy with id {doc_id[:64]!r}")
+    return jsonify(found.to_dict())
 
 
 @bp.get("/api/packages")

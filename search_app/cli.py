@@ -1,5 +1,5 @@
-"""The `policy-index` command: crawl, index, search, dump, serve. User errors are
-one line, exit 1."""
+"""The `policy-index` command: crawl, index, search, dump, serve, health and the operator tools.
+User errors are one line, exit 1."""
 
 from __future__ import annotations
 
@@ -87,17 +87,19 @@ def crawl(sources, sources_file, max_pages, delay, full, config):
         if not srcs:
             raise SourceError("the sources file lists no enabled source")
     reports = pipeline.crawl(config, srcs, max_pages=max_pages, delay=delay, full=full)
-    failed = 0
     for r in reports:
         click.echo(r.line())
         for url, reason in r.failed[:20]:
             click.echo(f"  failed {url}: {reason}")
         for url, reason in r.problems[:10]:
             click.echo(f"  listing {url}: {reason}")
-        failed += len(r.failed)
-    stored = sum(r.new + r.changed + r.unchanged for r in reports)
-    if stored == 0 and failed:
-        raise click.ClickException("nothing could be crawled; see the reasons above")
+    dead = [r for r in reports if r.failed_entirely]
+    if dead:  # a scheduler alerts on the exit status; the line says which sources and why
+        why = "; ".join(f"{r.source} ({r.failed[0][1] if r.failed else 'no page found'})"
+                        for r in dead)  # fmt: skip
+        raise click.ClickException(
+            f"{len(dead)} of {len(reports)} sources failed entirely, nothing fetched: {why}"
+        )
 
 
 @main.group()
@@ -334,6 +336,27 @@ def queries(days, since, until, top, zero, as_json, config):
         click.echo(f"  {row['searches']:>8}  {row['query']}")
     if not report["top_zero_result"]:
         click.echo("  (none)")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@_data_option
+def health(as_json, config):
+    """Package and source health: the 8 x 9 packages, changes, expiring policies, sources."""
+    from indexer import taxonomy
+    from search_app import health as health_mod
+
+    if not config.paths.store.exists():
+        raise StoreError(
+            f"no document store in {config.paths.root}; run `policy-index crawl` first"
+        )
+    with DocumentStore(config.paths.store) as store:
+        report = health_mod.report(store, taxonomy.get(config.taxonomy))
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+        return
+    for line in health_mod.text_lines(report):
+        click.echo(line)
 
 
 @main.command("operator-hash")

@@ -19,7 +19,7 @@ class FacetTable:
     per document whose values are shared between documents (a dict per document cost about 1.7 KB:
     85 MB a worker at 50,000 documents)."""
 
-    KEYS = ("id", "title", "title_en", *FACETS, "date")
+    KEYS = ("id", "title", "title_en", *FACETS, "date", "gone")
     LISTS = ("region", "scenario", "agency")
     OWN = ("id", "title", "title_en")  # one document's own, not worth sharing
 
@@ -32,7 +32,10 @@ class FacetTable:
             value = tuple(value) if isinstance(value, list) else value
             return shared.setdefault(value, value)
 
-        self._rows = [None if f is None else tuple(share(k, f[k]) for k in self.KEYS) for f in rows]
+        # .get: an index built before a key was added has none (gone: not gone)
+        self._rows = [
+            None if f is None else tuple(share(k, f.get(k)) for k in self.KEYS) for f in rows
+        ]
 
     def __len__(self) -> int:
         return len(self._rows)

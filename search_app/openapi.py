@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from indexer import __version__
+from indexer.history import CAUSES, EVENTS
 from indexer.settings import Config
 from indexer.taxonomy import Taxonomy
 
-from .query import LANGS, MAX_AGENCY_CHARS, MAX_PAGE, MAX_SUGGEST_CHARS, SORTS, STATUSES
+from .query import (
+    LANGS,
+    MAX_AGENCY_CHARS,
+    MAX_PAGE,
+    MAX_SUGGEST_CHARS,
+    MAX_VERSION,
+    SORTS,
+    STATUSES,
+)
 
 # What query.py refuses in text parameters, declared so that clients (and fuzzers) know.
 NO_CONTROLS = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]*$"
@@ -21,6 +30,10 @@ def _param(name: str, desc: str, schema: dict, required: bool = False) -> dict:
         "description": desc,
         "schema": schema,
     }
+
+
+def _path(name: str, schema: dict | None = None) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": schema or {"type": "string"}}
 
 
 def openapi_document(tax: Taxonomy, config: Config) -> dict:
@@ -81,11 +94,15 @@ def openapi_document(tax: Taxonomy, config: Config) -> dict:
             "lang",
             "status",
             "text",
+            "valid_until",
+            "updated_on",
+            "gone_on",
         )
     }
     doc_props.update(
         regions={"type": "array", "items": {"type": "string"}},
         scenarios={"type": "array", "items": {"type": "string"}},
+        version={"type": "integer", "description": "How many versions the store keeps of it"},
     )
 
     def ok(schema: str) -> dict:
@@ -122,6 +139,26 @@ def openapi_document(tax: Taxonomy, config: Config) -> dict:
                         {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
                     ],
                     "responses": ok("Document"),
+                }
+            },
+            "/api/policies/{id}/versions": {
+                "get": {
+                    "summary": "Every version the store keeps of a policy, newest first: number, "
+                    "when it was fetched, its content hash, the event (new, changed, gone, "
+                    "returned) and the fields that changed",
+                    "parameters": [_path("id")],
+                    "responses": ok("VersionList"),
+                }
+            },
+            "/api/policies/{id}/versions/{n}": {
+                "get": {
+                    "summary": "One version: what changed from the one before (fields from/to, "
+                    "characters of text added and removed) and the whole document as it was",
+                    "parameters": [
+                        _path("id"),
+                        _path("n", {"type": "integer", "minimum": 1, "maximum": MAX_VERSION}),
+                    ],
+                    "responses": ok("Version"),
                 }
             },
             "/api/packages": {
@@ -184,6 +221,50 @@ def openapi_document(tax: Taxonomy, config: Config) -> dict:
                     "properties": {"error": {"type": "string"}},
                 },
                 "Document": {"type": "object", "properties": doc_props},
+                "VersionList": {
+                    "type": "object",
+                    "required": ["id", "versions"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "title": {"type": "string"},
+                        "gone_on": {"type": "string", "nullable": True},
+                        "count": {"type": "integer"},
+                        "versions": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/VersionEntry"},
+                        },
+                    },
+                },
+                "VersionEntry": {
+                    "type": "object",
+                    "required": ["n", "event", "fetched_at", "content_hash", "changes"],
+                    "properties": {
+                        "n": {"type": "integer"},
+                        "event": {"type": "string", "enum": list(EVENTS)},
+                        "cause": {"type": "string", "enum": list(CAUSES)},
+                        "fetched_at": {"type": "string", "format": "date-time"},
+                        "changed_on": {"type": "string", "format": "date"},
+                        "content_hash": {"type": "string"},
+                        "changes": {"type": "array", "items": {"type": "string"}},
+                        "title": {"type": "string"},
+                        "status": {"type": "string"},
+                    },
+                },
+                "Version": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/VersionEntry"},
+                        {
+                            "type": "object",
+                            "properties": {
+                                "id": {"type": "string"},
+                                "previous": {"type": "integer", "nullable": True},
+                                "fields": {"type": "object"},
+                                "text_changes": {"type": "object"},
+                                "document": {"$ref": "#/components/schemas/Document"},
+                            },
+                        },
+                    ]
+                },
                 "SearchResponse": {
                     "type": "object",
                     "required": [

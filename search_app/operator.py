@@ -1,4 +1,5 @@
-"""Operator pages under /operator/: a login from configured credentials and the query-log report.
+"""Operator pages under /operator/: a login from configured credentials, the query-log report and
+the health of packages and sources.
 
 Closed (404) unless operator_user and operator_password_hash are both set. The password is only
 ever compared with check_password_hash; the session cookie is signed, HttpOnly, SameSite=Lax and
@@ -31,7 +32,9 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.security import check_password_hash
 
 from indexer import settings
+from indexer.store import DocumentStore, StoreError
 
+from . import health as health_mod
 from .query import QueryError
 from .querylog import PERIOD_DAYS, PeriodError, period
 from .searchlog import query_log, recording
@@ -227,3 +230,20 @@ def queries():
         choices=PERIOD_DAYS,
         enabled=recording(),
     )
+
+
+@bp.get("/health")
+def health():
+    if not logged_in():
+        return redirect(url_for("operator.login", next=request.full_path.rstrip("?")))
+    svc = current_app.extensions["policy_index"]
+    path = svc.config.paths.store
+    if not path.exists():
+        abort(503, description=_("Nothing has been crawled yet: there is no document store."))
+    try:
+        with DocumentStore(path, readonly=True) as store:
+            report = health_mod.report(store, svc.tax)
+    except (StoreError, sqlite3.Error) as exc:
+        log.error("document store unreadable: %s", exc)
+        abort(503, description=_("The document store cannot be read just now."))
+    return render_template("operator_health.html", h=report, limits=health_mod)

@@ -69,8 +69,8 @@ def group(hits: list[dict], tax: Taxonomy, only_region: str | None = None) -> li
     """hits: dicts with id, score, regions, scenarios, status, in rank order."""
     packages: dict[str, Package] = {}
     for h in hits:
-        if h["status"] == "expired":
-            continue  # a package lists the policies in force
+        if h["status"] == "expired" or h.get("gone"):
+            continue  # a package lists the policies in force, still published at their source
         for region, scenario, weight in package_keys(
             h["regions"], h["scenarios"], tax, only_region
         ):

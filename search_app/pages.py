@@ -1,5 +1,5 @@
-"""HTML pages: home, search, policy, community packages, package — views over the
-same data as the API."""
+"""HTML pages: home, search, policy and its versions, community packages, package — views over
+the same data as the API."""
 
 from __future__ import annotations
 
@@ -26,9 +26,10 @@ from indexer import settings
 from . import searchlog
 from . import sheet as sheet_mod
 from .highlight import find_spans, mark
-from .query import QueryError, check_package, parse_params
+from .query import NotFoundError, QueryError, check_package, parse_params, parse_version
 from .results import result_links
 from .understand import understand
+from .wording import change_kind, change_label, change_summary, field_label
 
 bp = Blueprint("pages", __name__)
 DOC_LANG_PARAM = "doclang"  # on pages `lang` chooses the interface language
@@ -83,6 +84,10 @@ def _helpers():
         "scenario_label": scenario_label,
         "url_with": url_with,
         "lang_switch_url": lang_switch_url,
+        "field_label": field_label,
+        "change_label": change_label,
+        "change_summary": change_summary,
+        "version_kind": change_kind,
     }
 
 
@@ -101,8 +106,11 @@ def search():
     resp = searchlog.run(params, via="page")
     active = [(param, name, request.args[param]) for name, param in FACET_PARAMS.items()
               if request.args.get(param)]  # fmt: skip
+    feed_args = {("lang" if k == DOC_LANG_PARAM else k): v for k, v in request.args.items()
+                 if k in ("q", *FACET_PARAMS.values())}  # fmt: skip
     return render_template(
         "search.html", r=resp, p=params, active_filters=active,
+        feed_url=url_for("feeds.search", **feed_args),
         help_regions=_help_regions(params) if not resp.results else [])  # fmt: skip
 
 
@@ -135,11 +143,32 @@ def policy(doc_id: str):
         spans = find_spans(para, terms) if terms else []
         marks += len(spans)
         paragraphs.append(Markup(mark(para, spans)))
+    latest = svc.changelog.diff(doc.id, doc.version) if doc.version > 1 else None
     return render_template(
         "policy.html", d=doc, related=doc.related, source_url=_source_url(doc.url),
         replaced_by=links["replaced_by"], translation=links["translation"],
-        original=links["original"], q=q, paragraphs=paragraphs, marks=marks,
+        original=links["original"], q=q, paragraphs=paragraphs, marks=marks, latest=latest,
     )  # fmt: skip
+
+
+@bp.get("/policies/<doc_id>/versions")
+def versions(doc_id: str):
+    history = _service().changelog.history(doc_id) if len(doc_id) <= 64 else None
+    if history is None:
+        raise NotFoundError(_("No policy with the id %(id)s.", id=doc_id[:64]))
+    return render_template("versions.html", h=history)
+
+
+@bp.get("/policies/<doc_id>/versions/<n>")
+def version(doc_id: str, n: str):
+    number = parse_version(n)
+    log = _service().changelog
+    found = log.diff(doc_id, number) if len(doc_id) <= 64 else None
+    if found is None:
+        raise NotFoundError(_("No version %(n)s of the policy %(id)s.", n=number, id=doc_id[:64]))
+    history = log.history(doc_id)
+    has_next = history is not None and number < len(history.versions)
+    return render_template("version.html", vd=found, has_next=has_next)
 
 
 def _source_url(url: str) -> str:

@@ -35,6 +35,16 @@ def check_package(tax: Taxonomy, region: str, scenario: str) -> None:
         )
 
 
+MAX_VERSION = 1_000_000
+
+
+def parse_version(raw: str) -> int:
+    """A version number from a URL: a whole number from 1 (QueryError otherwise)."""
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_VERSION):
+        raise QueryError(f"a version number is a whole number from 1, got {raw[:20]!r}")
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class SearchParams:
     q: str = ""

@@ -48,6 +48,8 @@ TABLE: tuple[Factor, ...] = (
     # -- the rerank of the best matches (multipliers on the BM25F score)
     Factor("rerank_window", 100, "how many of the best matches the factors below rerank"),
     Factor("expired", 0.5, "an expired policy ranks below an in-force one of similar relevance"),
+    Factor("gone", 0.4, "a policy whose page went from its source stays findable (labelled), below "
+                        "those still published; expired and gone, both apply"),
     Factor("region", 2.5, "a policy of the community named in the query or chosen as filter"),
     Factor("other_community", 0.5, "a policy of another community, when one was named"),
     Factor("scope", 1.2, "a citywide (national) policy when 北京 (全国) was named: a light boost, "
@@ -128,6 +130,8 @@ def rank_factor(f: dict, wanted: set[str], tax: Taxonomy, reader_lang: str | Non
     with no community named, policies for everyone before those of one community; documents in
     the reader's language before translations of the same content."""
     factor = FACTOR["expired"] if f["status"] == "expired" else 1.0
+    if f.get("gone"):
+        factor *= FACTOR["gone"]
     if reader_lang and f["lang"] == reader_lang:
         factor *= FACTOR["reader_language"]
     regions = set(f["region"])
@@ -157,6 +161,8 @@ def explain(bm25f: float, pairs: list[tuple[str, str]], f: dict, u, score: float
         boosts["community named in the query"] = sorted(set(f["region"]) & set(u.regions))
     if f["status"] == "expired":
         boosts["expired: score multiplied by"] = FACTOR["expired"]
+    if f.get("gone"):
+        boosts["gone from its source: score multiplied by"] = FACTOR["gone"]
     if f["lang"] == ("en" if u.latin_only else reader):
         boosts["document in the reader's language: score multiplied by"] = FACTOR["reader_language"]
     if "doc_number" in per_field:

@@ -55,6 +55,8 @@ class ResultItem:
     title_en: str | None = None
     summary_en: str | None = None
     links: dict[str, dict | None] = field(default_factory=dict)
+    gone_on: str | None = None  # the day its page went from the source
+    updated_on: str | None = None
     explain: dict | None = None
 
     @classmethod
@@ -67,6 +69,7 @@ class ResultItem:
             score=score, kind=d.get("kind", "policy"), sample=bool(d.get("sample")),
             title_en=d.get("title_en"), summary_en=d.get("summary_en"),
             links=result_links(d.get("related") or [], d["status"]),
+            gone_on=d.get("gone_on"), updated_on=d.get("updated_on"),
         )  # fmt: skip
 
     def to_dict(self) -> dict:
@@ -75,7 +78,8 @@ class ResultItem:
              "lang": self.lang, "regions": self.regions, "scenarios": self.scenarios,
              "snippet": self.snippet, "score": round(self.score, 3), "kind": self.kind,
              "sample": self.sample, "title_en": self.title_en, "summary_en": self.summary_en,
-             "links": self.links}  # fmt: skip
+             "links": self.links, "gone_on": self.gone_on,
+             "updated_on": self.updated_on}  # fmt: skip
         if self.explain is not None:
             d["explain"] = self.explain
         return d

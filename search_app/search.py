@@ -18,6 +18,7 @@ from indexer.taxonomy import WIDER_SCOPES, Taxonomy
 from . import lexicon
 from . import packages as pk
 from . import ranking as R
+from .changelog import ChangeLog
 from .engine import Evaluator
 from .facets import FacetColumns, FacetTable, date_keys
 from .highlight import snippet
@@ -76,6 +77,7 @@ class SearchService:
         self.index = index
         self.tax = tax
         self.config = config
+        self.changelog = ChangeLog(config.paths.store)  # the store's history of each document
 
     def search(self, p: SearchParams) -> SearchResponse:
         """The answer to p; repeated searches come from a bounded cache of the current index
@@ -96,14 +98,22 @@ class SearchService:
             megabytes * 2**20, weigh=lambda v: v[0].nbytes + v[1].nbytes))  # fmt: skip
         return Evaluator(s, cache)
 
-    def _search(self, p: SearchParams) -> SearchResponse:
-        u = understand(p.q, self.tax)
+    def matching_ids(self, p: SearchParams, limit: int) -> list[str]:
+        """The ids of the documents a search finds, newest first, at most limit: what the feed of a
+        saved search follows."""
+        with self.index.pinned():
+            found = self._match(p, understand(p.q, self.tax))[2]
+            table = self.facet_table()
+            return [table.id(n) for n, _ in found.newest(limit, self.date_keys())]
+
+    def _match(self, p: SearchParams, u):
+        """(searcher, evaluator, matches, "all" | "characters" | "any", the query used, the query
+        of every word)."""
         s = self.index.searcher()
         ev = self._evaluator(s)
         strict, loose = build_queries(u)
         filt = filter_query(p)
         allowed = ev.mask(filt) if filt is not None else None
-        window = max(p.offset + p.per_page, R.RERANK_WINDOW if p.sort == "relevance" else 0)
         matched, used = "all", strict
         found = ev.search(strict if strict is not None else Every(), allowed)
         # Too little with every word: first the same characters in sequence (a compound segmented
@@ -119,6 +129,12 @@ class SearchService:
             more = ev.search(wider, allowed)
             if more.count > found.count:
                 found, matched, used = more, label, wider
+        return s, ev, found, matched, used, strict
+
+    def _search(self, p: SearchParams) -> SearchResponse:
+        u = understand(p.q, self.tax)
+        s, ev, found, matched, used, strict = self._match(p, u)
+        window = max(p.offset + p.per_page, R.RERANK_WINDOW if p.sort == "relevance" else 0)
         total = found.count
         scored = p.sort == "relevance" and strict is not None
         table = self.facet_table()
@@ -143,7 +159,7 @@ class SearchService:
         if total:
             package_input = [
                 {"id": f["id"], "score": sc, "regions": f["region"], "scenarios": f["scenario"],
-                 "status": f["status"], "terms": terms_of.get(f["id"], [])}
+                 "status": f["status"], "gone": f["gone"], "terms": terms_of.get(f["id"], [])}
                 for _, f, sc in hits[: R.RERANK_WINDOW]
             ]  # fmt: skip
             packages = pk.group(package_input, self.tax, p.region) if not u.empty else []
@@ -214,8 +230,8 @@ class SearchService:
         table = self.facet_table()
         members: dict[str, list[tuple[str, str, int]]] = {}
         for n, f in enumerate(table):
-            if f is None or f["status"] == "expired":
-                continue
+            if f is None or f["status"] == "expired" or f["gone"]:
+                continue  # a package lists policies in force, still published at their source
             for region, scenario, _ in pk.package_keys(f["region"], f["scenario"], self.tax):
                 members.setdefault(f"{region}/{scenario}", []).append((f["date"], f["id"], n))
         return {key: array("i", (n for _, _, n in sorted(v, reverse=True)))

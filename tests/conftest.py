@@ -4,8 +4,10 @@ a loopback HTTP server."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import threading
 import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -196,3 +198,110 @@ def pytest_addoption(parser):
         default=False,
         help="Rewrite the README's screenshots in docs/screenshots from the browser tests.",
     )
+
+
+# ---- a site whose pages change between two crawls ---------------------------------------------
+
+
+def changing_page(title, number, paragraphs, agency="北京市住房和城乡建设委员会", status="有效",
+                  extra=""):  # fmt: skip
+    """A Beijing policy page in the [key] value family, with the fields a change may touch."""
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>{title}_北京市人民政府</title></head><body><div class="header"><a href="/">首页</a></div>
+<div class="doc-info"><ol><li>[标　　题] {title}</li><li>[发文机构] {agency}</li>
+<li>[发文字号] {number}</li><li>[成文日期] 2024-03-01</li><li>[发布日期] 2024年3月8日</li>
+<li>[有 效 性] {status}</li></ol></div><div id="mainText">{body}{extra}</div>
+<div class="footer">版权所有 北京市人民政府</div></body></html>"""
+
+
+def _changing_pages(today: dt.date) -> tuple[dict, dict]:
+    """The site's pages at the first crawl and at the second (None: the page answers 404)."""
+    start = today.replace(year=today.year - 1) + dt.timedelta(days=30)  # one year: ends in 29 days
+    p = {
+        "text": ("北京市人才公寓配租管理办法", "京建发〔2024〕1号",
+                 ["第一条 为规范人才公寓配租工作，制定本办法。",
+                  "第二条 配租对象为在京工作的各类人才，租金按市场价格的八折执行。",
+                  "第三条 本办法由市住房城乡建设委员会负责解释。"]),
+        "field": ("北京市人才公寓租金补贴实施细则", "京建发〔2024〕2号",
+                  ["第一条 租金补贴按月发放，每人每月最高三千元。",
+                   "第二条 补贴资金由市、区两级财政共同承担。"]),
+        "gone": ("北京市人才公寓申请服务指引（试行）", "京建发〔2024〕3号",
+                 ["一、申请人可以登录人才服务平台提交人才公寓申请。",
+                  "二、受理部门在十个工作日内完成审核。"]),
+        "status": ("北京市人才公寓管理暂行办法", "京建发〔2020〕4号",
+                   ["第一条 本暂行办法适用于全市人才公寓的建设和管理。",
+                    "第二条 各区应当建立人才公寓房源台账。"]),
+        "expiring": ("北京市人才公寓共有产权试点办法", "京建发〔2024〕5号",
+                     ["第一条 试点区域内的人才可以申请共有产权人才公寓。",
+                      f"第二条 本办法自{start.year}年{start.month}月{start.day}日起施行，"
+                      "有效期1年。"]),
+        "new": ("北京市人才公寓管理办法", "京建发〔2024〕6号",
+                ["第一条 为加强人才公寓管理，保障人才安居，制定本办法。",
+                 "第二条 本办法施行后，《北京市人才公寓管理暂行办法》同时废止。"]),
+    }  # fmt: skip
+    first = {k: changing_page(*v) for k, v in p.items() if k != "new"}
+    second = dict(first)
+    title, number, paras = p["text"]
+    edited = [paras[0], "第二条 配租对象为在京工作的各类人才和科研人员，租金按市场价格的七折执行。",
+              "第三条 申请人应当提交劳动合同和社保缴纳证明。", paras[2]]  # fmt: skip
+    second["text"] = changing_page(title, number, edited)
+    second["field"] = changing_page(*p["field"], agency="北京市住房和城乡建设委员会、北京市财政局")
+    second["gone"] = None
+    replaced = '<p><a href="/p/new.html">现行文件：北京市人才公寓管理办法</a></p>'
+    second["status"] = changing_page(*p["status"], status="失效", extra=replaced)
+    second["new"] = changing_page(*p["new"])
+    return first, second
+
+
+@dataclass
+class ChangedSite:
+    paths: settings.DataPaths
+    base: str
+    ids: dict  # page name -> document id
+    reports: list  # the two crawls' reports
+
+
+def _serve_site(site: Site, pages: dict) -> None:
+    links = "".join(f'<li><a href="/p/{k}.html">{k}</a></li>' for k in pages)
+    site.add("/", f"<html><body><ul>{links}</ul></body></html>")
+    for k, html in pages.items():
+        if html is None:
+            site.add(f"/p/{k}.html", b"<html><body>not found</body></html>", status=404)
+        else:
+            site.add(f"/p/{k}.html", html)
+
+
+def crawl_changing_site(root: Path) -> ChangedSite:
+    """Two crawls of a loopback site whose pages change in between (a text edit, a field change, a
+    page removed, a status change with a replacing policy, a new page), each followed by an index
+    build: the data folder keeps both versions of everything."""
+    from indexer.sources import source_from_arg
+
+    site = Site()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
+    server.daemon_threads = True
+    site.base = f"http://127.0.0.1:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    paths = settings.DataPaths(root)
+    config = settings.for_data(paths.root)
+    first, second = _changing_pages(dt.date.today())
+    reports = []
+    try:
+        for pages, full in ((first, True), (second, False)):
+            _serve_site(site, pages)
+            source = source_from_arg(site.base + "/")
+            reports += pipeline.crawl(config, [source], progress=False, delay=0)
+            pipeline.index(config, full=full)
+    finally:
+        server.shutdown()
+        server.server_close()
+    from indexer.model import doc_id
+
+    ids = {k: doc_id(f"{site.base}/p/{k}.html") for k in second}
+    return ChangedSite(paths, site.base, ids, reports)
+
+
+@pytest.fixture(scope="session")
+def changed_site(tmp_path_factory) -> ChangedSite:
+    return crawl_changing_site(tmp_path_factory.mktemp("changing") / "data")

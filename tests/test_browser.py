@@ -640,3 +640,101 @@ def test_the_readme_shows_every_screenshot():
         for width in ("phone", "desktop")
     }
     assert shown == taken
+
+
+# ---- (9) what changed: the version pages, without JavaScript; the operators' health page -------
+
+
+@pytest.fixture(scope="module")
+def changed_live(changed_site):
+    """The app over the data of two crawls of a changing loopback site, with an operator login."""
+    from werkzeug.security import generate_password_hash
+
+    app = create_app(changed_site.paths.root, {
+        "TESTING": True, "API_RATE_LIMIT": "", "QUERY_LOG": False, "SECRET_KEY": "browser",
+        "OPERATOR_USER": "ops", "OPERATOR_PASSWORD_HASH": generate_password_hash(OPERATOR_PW),
+    })  # fmt: skip
+    base, stop = serve(app)
+    yield base, changed_site.ids
+    stop()
+
+
+OPERATOR_PW = "correct horse battery staple"
+
+
+def _decoration(locator) -> str:
+    return locator.evaluate("e => getComputedStyle(e).textDecorationLine")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_what_changed_reads_without_javascript_and_passes_axe(new_context, changed_live, lang):
+    base, ids = changed_live
+    words = {"zh": ("更新", "第 2 版"), "en": ("Updated on", "Version 2")}
+    # Without JavaScript: the diff is there, and the history leads to each version. (Playwright's
+    # evaluate, which axe and the style checks need, cannot run in such a page: those come after.)
+    page = new_context(base=base, java_script_enabled=False).new_page()
+    page.goto(f"/policies/{ids['text']}?lang={lang}")
+    expect(page.locator("#updated")).to_contain_text(words[lang][0])
+    change = page.locator("#latest-change")
+    expect(change.locator("ins").first).to_be_visible()
+    expect(change.locator("del").first).to_contain_text("八")
+    page.locator("#updated a").click()  # the history of the policy
+    expect(page).to_have_url(re.compile(rf"/policies/{ids['text']}/versions\b"))
+    expect(page.locator("#history tbody tr")).to_have_count(2)
+    page.locator("#history").get_by_role("link", name=words[lang][1]).click()
+    expect(page.locator("h1")).to_contain_text(words[lang][1])
+    expect(page.locator(".diff-text ins").first).to_be_visible()
+
+    page = new_context(base=base).new_page()
+    axe, problems = Axe(), {}
+    page.goto(f"/policies/{ids['text']}?lang={lang}")
+    inserted = page.locator("#latest-change ins").first
+    deleted = page.locator("#latest-change del").first
+    # marked by more than colour: underlined and struck through
+    assert "underline" in _decoration(inserted) and "line-through" in _decoration(deleted)
+    problems["policy"] = _axe_problems(page, axe)[0]
+    for name, url in (("versions", f"/policies/{ids['text']}/versions"),
+                      ("version", f"/policies/{ids['text']}/versions/2"),
+                      ("first-version", f"/policies/{ids['text']}/versions/1")):  # fmt: skip
+        page.goto(f"{url}?lang={lang}")
+        problems[name] = _axe_problems(page, axe)[0]
+
+    # a field change side by side, and a page gone from its source
+    page.goto(f"/policies/{ids['field']}/versions/2?lang={lang}")
+    row = page.locator("table.diff-fields tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator("td.new")).to_contain_text("北京市财政局")
+    problems["field-version"] = _axe_problems(page, axe)[0]
+    page.goto(f"/policies/{ids['gone']}?lang={lang}")
+    gone = "已下线" if lang == "zh" else "Gone from source"
+    expect(page.locator(".badges .gone")).to_have_text(gone)
+    problems["gone"] = _axe_problems(page, axe)[0]
+    page.goto(f"/search?q=人才公寓&lang={lang}")
+    expect(page.locator("li.result .badge.gone")).to_have_count(1)
+    expect(page.locator("a.feed-link")).to_be_visible()
+    problems["search"] = _axe_problems(page, axe)[0]
+    assert not {k: v for k, v in problems.items() if v}, problems
+
+
+def test_package_health_shows_trouble_by_colour_and_words(new_context, changed_live):
+    base, _ids = changed_live
+    page = new_context(base=base).new_page()
+    page.goto("/operator/health?lang=en")
+    expect(page).to_have_url(re.compile(r"/operator/login"))
+    page.locator("#user").fill("ops")
+    page.locator("#password").fill(OPERATOR_PW)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("h1")).to_have_text("Package health")
+    troubled = page.locator('td[data-key="huairou/livable"]')
+    expect(troubled.locator(".flag")).to_have_text(["1 gone", "1 expiring"])
+    thin = page.locator('td[data-key="huairou/health"]')
+    expect(thin.locator(".flag")).to_have_text("thin")
+    yellow = troubled.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert yellow == thin.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert yellow == "rgb(255, 248, 197)"  # the trouble colour, beside the words
+    bad, _other = _axe_problems(page, Axe())
+    assert not bad, bad
+    page.goto("/operator/health?lang=zh")
+    expect(troubled.locator(".flag")).to_have_text(["1 件已下线", "1 件即将到期"])
+    bad, _other = _axe_problems(page, Axe())
+    assert not bad, bad

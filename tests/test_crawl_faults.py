@@ -77,9 +77,11 @@ def test_recrawl_fetches_little_and_reports_changes(http_site, tmp_path):
     _, second = crawl(tmp_path, b + "/")
     assert (second.new, second.changed, second.unchanged, second.gone) == (0, 1, 2, 1)
     with DocumentStore(paths.store) as store:
-        assert store.count() == 3
-        titles = {d.title: d.text for d in store.iter_documents()}
-    assert "修订后的规定" in titles["外籍人才政策第2号文件"]
+        assert store.count() == 4  # the page gone from its source is kept, marked gone
+        docs = {d.title: d for d in store.iter_documents()}
+    assert "修订后的规定" in docs["外籍人才政策第2号文件"].text
+    assert docs["外籍人才政策第3号文件"].gone_on is not None
+    assert [d.gone_on for t, d in docs.items() if t != "外籍人才政策第3号文件"] == [None] * 3
     print(second.line())
 
 

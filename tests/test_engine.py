@@ -213,6 +213,7 @@ def test_facet_table_gives_rows_back_and_shares_their_values():
             "status": "in_force",
             "lang": "zh",
             "date": "2024-05-01",
+            "gone": n == 2,
         }
         for n in range(3)
     ]

@@ -49,6 +49,8 @@ def api_schema(fuzz_app):
 OPERATIONS = [
     "GET /api/search",
     "GET /api/policies/{id}",
+    "GET /api/policies/{id}/versions",
+    "GET /api/policies/{id}/versions/{n}",
     "GET /api/packages",
     "GET /api/packages/{region}/{scenario}",
     "GET /api/suggest",
@@ -68,8 +70,9 @@ def test_the_fuzzed_operations_are_every_documented_operation(api_schema, fuzz_a
 
 
 # Only these operations have parameters with constraints that a request can break (a path
-# segment of type string cannot be invalid), so only they get schema-violating requests too.
-CONSTRAINED = ("GET /api/search", "GET /api/suggest")
+# segment of type string cannot be invalid; a version number can), so only they get
+# schema-violating requests too.
+CONSTRAINED = ("GET /api/search", "GET /api/suggest", "GET /api/policies/{id}/versions/{n}")
 POSITIVE, NEGATIVE = schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE
 
 
@@ -305,8 +308,26 @@ def test_path_parameters_answer_json_404_never_5xx(fuzz_app, a, b):
     c = fuzz_app.test_client()
     seg_a, seg_b = _enc(a) or "x", _enc(b) or "y"
     _check_json(c.get(f"/api/policies/{seg_a}"), (404,))
+    _check_json(c.get(f"/api/policies/{seg_a}/versions"), (404,))
+    _check_json(c.get(f"/api/policies/{seg_a}/versions/{seg_b}"), (400, 404))
     _check_json(c.get(f"/api/packages/{seg_a}/{seg_b}"), (404,))
     _check_json(c.get(f"/api/packages/huairou/{seg_b}"), (200, 404))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/policies/%2F/versions",
+        "/api/policies//versions",
+        "/api/policies/%2F%2F",
+        "/api/packages//y",
+        "/api/packages/%E4%BA%BA%E6%89%8D%E5%85%AC%E5%AF%93//",
+    ],
+)
+def test_an_empty_or_encoded_slash_segment_is_not_found_not_redirected(fuzz_app, path):
+    """Regression seeds: a slash merged away once redirected (308) to another resource (the
+    policy "versions"; the package of an empty community, found by the fuzzer)."""
+    _check_json(fuzz_app.test_client().get(path), (404,))
 
 
 @pytest.mark.parametrize(
