@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 # (tests/test_rederive.py checks that every indexer module derive() reaches is listed.)
 RULE_MODULES = (
     "encoding", "patterns", "guide_words", "fields", "text", "urls", "page", "page_meta", "body",
-    "guide", "normalize", "classify", "attachments", "derive",
+    "guide", "guide_lines", "guide_markup", "normalize", "classify", "attachments", "derive",
 )  # fmt: skip
 _HERE = Path(__file__).resolve().parent
 EXTRACTOR_CODE = hashlib.sha1(

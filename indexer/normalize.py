@@ -23,7 +23,8 @@ from .fields import (
     parse_validity,
     split_bilingual_title,
 )
-from .guide import Markup, guide_fields, looks_like_guide, markup
+from .guide import guide_fields, looks_like_guide
+from .guide_markup import Markup, markup
 from .model import PolicyDocument
 from .page import Page, drop, text_of
 from .page_meta import (
