@@ -16,6 +16,8 @@ from search_app.query import parse_params
 from search_app.search import SearchService
 
 JUDGMENTS = settings.POLICIES_DIR / "eval" / "judgments.yaml"
+HELDOUT = settings.POLICIES_DIR / "eval" / "heldout" / "queries.yaml"  # frozen: measure, never tune
+SETS = {"dev": JUDGMENTS, "heldout": HELDOUT}
 K = 10
 
 

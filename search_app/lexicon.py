@@ -54,11 +54,19 @@ def _load_yaml(path: Path) -> dict:
 
 
 def _terms(value) -> tuple[list[str], bool]:
+    """An entry's terms and whether they are true equivalents: {terms: [...], both: true,
+    source: "..."} (the source says where the pairing comes from), or a bare list."""
     if isinstance(value, dict):
         return [str(t) for t in value.get("terms") or []], bool(value.get("both"))
     if isinstance(value, str):
         return [value], False
     return [str(t) for t in value or []], False
+
+
+def source_of(value) -> str | None:
+    """Where an entry comes from or why it is there."""
+    return str(value["source"]).strip() or None if isinstance(value, dict) and value.get(
+        "source") else None  # fmt: skip
 
 
 @lru_cache(maxsize=2)
