@@ -95,8 +95,14 @@ def to_fields(doc: PolicyDocument) -> dict:
 def facet_values(doc: PolicyDocument) -> dict:
     """What facet counts, packages, ranking and suggestions need of a document, kept in one column
     (gone: its page went from the source; it stays findable, out of packages, ranked lower)."""
+    # kind: what a question's intent asks for (a guide for materials, the policy for who
+    # qualifies); pairs: the same policy in the other language (an English page's original, a
+    # Chinese policy's translation or English guide), which an English query ranks beside it.
+    pairs = [r["id"] for r in doc.related if r.get("id") and r.get("lang") != doc.lang
+             and r["rel"] in ("original", "translation", "policy", "guide")]  # fmt: skip
     return {"id": doc.id, "title": doc.title, "title_en": doc.title_en or "",
-            **doc.facet_values(), "date": doc.publish_date or "", "gone": doc.gone}  # fmt: skip
+            **doc.facet_values(), "date": doc.publish_date or "", "gone": doc.gone,
+            "kind": doc.kind, "pairs": pairs}  # fmt: skip
 
 
 def current_generation(index_root: Path) -> Path | None:

@@ -19,8 +19,8 @@ class FacetTable:
     per document whose values are shared between documents (a dict per document cost about 1.7 KB:
     85 MB a worker at 50,000 documents)."""
 
-    KEYS = ("id", "title", "title_en", *FACETS, "date", "gone")
-    LISTS = ("region", "scenario", "agency")
+    KEYS = ("id", "title", "title_en", *FACETS, "date", "gone", "kind", "pairs")
+    LISTS = ("region", "scenario", "agency", "pairs")
     OWN = ("id", "title", "title_en")  # one document's own, not worth sharing
 
     def __init__(self, rows):
@@ -46,7 +46,7 @@ class FacetTable:
             return None
         row = dict(zip(self.KEYS, t, strict=True))
         for k in self.LISTS:
-            row[k] = list(row[k])
+            row[k] = list(row[k] or ())  # (an index built before a key was added has none)
         return row
 
     def __iter__(self):

@@ -60,6 +60,12 @@ TABLE: tuple[Factor, ...] = (
                                 "mentions it in passing"),
     Factor("reader_language", 1.5, "a document in the language the user reads (an English query "
                                    "reads English) before a translation of the same content"),
+    Factor("intent_kind", 1.3, "the kind of page that answers what the question asks: a guide "
+                               "for materials, where, how long and cost; the policy for who "
+                               "qualifies"),
+    Factor("language_pair", 0.95, "for an English query, the Chinese policy an English page "
+                                  "translates or explains ranks right after it (at this share "
+                                  "of its score), and the English page beside its policy"),
     Factor("coverage_floor", 0.3, "what a match of none of several concepts keeps: coverage "
                                   "squared blends from here up to 1"),
     # -- packages
@@ -125,11 +131,15 @@ def coverage(pairs: list[tuple[str, str]], concept_terms: list[set[str]]) -> flo
     return factor
 
 
-def rank_factor(f: dict, wanted: set[str], tax: Taxonomy, reader_lang: str | None = None) -> float:
+def rank_factor(f: dict, wanted: set[str], tax: Taxonomy, reader_lang: str | None = None,
+                wants_kind: str | None = None) -> float:  # fmt: skip
     """Multipliers on relevance: expired below in force; the community the user named first;
     with no community named, policies for everyone before those of one community; documents in
-    the reader's language before translations of the same content."""
+    the reader's language before translations of the same content; the kind of page the
+    question asks for."""
     factor = FACTOR["expired"] if f["status"] == "expired" else 1.0
+    if wants_kind and f.get("kind") == wants_kind:
+        factor *= FACTOR["intent_kind"]
     if f.get("gone"):
         factor *= FACTOR["gone"]
     if reader_lang and f["lang"] == reader_lang:
@@ -147,6 +157,20 @@ def rank_factor(f: dict, wanted: set[str], tax: Taxonomy, reader_lang: str | Non
         if regions & wanted:  # 北京 or 全国 named
             factor *= FACTOR["scope"]
     return factor
+
+
+def pair_languages(hits: list) -> list:
+    """An English query's hits with each document's other-language counterpart (the Chinese
+    policy of an English page, the English page of a Chinese policy) lifted to just below it:
+    both rank, the one the reader reads first. hits: (doc number, facet row, score), sorted."""
+    by_id = {f["id"]: i for i, (_, f, _) in enumerate(hits)}
+    scores = [sc for _, _, sc in hits]
+    for i, (_, f, sc) in enumerate(hits[:RERANK_WINDOW]):
+        for other in f.get("pairs") or ():
+            j = by_id.get(other)
+            if j is not None and j > i:
+                scores[j] = max(scores[j], sc * FACTOR["language_pair"])
+    return [(n, f, scores[i]) for i, (n, f, _) in enumerate(hits)]
 
 
 def explain(bm25f: float, pairs: list[tuple[str, str]], f: dict, u, score: float, scored: bool,

@@ -181,9 +181,12 @@ class SearchService:
             for c in u.concepts
         ]  # fmt: skip
         reader = "en" if u.latin_only else p.reader  # an English query reads English
-        hits = [(n, f, sc * R.rank_factor(f, wanted, self.tax, reader)
+        hits = [(n, f, sc * R.rank_factor(f, wanted, self.tax, reader, u.wants_kind)
                  * R.coverage(pairs[n], concept_terms)) for n, f, sc in hits]  # fmt: skip
         hits.sort(key=lambda x: (-x[2], R.negdate(x[1]["date"])))
+        if u.latin_only:
+            hits = R.pair_languages(hits)
+            hits.sort(key=lambda x: (-x[2], R.negdate(x[1]["date"])))
         return hits
 
     # ---- what every search reads, built once per index version --------------------------------

@@ -31,7 +31,11 @@ STOP_ZH = frozenset(
     "哪些 哪个 什么 啥 需要 "
     "我 我们 你 您 他 她 请问 想 想要 想知道 能 能否 可以 可不可以 是 是否 有 有没有 "
     "和 与 及 或 在 到 给 把 被 要 去 "
-    "一下 请 吗？ 呢？ 还 就 都 也 该 应该 需".split()
+    "一下 请 吗？ 呢？ 还 就 都 也 该 应该 需 "
+    # a desk question's telling: who asks, what they would like, what they are not sure of
+    "不能 能不能 要不要 会不会 行不行 可以吗 问 咨询 打算 准备 觉得 现在 目前 已经 刚 刚刚 自己 "
+    "平时 还是 先 再 然后 这 那 这个 那个 哪 一些 有些 很 比较 特别 就是 他们 她们 它 咱们 "
+    "他 她 想把 带着 一直".split()
 )
 STOP_EN = frozenset(
     "how do does did i me my we our you your what where when which who whom is are was were the to "
@@ -50,6 +54,29 @@ ASPECT_WORDS = frozenset(
     "procedure process "
     "rule rules policy policies guide".split()
 )
+# What a desk question says about the asker rather than what it asks (一位韩国籍工程师下个月入职,
+# 8岁和15岁两个孩子, 在京工作两年了): the nationality, when, how old, how many, how long.
+_ABOUT_THE_ASKER = re.compile(
+    r"(?:[\u4e00-\u9fff]{2,5}(?<![外户学])籍|(?:今年|去年|明年|前年)?\d{1,2}月份?|"
+    r"(?:下|上|这|本)(?:个)?(?:月|周|星期)|(?:今|去|明|前)年|"
+    r"[\d一二两三四五六七八九十半]+(?:岁|周岁|个月|年了|年多|多年)|"
+    r"[\d一二两三四五六七八九十]+(?:个|位|名|家)(?=[\u4e00-\u9fff])|一(?:位|名|家|个))"
+)
+# What a question asks for, and the kind of page that answers it: a guide says what to bring,
+# where to go, how long and how much; the policy says who qualifies.
+_I = re.I
+INTENTS = (
+    ("materials", "guide", re.compile(
+        r"材料|带什么|准备什么|要带|哪些证件|手续|what (?:documents|do i need|to bring)|"
+        r"documents? (?:needed|required)|paperwork", _I)),
+    ("where", "guide", re.compile(r"在哪|哪里|去哪|什么地方|地点|地址|窗口|\bwhere\b", _I)),
+    ("how long", "guide", re.compile(
+        r"多久|多长时间|几天|多少天|时限|how long|processing time", _I)),
+    ("cost", "guide", re.compile(r"多少钱|费用|收费|要钱|how much|\bfees?\b|\bcost", _I)),
+    ("who qualifies", "policy", re.compile(
+        r"谁可以|谁能|什么条件|哪些条件|符合|资格|能不能|可不可以|是否可以|"
+        r"eligib|who can|qualif", _I)),
+)  # fmt: skip
 _YEAR_WITH_NIAN = re.compile(r"((?:19|20)\d\d)\s*年(?=\s*第?\s*\d{1,5}\s*号)")
 _CJK_GAP = re.compile(rf"(?<=[{CJK}])\s+(?=[{CJK}])")
 _PHRASE_RE = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」')
@@ -91,6 +118,8 @@ class Understood:
     regions: list[str] = field(default_factory=list)  # communities named: boosted, not filtered
     region_words: set[str] = field(default_factory=set)  # the words that named them
     dropped: list[str] = field(default_factory=list)  # filler words left out
+    intent: str | None = None  # what the question asks for (materials, where, who qualifies …)
+    wants_kind: str | None = None  # the kind of page that answers that
 
     @property
     def empty(self) -> bool:
@@ -120,6 +149,7 @@ class Understood:
             "doc_number": self.doc_number,
             "regions_boosted": self.regions,
             "dropped": self.dropped,
+            "intent": self.intent,
             "concepts": [
                 {
                     "typed": c.typed,
@@ -149,7 +179,12 @@ def understand(q: str, tax: Taxonomy | None = None) -> Understood:
     )
     lex = lexicon.load()
     aliases = _aliases(tax)
+    u.intent, u.wants_kind = next(((name, kind) for name, kind, rx in INTENTS if rx.search(text)),
+                                  (None, None))  # fmt: skip
     rest = text
+    for m in _ABOUT_THE_ASKER.finditer(rest):
+        u.dropped.append(m.group(0))
+    rest = _ABOUT_THE_ASKER.sub(" ", rest)
     for m in _PHRASE_RE.finditer(rest):
         inner = next(g for g in m.groups() if g)
         words = query_words(inner)
@@ -187,7 +222,7 @@ def understand(q: str, tax: Taxonomy | None = None) -> Understood:
             continue
         if any(w in c.words for c in u.concepts):
             continue
-        region = aliases.get(w)
+        region = aliases.get(w) or _named_within(w, aliases)
         if region:
             u.region_words.add(w)
             if region not in u.regions:
@@ -211,6 +246,15 @@ SCOPE_ALIASES = {
     "中国": "national",
     "china": "national",
 }
+
+
+def _named_within(word: str, aliases: dict[str, str]) -> str | None:
+    """The community a longer local name holds (首钢园 -> 首钢, 望京soho -> 望京): the longest
+    Chinese alias of two or more characters inside the word."""
+    if not has_cjk(word) or len(word) < 3:
+        return None
+    inside = [a for a in aliases if len(a) >= 2 and has_cjk(a) and a in word]
+    return aliases[max(inside, key=len)] if inside else None
 
 
 def _aliases(tax: Taxonomy | None) -> dict[str, str]:

@@ -214,6 +214,8 @@ def test_facet_table_gives_rows_back_and_shares_their_values():
             "lang": "zh",
             "date": "2024-05-01",
             "gone": n == 2,
+            "kind": "policy",
+            "pairs": [f"e{n}"],
         }
         for n in range(3)
     ]

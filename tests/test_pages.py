@@ -184,6 +184,11 @@ def test_english_pages_lead_with_english_titles_summaries_and_versions(client):
     assert 'class="translation-link"' in html and "Read the English version" in html
     zh = client.get("/search?q=talent apartment&lang=zh").get_data(as_text=True)
     assert 'class="original-link"' in zh and "阅读中文原文" in zh
+    # a query typed in English reads English whatever the interface: a Chinese policy shows its
+    # English title and summary, with the Chinese title under it
+    chinese = [r for r in re.findall(r'<li class="result".*?</li>', zh, re.S) if "title-zh" in r]
+    assert chinese and all('class="summary-en" lang="en"' in r for r in chinese if "summary" in r)
+    assert "title-zh" not in client.get("/search?q=人才公寓&lang=zh").get_data(as_text=True)
 
 
 def test_search_box_is_an_enhanced_plain_form(client):

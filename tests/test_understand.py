@@ -81,3 +81,49 @@ def test_naming_beijing_does_not_bury_national_policies(client):
     ).get_json()
     # the central bank's notices on bank accounts stay beside Beijing's payment measures
     assert sum(r["regions"] == ["national"] for r in body["results"]) >= 2
+
+
+@pytest.mark.parametrize(
+    "q, intent, kind",
+    [
+        ("人才公寓申请材料", "materials", "guide"),
+        ("外国人永久居留 去哪里办", "where", "guide"),
+        ("工作许可多久能批下来", "how long", "guide"),
+        ("谁可以申请人才公寓", "who qualifies", "policy"),
+        ("what documents do I need for a residence permit", "materials", "guide"),
+        ("人才公寓", None, None),
+    ],
+)
+def test_a_question_says_what_it_asks_for(tax, q, intent, kind):
+    u = understand(q, tax)
+    assert (u.intent, u.wants_kind) == (intent, kind)
+
+
+def test_what_a_desk_question_says_about_the_asker_is_not_searched(tax):
+    u = understand("一位韩国籍工程师下个月入职亦庄，他的配偶8岁的孩子想上学", tax)
+    typed = [c.typed for c in u.concepts]
+    assert "配偶" in typed and "孩子" in typed or "上学" in typed
+    assert not {"韩国", "籍", "下个月", "8岁"} & set(typed)
+    assert {"一位韩国籍", "下个月", "8岁"} <= set(u.dropped)
+    # 外籍, 户籍 and 国籍 are words of the domain, not the asker's nationality
+    assert {"外籍人才", "户籍"} <= {c.typed for c in understand("外籍人才 户籍", tax).concepts}
+
+
+def test_a_community_named_by_a_longer_local_name_is_that_community(tax):
+    assert understand("首钢园 班车", tax).regions == ["new-shougang"]
+
+
+def test_an_english_query_ranks_the_chinese_policy_beside_its_english_page(client):
+    """Both rank: an English page's Chinese original follows it closely (language_pair)."""
+    checked = 0
+    for q in ("talent apartment", "driving licence exchange", "kids school"):
+        results = client.get("/api/search", query_string={"q": q, "per_page": 10}).get_json()[
+            "results"
+        ]
+        ids = [r["id"] for r in results]
+        for rank, r in enumerate(results[:3]):
+            original = r["links"].get("original")
+            if r["lang"] == "en" and original and original.get("id"):
+                assert original["id"] in ids[: rank + 4], (q, r["title"])
+                checked += 1
+    assert checked >= 2
