@@ -89,9 +89,9 @@ SETTINGS: tuple[Setting, ...] = (
             boolean),
     Setting("chromium", "POLICY_INDEX_CHROMIUM", "/usr/bin/chromium",
             "The Chromium executable the render strategy drives (Debian's `chromium`)."),
-    Setting("and_min_hits", "POLICY_INDEX_AND_MIN_HITS", 3,
-            "A query whose words all together match fewer documents than this is rerun with any "
-            "word.", int),
+    Setting("and_min_hits", "POLICY_INDEX_AND_MIN_HITS", 30,
+            "A query whose words all together match fewer documents than this also finds the "
+            "documents with some of its words, ranked after those with all.", int),
     Setting("max_query_chars", "POLICY_INDEX_MAX_QUERY_CHARS", 200,
             "Longest query accepted; longer ones get HTTP 400.", int),
     Setting("max_per_page", "POLICY_INDEX_MAX_PER_PAGE", 50,

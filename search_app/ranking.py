@@ -56,6 +56,8 @@ TABLE: tuple[Factor, ...] = (
                          "every community is in Beijing"),
     Factor("community_only", 0.6, "with no community named, one community's policy ranks after "
                                   "those that apply everywhere"),
+    Factor("national", 0.9, "with no scope named, a national rule ranks after Beijing's own "
+                            "measure that carries it out"),
     Factor("title_covers", 1.3, "a title naming every concept is about the question, not one that "
                                 "mentions it in passing"),
     Factor("reader_language", 1.5, "a document in the language the user reads (an English query "
@@ -156,6 +158,8 @@ def rank_factor(f: dict, wanted: set[str], tax: Taxonomy, reader_lang: str | Non
             factor *= FACTOR["community_only"]
         if regions & wanted:  # 北京 or 全国 named
             factor *= FACTOR["scope"]
+        elif regions == {"national"}:
+            factor *= FACTOR["national"]
     return factor
 
 

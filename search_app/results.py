@@ -94,7 +94,8 @@ class SearchResponse:
     packages: list[Package] = field(default_factory=list)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str | None = None
-    matched: str = "all"  # "all" words matched, or "any" after the fallback
+    matched: str = "all"  # "all" words matched, or "characters" / "any" after widening
+    matched_all: int | None = None  # how many documents hold every word (before widening)
     explain: dict | None = None
 
     @property
@@ -105,7 +106,8 @@ class SearchResponse:
         """Exactly the body of GET /api/search (the contract), plus documented extras."""
         return {
             "query": {"q": self.params.q, "terms": self.terms, "filters": dict(self.params.filters),
-                      "sort": self.params.sort, "matched": self.matched},  # fmt: skip
+                      "sort": self.params.sort, "matched": self.matched,
+                      "matched_all": self.matched_all},  # fmt: skip
             "total": self.total, "page": self.params.page, "per_page": self.params.per_page,
             "results": [r.to_dict() for r in self.results],
             "packages": [p.to_dict() for p in self.packages],

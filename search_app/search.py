@@ -108,7 +108,7 @@ class SearchService:
 
     def _match(self, p: SearchParams, u):
         """(searcher, evaluator, matches, "all" | "characters" | "any", the query used, the query
-        of every word)."""
+        of every word, how many documents hold every word)."""
         s = self.index.searcher()
         ev = self._evaluator(s)
         strict, loose = build_queries(u)
@@ -116,9 +116,11 @@ class SearchService:
         allowed = ev.mask(filt) if filt is not None else None
         matched, used = "all", strict
         found = ev.search(strict if strict is not None else Every(), allowed)
-        # Too little with every word: first the same characters in sequence (a compound segmented
-        # differently), then any of the words. The wider query keeps the strict one inside it, so
-        # what matched every word stays on top.
+        all_words = found.count
+        # Fewer with every word than a reader looks through (and_min_hits): first the same
+        # characters in sequence (a compound segmented differently), then any of the words. The
+        # wider query keeps the strict one inside it, so what matched every word stays on top,
+        # and the documents that share most of the question follow instead of nothing.
         min_hits = self.config.and_min_hits
         fallback = fallback_query(u) if strict is not None else None
         exact_found = u.doc_number and s.document_number(doc_number=u.doc_number) is not None
@@ -129,11 +131,11 @@ class SearchService:
             more = ev.search(wider, allowed)
             if more.count > found.count:
                 found, matched, used = more, label, wider
-        return s, ev, found, matched, used, strict
+        return s, ev, found, matched, used, strict, all_words
 
     def _search(self, p: SearchParams) -> SearchResponse:
         u = understand(p.q, self.tax)
-        s, ev, found, matched, used, strict = self._match(p, u)
+        s, ev, found, matched, used, strict, all_words = self._match(p, u)
         window = max(p.offset + p.per_page, R.RERANK_WINDOW if p.sort == "relevance" else 0)
         total = found.count
         scored = p.sort == "relevance" and strict is not None
@@ -169,6 +171,7 @@ class SearchService:
             params=p, terms=u.terms, total=total, results=items, packages=packages,
             facets=self.facet_columns().counts(found.mask),
             suggestion=suggest_correction(u, s) if u.words else None, matched=matched,
+            matched_all=all_words if strict is not None else None,
             explain=u.explain() if p.explain else None,
         )  # fmt: skip
 
