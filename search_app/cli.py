@@ -219,8 +219,11 @@ def search(query, as_json, limit, page, region, scenario, agency, status, lang, 
     if as_json:
         click.echo(json.dumps(resp.to_dict(), ensure_ascii=False))
         return
-    more = (f" ({resp.matched_all} with every word, then some of the words)"
-            if resp.matched != "all" else "")
+    more = (
+        f" ({resp.matched_all} with every word, then some of the words)"
+        if resp.matched != "all"
+        else ""
+    )
     click.echo(f"{resp.total} results for {query!r}{more}")
     for i, r in enumerate(resp.results, resp.params.offset + 1):
         cite = " · ".join(x for x in (r.doc_number, r.agency, r.publish_date) if x)
