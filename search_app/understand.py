@@ -257,6 +257,12 @@ def _named_within(word: str, aliases: dict[str, str]) -> str | None:
     return aliases[max(inside, key=len)] if inside else None
 
 
+# How people shorten a place's name: the administrative suffix left off (天竺镇 -> 天竺, 上地街道
+# -> 上地) and the usual abbreviations of zone types (天竺综合保税区 -> 天竺综保区).
+_PLACE_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:镇|乡|街道|地区)$")
+_ZONE_SHORT = (("综合保税区", "综保区"), ("经济技术开发区", "经开区"), ("高新技术产业开发区", "高新区"))
+
+
 def _aliases(tax: Taxonomy | None) -> dict[str, str]:
     if tax is None:
         return {}
@@ -264,6 +270,11 @@ def _aliases(tax: Taxonomy | None) -> dict[str, str]:
     for slug, r in tax.regions.items():
         for a in (*r.aliases, r.zh):
             out.setdefault(fold(a).lower(), slug)
+    for name, slug in list(out.items()):
+        for long, short in _ZONE_SHORT:
+            if long in name:
+                out.setdefault(name.replace(long, short), slug)
+        out.setdefault(_PLACE_SUFFIX.sub("", name), slug)
     return out
 
 

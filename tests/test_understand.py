@@ -127,3 +127,10 @@ def test_an_english_query_ranks_the_chinese_policy_beside_its_english_page(clien
                 assert original["id"] in ids[: rank + 4], (q, r["title"])
                 checked += 1
     assert checked >= 2
+
+
+def test_a_place_named_without_its_suffix_or_by_its_short_form_is_its_community(tax):
+    """People say 天竺 for 天竺镇 and 天竺综保区 for 天竺综合保税区; both are in Shunyi."""
+    assert understand("天竺综保区的企业 人才公寓", tax).regions == ["shunyi"]
+    assert understand("天竺 人才公寓", tax).regions == ["shunyi"]
+    assert understand("人才公寓 申请", tax).regions == []
