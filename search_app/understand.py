@@ -77,6 +77,12 @@ INTENTS = (
         r"谁可以|谁能|什么条件|哪些条件|符合|资格|能不能|可不可以|是否可以|"
         r"eligib|who can|qualif", _I)),
 )  # fmt: skip
+# Spoken and northern forms of the question words, read as the written ones (签证咋续 is 签证怎么续)
+# so that they carry no weight either; 娃 is a child in any register.
+SPOKEN = {
+    "咋": "怎么", "啥": "什么", "俩": "两", "娃": "孩子", "木有": "没有", "多会儿": "什么时候",
+}  # fmt: skip
+_SPOKEN = re.compile("|".join(sorted(SPOKEN, key=len, reverse=True)))
 _YEAR_WITH_NIAN = re.compile(r"((?:19|20)\d\d)\s*年(?=\s*第?\s*\d{1,5}\s*号)")
 _CJK_GAP = re.compile(rf"(?<=[{CJK}])\s+(?=[{CJK}])")
 _PHRASE_RE = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」')
@@ -181,7 +187,7 @@ def understand(q: str, tax: Taxonomy | None = None) -> Understood:
     aliases = _aliases(tax)
     u.intent, u.wants_kind = next(((name, kind) for name, kind, rx in INTENTS if rx.search(text)),
                                   (None, None))  # fmt: skip
-    rest = text
+    rest = _SPOKEN.sub(lambda m: SPOKEN[m.group(0)], text)
     for m in _ABOUT_THE_ASKER.finditer(rest):
         u.dropped.append(m.group(0))
     rest = _ABOUT_THE_ASKER.sub(" ", rest)
@@ -260,7 +266,9 @@ def _named_within(word: str, aliases: dict[str, str]) -> str | None:
 # How people shorten a place's name: the administrative suffix left off (天竺镇 -> 天竺, 上地街道
 # -> 上地) and the usual abbreviations of zone types (天竺综合保税区 -> 天竺综保区).
 _PLACE_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:镇|乡|街道|地区)$")
-_ZONE_SHORT = (("综合保税区", "综保区"), ("经济技术开发区", "经开区"), ("高新技术产业开发区", "高新区"))
+_ZONE_SHORT = (
+    ("综合保税区", "综保区"), ("经济技术开发区", "经开区"), ("高新技术产业开发区", "高新区"),
+)  # fmt: skip
 
 
 def _aliases(tax: Taxonomy | None) -> dict[str, str]:

@@ -134,3 +134,11 @@ def test_a_place_named_without_its_suffix_or_by_its_short_form_is_its_community(
     assert understand("天竺综保区的企业 人才公寓", tax).regions == ["shunyi"]
     assert understand("天竺 人才公寓", tax).regions == ["shunyi"]
     assert understand("人才公寓 申请", tax).regions == []
+
+
+def test_spoken_question_words_weigh_as_little_as_written_ones(tax):
+    """咋 is 怎么 and 啥 is 什么 in speech: both are dropped as question words, and 娃 is a
+    child (so 娃上学 finds what 孩子上学 finds)."""
+    u = understand("签证咋续", tax)
+    assert "怎么" in u.dropped and "咋续" not in [c.typed for c in u.concepts]
+    assert understand("娃上学咋办", tax).concepts == understand("孩子上学怎么办", tax).concepts
