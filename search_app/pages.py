@@ -73,6 +73,7 @@ def _helpers():
         other = "en" if lang == "zh" else "zh"
         args = request.args.to_dict(flat=False)  # keeps repeated parameters (the sheet's ids)
         args["lang"] = [other]
+        args.pop("rank", None)  # a result is opened once: switching language is not a click
         endpoint = request.endpoint if request.endpoint and request.url_rule else "pages.home"
         return url_for(endpoint, **(request.view_args or {}), **args)
 
@@ -138,6 +139,7 @@ def policy(doc_id: str):
         abort(404, description=_("No policy with the id %(id)s.", id=doc_id[:64]))
     links = result_links(doc.related, doc.status)
     q = (request.args.get("q") or "").strip()[: svc.config.max_query_chars]
+    searchlog.click(q, doc.id, request.args.get("rank"))
     terms = understand(q, svc.tax, svc.lexicon()).terms if q else []
     paragraphs, marks = [], 0
     for para in doc.text.split("\n"):
