@@ -17,6 +17,7 @@ from indexer.analysis import fold
 DICT_DIR = settings.POLICIES_DIR / "dict"
 KINDS = ("synonym", "glossary")
 FILES = {"synonym": "synonyms.yaml", "glossary": "glossary.yaml"}
+USER_DICT = "userdict.txt"  # the jieba user dictionary: the words segmentation keeps whole
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,16 @@ def _entry(value) -> Entry:
 def source_of(value) -> str | None:
     """Where a YAML entry comes from or why it is there."""
     return _entry(value).source
+
+
+@lru_cache(maxsize=2)
+def dictionary_words(dict_dir: str = str(DICT_DIR)) -> frozenset[str]:
+    """The words of the jieba user dictionary (a line: word, then frequency and part of speech)."""
+    path = Path(dict_dir) / USER_DICT
+    if not path.exists():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(fold(line.split()[0]) for line in lines if line.strip())
 
 
 @lru_cache(maxsize=2)

@@ -1,5 +1,6 @@
-"""Operators' edits to the query vocabulary: checked, kept as an append-only log in the data folder
-(lexicon.sqlite3), and merged over the shipped YAML into the lexicon every search reads.
+"""Operators' edits to the query vocabulary: checked (lexicon_rules.py), kept as an append-only log
+in the data folder (lexicon.sqlite3), and merged over the shipped YAML into the lexicon every
+search reads.
 
 The effective vocabulary is the shipped files with the latest edit of each (kind, key) applied: an
 add or edit sets the key's terms (overriding a shipped entry), a remove hides the key. The shipped
@@ -9,38 +10,27 @@ is used by the next search in every other, and survives restarts and redeploys o
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import logging
 import os
-import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.analysis import fold
-from indexer.text import has_cjk
 
 from . import lexicon
-from .lexicon import KINDS, Entry, Lexicon, Vocabulary, key_of
+from .lexicon import KINDS, Entry, Lexicon, Vocabulary
+from .lexicon_rules import Proposal
 
 log = logging.getLogger(__name__)
 
-ACTIONS = ("add", "edit", "remove")
-MAX_KEY_CHARS = 60  # the longest shipped key is 43 characters
-MAX_TERM_CHARS = 40
-MAX_TERMS = 12
-MAX_WHY_CHARS = 500
-MAX_QUERY_CHARS = 200
 MAX_WHO_CHARS = 200
 BUSY_TIMEOUT_MS = 2000  # edits are rare; a search's read waits at most this for one to commit
-_TERM_SEPARATORS = re.compile(r"[,，、;；\n\r]+")
-# "work permit", "12345 hotline", "green, low-carbon living"
-_LATIN_KEY = re.compile(r"[a-z0-9 '.&/+,\-]+")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS edits (
@@ -83,130 +73,6 @@ class Edit:
         return dt.datetime.fromtimestamp(self.at).isoformat(sep=" ", timespec="seconds")
 
 
-@dataclass(frozen=True)
-class Problem:
-    """Why a proposed edit cannot be stored: the form field it concerns, a code the pages word in
-    the reader's language, and the values the wording needs."""
-
-    field: str
-    code: str
-    values: dict = dataclasses.field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """A checked edit, ready to preview or store (action: add | edit | remove)."""
-
-    kind: str
-    key: str
-    terms: tuple[str, ...]
-    both: bool
-    action: str
-    why: str
-    query: str | None
-
-    def entry(self) -> Entry:
-        return Entry(self.terms, self.both)
-
-
-# ---- the rules --------------------------------------------------------------------------------
-
-
-def split_terms(text: str | Sequence[str]) -> list[str]:
-    """Terms as typed in one box (separated by commas, 、, semicolons or lines) or as a list."""
-    parts = _TERM_SEPARATORS.split(text) if isinstance(text, str) else list(text)
-    return [p.strip() for p in parts if p and p.strip()]
-
-
-def _one_way_path(synonyms, start: str, goal: str) -> list[str] | None:
-    """The one-way synonym chain from start to goal (both ways entries are meant to be two-way)."""
-    seen, queue = {start}, [[start]]
-    while queue:
-        path = queue.pop(0)
-        entry = synonyms.get(path[-1])
-        for t in entry.terms if entry is not None and not entry.both else ():
-            if t == goal:
-                return [*path, t]
-            if t not in seen:
-                seen.add(t)
-                queue.append([*path, t])
-    return None
-
-
-def _check_terms(kind: str, key: str, terms: list[str]) -> list[Problem]:
-    problems = []
-    if not terms:
-        problems.append(Problem("terms", "terms_empty"))
-    if len(terms) > MAX_TERMS:
-        problems.append(Problem("terms", "too_many_terms", {"max": MAX_TERMS}))
-    for t in terms:
-        if len(t) > MAX_TERM_CHARS:
-            values = {"term": t[:20], "max": MAX_TERM_CHARS}
-            problems.append(Problem("terms", "term_too_long", values))
-        elif t == key or (kind == "glossary" and t.lower() == key):
-            problems.append(Problem("terms", "term_is_key", {"term": t}))
-        elif kind == "glossary" and not (has_cjk(t) or t.isdigit()):
-            # a glossary entry translates: its terms are the Chinese words (or a hotline's number)
-            problems.append(Problem("terms", "term_not_chinese", {"term": t}))
-    return problems
-
-
-def check(
-    kind: str,
-    key: str,
-    terms: str | Sequence[str],
-    both: bool,
-    why: str,
-    query: str | None,
-    current: Vocabulary,
-    remove: bool = False,
-) -> tuple[Proposal | None, list[Problem]]:
-    """A proposed edit against the effective vocabulary: (the proposal, []) or (None, problems)."""
-    if kind not in KINDS:
-        return None, [Problem("kind", "kind_unknown")]
-    raw_key = (key or "").strip()
-    key = key_of(kind, raw_key)
-    why = (why or "").strip()
-    query = (query or "").strip() or None
-    problems: list[Problem] = []
-    if not key:
-        problems.append(Problem("key", "key_empty"))
-    elif len(key) > MAX_KEY_CHARS:
-        problems.append(Problem("key", "key_too_long", {"max": MAX_KEY_CHARS}))
-    elif kind == "glossary" and not (_LATIN_KEY.fullmatch(key) and re.search("[a-z0-9]", key)):
-        problems.append(Problem("key", "key_not_latin"))
-    elif kind == "synonym" and not has_cjk(key):
-        problems.append(Problem("key", "key_not_chinese"))
-    present = key in current.of(kind)
-    folded: list[str] = []
-    if remove:
-        if key and not present:
-            problems.append(Problem("key", "not_found", {"key": key}))
-    else:
-        folded = list(dict.fromkeys(" ".join(fold(t).split()) for t in split_terms(terms)))
-        problems += _check_terms(kind, key, folded)
-        old = current.of(kind).get(key)
-        if old is not None and (old.terms, old.both) == (tuple(folded), bool(both)):
-            problems.append(Problem("terms", "unchanged"))
-        if kind == "synonym" and key and not both and not problems:
-            others = {k: e for k, e in current.synonyms.items() if k != key}
-            for t in folded:
-                path = _one_way_path(others, t, key)
-                if path:
-                    problems.append(Problem("terms", "cycle", {"path": " → ".join(path)}))
-                    break
-    if not why:
-        problems.append(Problem("why", "why_empty"))
-    elif len(why) > MAX_WHY_CHARS:
-        problems.append(Problem("why", "why_too_long", {"max": MAX_WHY_CHARS}))
-    if query and len(query) > MAX_QUERY_CHARS:
-        problems.append(Problem("query", "query_too_long", {"max": MAX_QUERY_CHARS}))
-    if problems:
-        return None, problems
-    action = "remove" if remove else ("edit" if present else "add")
-    return Proposal(kind, key, tuple(folded), bool(both) and not remove, action, why, query), []
-
-
 def merge(base: Vocabulary, latest: Iterable[Edit | Proposal]) -> Vocabulary:
     """base with each (kind, key)'s latest edit applied: set, or hidden by a remove."""
     out = {"synonym": dict(base.synonyms), "glossary": dict(base.glossary)}
@@ -216,6 +82,27 @@ def merge(base: Vocabulary, latest: Iterable[Edit | Proposal]) -> Vocabulary:
         else:
             out[e.kind][e.key] = Entry(tuple(e.terms), e.both)
     return Vocabulary(out["synonym"], out["glossary"])
+
+
+@dataclass(frozen=True)
+class Found:
+    """An entry as the vocabulary pages list it: what it says now (None: removed), what the shipped
+    file says (None: not shipped) and the latest operator's edit of it (None: as shipped)."""
+
+    kind: str
+    key: str
+    entry: Entry | None
+    shipped: Entry | None
+    last: Edit | None
+
+    @property
+    def state(self) -> str:
+        """shipped | changed | added | removed"""
+        if self.last is None:
+            return "shipped"
+        if self.last.action == "remove":
+            return "removed"
+        return "changed" if self.shipped is not None else "added"
 
 
 # ---- the log ----------------------------------------------------------------------------------
@@ -323,6 +210,27 @@ class LexiconEdits:
     def vocabulary(self) -> Vocabulary:
         """The effective entries (shipped merged with the latest edits)."""
         return self._current()[1]
+
+    def find(self, text: str = "", edited_only: bool = False, limit: int = 50) -> list[Found]:
+        """The entries whose key or terms contain text (every one for no text), removed ones
+        included, shipped ones unless edited_only; at most limit, in the files' order with the
+        operators' additions after."""
+        wanted = " ".join(fold(text).lower().split())
+        base, vocab = lexicon.shipped(self.dict_dir), self.vocabulary()
+        latest = {(e.kind, e.key): e for e in self.latest()}
+        out: list[Found] = []
+        for kind in KINDS:
+            keys = dict.fromkeys([*base.of(kind), *vocab.of(kind)])
+            keys.update((k, None) for c, k in latest if c == kind)
+            for key in keys:
+                entry, last = vocab.of(kind).get(key), latest.get((kind, key))
+                words = [key, *(entry.terms if entry else ())]
+                if (edited_only and last is None) or not any(wanted in w.lower() for w in words):
+                    continue
+                out.append(Found(kind, key, entry, base.of(kind).get(key), last))
+                if len(out) >= limit:
+                    return out
+        return out
 
     def proposed(self, p: Proposal) -> Lexicon:
         """The lexicon as it would be with p applied: for a preview; nothing is stored."""
