@@ -232,6 +232,25 @@ class LexiconEdits:
                     return out
         return out
 
+    def export(self, kind: str) -> str:
+        """The operators' latest edits of one kind as lines for the shipped YAML file, in its
+        {terms, source} form: an entry set by an operator with who, when and why as its source;
+        a removed one as a comment (delete that key from the file by hand)."""
+        lines = []
+        for e in self.latest():
+            if e.kind != kind:
+                continue
+            key = json.dumps(e.key, ensure_ascii=False)
+            said = f"operator {e.who}, {e.when[:10]}: {e.why}"
+            if e.action == "remove":
+                lines.append(f"# removed {key} ({' '.join(said.split())})")
+                continue
+            terms = ", ".join(json.dumps(t, ensure_ascii=False) for t in e.terms)
+            both = ", both: true" if e.both else ""
+            source = json.dumps(" ".join(said.split()), ensure_ascii=False)
+            lines.append(f"{key}: {{terms: [{terms}]{both}, source: {source}}}")
+        return "".join(line + "\n" for line in lines)
+
     def proposed(self, p: Proposal) -> Lexicon:
         """The lexicon as it would be with p applied: for a preview; nothing is stored."""
         return lexicon.build(merge(self.vocabulary(), [p]))

@@ -237,3 +237,59 @@ def test_an_unreadable_log_never_fails_a_search(tmp_path, dict_dir, caplog):
     e = LexiconEdits(bad, dict_dir)
     assert e.lexicon().synonyms["租房"] == ("租赁住房", "人才公寓")
     assert "lexicon edits unreadable" in caplog.text
+
+
+# ---- export into the shipped files ----------------------------------------------------------
+
+
+def test_the_export_is_lines_of_the_shipped_form_that_give_the_same_vocabulary(edits, tmp_path):
+    for kind, key, terms, remove in [
+        ("synonym", "落脚房", "人才公寓、租赁住房", False),
+        ("synonym", "租房", "", True),
+        ("synonym", "公寓", "人才公寓、科学家公寓", False),
+        ("glossary", "digs", "人才公寓", False),
+    ]:
+        p, problems = propose(edits, kind, key, terms, why='renters say "digs"', remove=remove)
+        assert problems == []
+        edits.append(p, "ops", when=1_700_000_000.0)
+    synonyms = edits.export("synonym")
+    assert (
+        '"落脚房": {terms: ["人才公寓", "租赁住房"], source: "operator ops, 2023-11-1' in synonyms
+    )
+    assert '# removed "租房" (operator ops' in synonyms
+    assert '"digs":' not in synonyms and '"digs": {terms: ["人才公寓"]' in edits.export("glossary")
+    # the lines pasted over the shipped file: the shipped vocabulary is what the edits made
+    out = tmp_path / "exported"
+    out.mkdir()
+    shipped = lexicon.shipped(edits.dict_dir)
+    kept = (
+        "".join(
+            f"{k}: {{terms: [{', '.join(e.terms)}]}}\n"
+            for k, e in shipped.synonyms.items()
+            if k not in ("租房", "公寓", "人才签证")
+        )
+        + "人才签证: {terms: [R字签证], both: true}\n"
+    )
+    (out / "synonyms.yaml").write_text(kept + synonyms, encoding="utf-8")
+    (out / "glossary.yaml").write_text(GLOSSARY + edits.export("glossary"), encoding="utf-8")
+    exported, effective = lexicon.build(lexicon.shipped(str(out))), edits.lexicon()
+    for part in ("glossary", "synonyms", "english"):
+        assert getattr(exported, part) == getattr(effective, part)
+    assert lexicon.shipped(str(out)).synonyms["落脚房"].source.endswith('renters say "digs"')
+
+
+def test_the_export_command_prints_the_edits_of_a_data_folder(edits):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    p, _ = propose(edits, "synonym", "落脚房", "人才公寓")
+    edits.append(p, "ops")
+    exe = Path(sys.executable).parent / "policy-index"
+    data = str(edits.path.parent)
+    run = subprocess.run([exe, "vocabulary-export", "--data", data], capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout.startswith('"落脚房": {terms: ["人才公寓"], source:')
+    run = subprocess.run(
+        [exe, "vocabulary-export", "--kind", "glossary", "--data", data], capture_output=True
+    )
+    assert run.returncode == 0 and run.stdout == b""
