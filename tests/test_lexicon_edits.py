@@ -5,6 +5,9 @@ forms an entry may take: {terms, source} and a bare list)."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -279,10 +282,6 @@ def test_the_export_is_lines_of_the_shipped_form_that_give_the_same_vocabulary(e
 
 
 def test_the_export_command_prints_the_edits_of_a_data_folder(edits):
-    import subprocess
-    import sys
-    from pathlib import Path
-
     p, _ = propose(edits, "synonym", "落脚房", "人才公寓")
     edits.append(p, "ops")
     exe = Path(sys.executable).parent / "policy-index"
