@@ -111,6 +111,7 @@ def _form(values) -> dict:
         "why": (values.get("why") or "")[: MAX_WHY_CHARS * 2],
         "query": (values.get("query") or "")[: MAX_QUERY_CHARS * 2],
         "cut_ok": values.get("cut_ok") in ("1", "on", "true"),
+        "offer_cut": False,  # whether the form offers "save anyway" (set once a key cuts words)
     }
 
 
