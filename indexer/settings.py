@@ -240,6 +240,11 @@ class DataPaths:
         return self.root / "querylog.sqlite3"
 
     @property
+    def lexicon(self) -> Path:
+        """Operators' edits to the query vocabulary (search_app/lexicon_edits.py)."""
+        return self.root / "lexicon.sqlite3"
+
+    @property
     def index_root(self) -> Path:
         return self.root / "index"
 

@@ -251,6 +251,27 @@ def dump(config):
             out.write(json.dumps(doc.contract_dict(), ensure_ascii=False) + "\n")
 
 
+@main.command("vocabulary-export")
+@click.option(
+    "--kind",
+    type=click.Choice(["synonym", "glossary"]),
+    default="synonym",
+    show_default=True,
+    help="Which file the lines are for.",
+)
+@_data_option
+def vocabulary_export(kind, config):
+    """Print the operators' vocabulary edits as lines for policies/dict/synonyms.yaml (or
+    glossary.yaml): paste them over the keys they replace; removals are comments."""
+    from search_app.lexicon_edits import LexiconEdits
+
+    edits = LexiconEdits(config.paths.lexicon)
+    try:
+        sys.stdout.write(edits.export(kind))
+    finally:
+        edits.close()
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,

@@ -1,8 +1,10 @@
-"""The query vocabulary: the English->Chinese glossary and the colloquial->official synonyms."""
+"""The query vocabulary: the English->Chinese glossary and the colloquial->official synonyms,
+read from the shipped YAML as entries and compiled into the Lexicon a query is read with."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +15,31 @@ from indexer import settings
 from indexer.analysis import fold
 
 DICT_DIR = settings.POLICIES_DIR / "dict"
+KINDS = ("synonym", "glossary")
+FILES = {"synonym": "synonyms.yaml", "glossary": "glossary.yaml"}
+USER_DICT = "userdict.txt"  # the jieba user dictionary: the words segmentation keeps whole
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One key's terms as written: `both` marks synonyms that are true equivalents (each term then
+    also leads back to the key); `source` says where a shipped pairing comes from."""
+
+    terms: tuple[str, ...]
+    both: bool = False
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Every entry by kind and folded key, before it is compiled: what the shipped files hold, or
+    that merged with the operators' edits (search_app/lexicon_edits.py)."""
+
+    synonyms: Mapping[str, Entry]
+    glossary: Mapping[str, Entry]
+
+    def of(self, kind: str) -> Mapping[str, Entry]:
+        return self.synonyms if kind == "synonym" else self.glossary
 
 
 @dataclass(frozen=True)
@@ -44,6 +71,16 @@ class Lexicon:
         return sorted(taken)
 
 
+def key_of(kind: str, text: str) -> str:
+    """The form a key is matched and stored in: glossary phrases lower case with single spaces;
+    synonym keys without spaces (a query's spaces between Chinese words are closed before they
+    are matched)."""
+    folded = fold(str(text))
+    if kind == "glossary":
+        return " ".join(folded.lower().split())
+    return "".join(folded.split())
+
+
 def _load_yaml(path: Path) -> dict:
     if not path.exists():
         return {}
@@ -53,37 +90,54 @@ def _load_yaml(path: Path) -> dict:
     return data
 
 
-def _terms(value) -> tuple[list[str], bool]:
-    """An entry's terms and whether they are true equivalents: {terms: [...], both: true,
-    source: "..."} (the source says where the pairing comes from), or a bare list."""
+def _entry(value) -> Entry:
+    """{terms: [...], both: true, source: "..."} (the source says where the pairing comes from),
+    or a bare list, or one term."""
     if isinstance(value, dict):
-        return [str(t) for t in value.get("terms") or []], bool(value.get("both"))
-    if isinstance(value, str):
-        return [value], False
-    return [str(t) for t in value or []], False
+        terms, both = value.get("terms") or [], bool(value.get("both"))
+        source = str(value.get("source") or "").strip() or None
+    else:
+        terms, both, source = ([value] if isinstance(value, str) else value or []), False, None
+    return Entry(tuple(fold(str(t)) for t in terms), both, source)
 
 
 def source_of(value) -> str | None:
-    """Where an entry comes from or why it is there."""
-    return str(value["source"]).strip() or None if isinstance(value, dict) and value.get(
-        "source") else None  # fmt: skip
+    """Where a YAML entry comes from or why it is there."""
+    return _entry(value).source
 
 
 @lru_cache(maxsize=2)
-def load(dict_dir: str = str(DICT_DIR)) -> Lexicon:
+def dictionary_words(dict_dir: str = str(DICT_DIR)) -> frozenset[str]:
+    """The words of the jieba user dictionary (a line: word, then frequency and part of speech)."""
+    path = Path(dict_dir) / USER_DICT
+    if not path.exists():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(fold(line.split()[0]) for line in lines if line.strip())
+
+
+@lru_cache(maxsize=2)
+def shipped(dict_dir: str = str(DICT_DIR)) -> Vocabulary:
+    """The entries of the shipped files (the app never writes them)."""
     d = Path(dict_dir)
-    glossary: dict[str, tuple[str, ...]] = {}
-    for key, value in _load_yaml(d / "glossary.yaml").items():
-        terms, _ = _terms(value)
-        glossary[fold(str(key)).lower().strip()] = tuple(fold(t) for t in terms)
+    found: dict[str, dict[str, Entry]] = {}
+    for kind in KINDS:
+        entries = found[kind] = {}
+        for key, value in _load_yaml(d / FILES[kind]).items():
+            entries[key_of(kind, key)] = _entry(value)
+    return Vocabulary(found["synonym"], found["glossary"])
+
+
+def build(vocabulary: Vocabulary) -> Lexicon:
+    """The Lexicon of a vocabulary: keys ordered for matching, `both` synonyms made two-way, and
+    each Chinese main term's English names."""
+    glossary = {key: e.terms for key, e in vocabulary.glossary.items()}
     synonyms: dict[str, list[str]] = {}
-    for key, value in _load_yaml(d / "synonyms.yaml").items():
-        terms, both = _terms(value)
-        key = fold(str(key)).strip()
-        synonyms.setdefault(key, []).extend(fold(t) for t in terms if fold(t) != key)
-        if both:
-            for t in terms:
-                synonyms.setdefault(fold(t), []).append(key)
+    for key, e in vocabulary.synonyms.items():
+        synonyms.setdefault(key, []).extend(t for t in e.terms if t != key)
+        if e.both:
+            for t in e.terms:
+                synonyms.setdefault(t, []).append(key)
     pattern = None
     if glossary:
         alts = "|".join(re.escape(k) for k in sorted(glossary, key=len, reverse=True))
@@ -99,3 +153,9 @@ def load(dict_dir: str = str(DICT_DIR)) -> Lexicon:
         pattern,
         tuple(sorted(synonyms, key=len, reverse=True)),
     )
+
+
+@lru_cache(maxsize=2)
+def load(dict_dir: str = str(DICT_DIR)) -> Lexicon:
+    """The shipped lexicon alone (what a search uses when no operator has edited it)."""
+    return build(shipped(dict_dir))

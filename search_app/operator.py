@@ -1,5 +1,6 @@
-"""Operator pages under /operator/: a login from configured credentials, the query-log report and
-the health of packages and sources.
+"""Operator pages under /operator/: a login from configured credentials, the query-log reports
+(top queries; queries to improve: those that found nothing and those whose results are rarely
+opened) and the health of packages and sources. The vocabulary pages are operator_vocabulary.py.
 
 Closed (404) unless operator_user and operator_password_hash are both set. The password is only
 ever compared with check_password_hash; the session cookie is signed, HttpOnly, SameSite=Lax and
@@ -7,11 +8,13 @@ Secure (see CookieSecureSessionInterface); every form carries a CSRF token (Flas
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
 import sqlite3
 from datetime import timedelta
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 from flask import (
@@ -43,6 +46,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 SESSION_HOURS = 8
 MAX_TOP = 100
+LOW_CLICK_SEARCHES = 3  # a query searched at least this often in the period ...
+LOW_CLICK_PERCENT = 10  # ... whose results were opened in fewer than this many searches in 100
 HASH_METHODS = ("scrypt", "pbkdf2")
 _LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
@@ -113,7 +118,10 @@ def init_app(app: Flask, config: settings.Config, limiter, csrf_exempt=()) -> No
     csrf = CSRFProtect(app)
     for bp_ in csrf_exempt:
         csrf.exempt(bp_)
+    from .operator_vocabulary import bp as vocabulary_bp  # its views need this module's login
+
     app.register_blueprint(bp)
+    app.register_blueprint(vocabulary_bp)
     limit = str(config.operator_login_limit)
     if limit:  # only attempts that fail count against the limit
         app.view_functions["operator.login"] = limiter.limit(
@@ -137,6 +145,19 @@ def logged_in() -> bool:
     )
 
 
+def login_required(view):
+    """Not logged in: to the login page, which comes back here (a GET) afterwards."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if not logged_in():
+            back = request.full_path.rstrip("?") if request.method == "GET" else None
+            return redirect(url_for("operator.login", next=back))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def _safe_next(target: str | None) -> str:
     """Only a path inside /operator/ is followed after login (no open redirect)."""
     if target and target.startswith("/operator/") and "//" not in target and "\\" not in target:
@@ -144,13 +165,17 @@ def _safe_next(target: str | None) -> str:
     return url_for("operator.queries")
 
 
+BLUEPRINTS = ("operator", "vocabulary")  # everything behind the operator login
+
+
 def _closed_without_credentials():
-    if request.blueprint == bp.name and not current_app.config["OPERATOR_ENABLED"]:
+    if request.blueprint in BLUEPRINTS and not current_app.config["OPERATOR_ENABLED"]:
         abort(404)
 
 
 @bp.after_request
-def _private(resp):
+def private(resp):
+    """Operator pages are never cached or indexed."""
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["X-Robots-Tag"] = "noindex, nofollow"
     return resp
@@ -204,38 +229,65 @@ def index():
     return redirect(url_for("operator.queries"))
 
 
-@bp.get("/queries")
-def queries():
-    if not logged_in():
-        return redirect(url_for("operator.login", next=request.full_path.rstrip("?")))
+def _whole(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name, str(default)).strip() or str(default)
+    if not (raw.isascii() and raw.isdigit() and low <= int(raw) <= high):
+        raise QueryError(f"{name} must be a whole number between {low} and {high}")
+    return int(raw)
+
+
+def _period():
+    """The report period of the request and, when it is one of the last N days, N."""
     args = request.args
     try:
         p = period(args.get("days"), args.get("since"), args.get("until"))
     except PeriodError as exc:
         raise QueryError(str(exc)) from None
-    top = args.get("top", "20").strip()
-    if not (top.isascii() and top.isdigit() and 1 <= int(top) <= MAX_TOP):
-        raise QueryError(f"top must be a whole number between 1 and {MAX_TOP}")
-    try:
-        report = query_log().report(p, limit=int(top))
-    except sqlite3.Error as exc:
-        log.error("query log unreadable: %s", exc)
-        abort(503, description=_("The query log cannot be read just now."))
     days = None if args.get("since") or args.get("until") else int(args.get("days") or 7)
-    return render_template(
-        "operator_queries.html",
-        report=report,
-        days=days,
-        top=int(top),
-        choices=PERIOD_DAYS,
-        enabled=recording(),
-    )
+    return p, days
+
+
+def _unreadable(exc: sqlite3.Error) -> NoReturn:
+    log.error("query log unreadable: %s", exc)
+    abort(503, description=_("The query log cannot be read just now."))
+
+
+@bp.get("/queries")
+@login_required
+def queries():
+    p, days = _period()
+    top = _whole("top", 20, 1, MAX_TOP)
+    try:
+        report = query_log().report(p, limit=top)
+    except sqlite3.Error as exc:
+        _unreadable(exc)
+    return render_template("operator_queries.html", report=report, days=days, top=top,
+                           choices=PERIOD_DAYS, enabled=recording())  # fmt: skip
+
+
+@bp.get("/missed")
+@login_required
+def missed():
+    """Queries to improve: the ones that found nothing, and the ones searched at least `min`
+    times whose results were opened in fewer than `rate` percent of the searches."""
+    p, days = _period()
+    top = _whole("top", 20, 1, MAX_TOP)
+    least = _whole("min", LOW_CLICK_SEARCHES, 1, 10_000)
+    rate = _whole("rate", LOW_CLICK_PERCENT, 0, 100)
+    qlog = query_log()
+    try:
+        zero = [s.to_dict() for s in qlog.top_zero_result(p.start, p.end, top)]
+        low = [s.to_dict() for s in qlog.low_click(p.start, p.end, least, rate / 100, top)]
+    except sqlite3.Error as exc:
+        _unreadable(exc)
+    return render_template("operator_missed.html", period=p, days=days, top=top, least=least,
+                           rate=rate, zero=zero, low=low, choices=PERIOD_DAYS,
+                           enabled=recording())  # fmt: skip
 
 
 @bp.get("/health")
+@login_required
 def health():
-    if not logged_in():
-        return redirect(url_for("operator.login", next=request.full_path.rstrip("?")))
     svc = current_app.extensions["policy_index"]
     path = svc.config.paths.store
     if not path.exists():

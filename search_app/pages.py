@@ -73,6 +73,7 @@ def _helpers():
         other = "en" if lang == "zh" else "zh"
         args = request.args.to_dict(flat=False)  # keeps repeated parameters (the sheet's ids)
         args["lang"] = [other]
+        args.pop("rank", None)  # a result is opened once: switching language is not a click
         endpoint = request.endpoint if request.endpoint and request.url_rule else "pages.home"
         return url_for(endpoint, **(request.view_args or {}), **args)
 
@@ -124,9 +125,10 @@ def _help_regions(params) -> list[str]:
     tax = _service().tax
     if params.region in tax.communities:
         return [params.region]
-    return (
-        [r for r in understand(params.q, tax).regions if r in tax.communities] if params.q else []
-    )
+    if not params.q:
+        return []
+    return [r for r in understand(params.q, tax, _service().lexicon()).regions
+            if r in tax.communities]  # fmt: skip
 
 
 @bp.get("/policies/<doc_id>")
@@ -137,7 +139,8 @@ def policy(doc_id: str):
         abort(404, description=_("No policy with the id %(id)s.", id=doc_id[:64]))
     links = result_links(doc.related, doc.status)
     q = (request.args.get("q") or "").strip()[: svc.config.max_query_chars]
-    terms = understand(q, svc.tax).terms if q else []
+    searchlog.click(q, doc.id, request.args.get("rank"))
+    terms = understand(q, svc.tax, svc.lexicon()).terms if q else []
     paragraphs, marks = [], 0
     for para in doc.text.split("\n"):
         spans = find_spans(para, terms) if terms else []

@@ -1,9 +1,11 @@
 """The query log: anonymous search records in their own SQLite file (querylog.sqlite3 in the data
-folder), expiring, with top-query reports.
+folder), expiring, with top-query, zero-result and low-click reports.
 
 An entry holds what was asked and what came back — the query as typed and normalised, the
 filters, the result count, the time taken, the interface language and which front (page or
-API) asked — and nothing about who asked: no address, user agent, cookie or session.
+API) asked — and nothing about who asked: no address, user agent, cookie or session. A click
+(a reader opening a policy from a results page) holds the normalised query, the document and its
+rank in the results, and likewise nothing about who.
 
 Writing must never fail or slow a search: each entry is one short autocommit INSERT on a
 shared connection with a small busy timeout; an SQLite error is logged as a warning and the
@@ -38,6 +40,14 @@ CREATE TABLE IF NOT EXISTS query_log (
     via TEXT NOT NULL            -- 'page' or 'api'
 );
 CREATE INDEX IF NOT EXISTS query_log_at ON query_log(at);
+CREATE TABLE IF NOT EXISTS clicks (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,            -- unix time of the click
+    norm TEXT NOT NULL,          -- the normalised query of the results it was made on
+    doc_id TEXT NOT NULL,        -- the policy opened
+    rank INTEGER NOT NULL        -- its place in those results, from 1
+);
+CREATE INDEX IF NOT EXISTS clicks_at ON clicks(at);
 """
 BUSY_TIMEOUT_MS = 200  # how long a write waits for another writer before the entry is dropped
 LOCK_TIMEOUT_S = 0.5  # how long a thread waits for the shared connection
@@ -155,6 +165,27 @@ class QueryStat:
         return d
 
 
+@dataclass(frozen=True)
+class ClickStat:
+    """A query that found something, with how often its results were opened in the period."""
+
+    query: str  # the latest form typed
+    norm: str
+    searches: int  # first pages that found something
+    clicks: int
+    last_at: float
+
+    @property
+    def click_rate(self) -> float:
+        return self.clicks / self.searches if self.searches else 0.0
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["click_rate"] = round(self.click_rate, 3)
+        d["last_at"] = dt.datetime.fromtimestamp(self.last_at).isoformat(timespec="seconds")
+        return d
+
+
 class QueryLog:
     """The query_log table of the serving side's own SQLite file.
 
@@ -238,16 +269,29 @@ class QueryLog:
             ui_lang,
             via,
         )
+        return self._write(
+            "INSERT INTO query_log (at, query, norm, filters, results, took_ms, page, ui_lang,"
+            " via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            row,
+            now,
+        )
+
+    def record_click(self, query: str, doc_id: str, rank: int, when: float | None = None) -> bool:
+        """Store that a policy was opened from the results of query at rank (from 1). Never
+        raises for a database problem: returns False and logs a warning."""
+        now = time.time()
+        row = (now if when is None else when, normalize(query[:MAX_STORED_CHARS]), doc_id, rank)
+        return self._write(
+            "INSERT INTO clicks (at, norm, doc_id, rank) VALUES (?, ?, ?, ?)", row, now
+        )
+
+    def _write(self, sql: str, row: tuple, now: float) -> bool:
         if not self._lock.acquire(timeout=LOCK_TIMEOUT_S):
             log.warning("query log busy; one entry not recorded")
             return False
         try:
             db = self._conn()
-            db.execute(
-                "INSERT INTO query_log (at, query, norm, filters, results, took_ms, page, ui_lang,"
-                " via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                row,
-            )
+            db.execute(sql, row)
             if now - self._last_purge >= PURGE_EVERY_S:
                 self._last_purge = now
                 self._purge(db, now - self.keep_days * 86400)
@@ -260,6 +304,7 @@ class QueryLog:
 
     @staticmethod
     def _purge(db: sqlite3.Connection, before: float) -> int:
+        db.execute("DELETE FROM clicks WHERE at < ?", (before,))
         return db.execute("DELETE FROM query_log WHERE at < ?", (before,)).rowcount
 
     def purge(self, older_than: float | None = None) -> int:
@@ -293,6 +338,26 @@ class QueryLog:
     def top_zero_result(self, since: float, until: float, limit: int = 20) -> list[QueryStat]:
         """The most frequent queries of [since, until) that found nothing."""
         return self._top(since, until, limit, zero_only=True)
+
+    def low_click(
+        self, since: float, until: float, min_searches: int, max_rate: float, limit: int = 20
+    ) -> list[ClickStat]:
+        """The queries of [since, until) that found something at least min_searches times and
+        whose results were opened less than max_rate times a search (most searched first)."""
+        sql = (
+            "SELECT q.query, q.norm, q.n, COALESCE(c.n, 0), q.last_at FROM"
+            " (SELECT query, norm, COUNT(*) AS n, MAX(at) AS last_at FROM query_log"
+            "  WHERE at >= ? AND at < ? AND page = 1 AND norm != '' AND results > 0"
+            "  GROUP BY norm) AS q"
+            " LEFT JOIN (SELECT norm, COUNT(*) AS n FROM clicks WHERE at >= ? AND at < ?"
+            "  GROUP BY norm) AS c ON c.norm = q.norm"
+            " WHERE q.n >= ? AND COALESCE(c.n, 0) < ? * q.n"
+            " ORDER BY q.n DESC, COALESCE(c.n, 0), q.last_at DESC, q.norm LIMIT ?"
+        )
+        args = (since, until, since, until, int(min_searches), float(max_rate), int(limit))
+        with self._lock:
+            rows = self._conn().execute(sql, args).fetchall()
+        return [ClickStat(q, n, int(s), int(c), float(last)) for q, n, s, c, last in rows]
 
     def totals(self, since: float, until: float) -> dict:
         """Searches, distinct queries and zero-result searches in [since, until)

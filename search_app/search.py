@@ -23,6 +23,7 @@ from .engine import Evaluator
 from .facets import FacetColumns, FacetTable, date_keys
 from .highlight import snippet
 from .index_version import SearchIndex
+from .lexicon_edits import LexiconEdits
 from .lru import LRU
 from .query import SearchParams
 from .results import CommunityView, PackageView, ResultItem, SceneView, SearchResponse
@@ -78,17 +79,26 @@ class SearchService:
         self.tax = tax
         self.config = config
         self.changelog = ChangeLog(config.paths.store)  # the store's history of each document
+        self.edits = LexiconEdits(config.paths.lexicon)  # operators' edits to the vocabulary
 
-    def search(self, p: SearchParams) -> SearchResponse:
+    def lexicon(self) -> lexicon.Lexicon:
+        """The vocabulary queries are read with: the shipped one with the operators' edits."""
+        return self.edits.lexicon()
+
+    def search(self, p: SearchParams, lex: lexicon.Lexicon | None = None) -> SearchResponse:
         """The answer to p; repeated searches come from a bounded cache of the current index
-        version (a new generation or commit empties it; so does a changed lexicon file)."""
+        version (a new generation or commit empties it) made with the current lexicon (an answer
+        made with an earlier one is not served). With lex, the answer a proposed lexicon would
+        give: made afresh, and not cached."""
         with self.index.pinned():
+            if lex is not None:
+                return self._search(p, lex)
             cache = self.index.cached("responses", lambda: LRU(self.config.response_cache))
-            lex = lexicon.load()
+            lex = self.lexicon()
             hit = cache.get(p)
             if hit is not None and hit[0] is lex:
                 return hit[1]
-            resp = self._search(p)
+            resp = self._search(p, lex)
             cache.put(p, (lex, resp))
             return resp
 
@@ -102,7 +112,7 @@ class SearchService:
         """The ids of the documents a search finds, newest first, at most limit: what the feed of a
         saved search follows."""
         with self.index.pinned():
-            found = self._match(p, understand(p.q, self.tax))[2]
+            found = self._match(p, understand(p.q, self.tax, self.lexicon()))[2]
             table = self.facet_table()
             return [table.id(n) for n, _ in found.newest(limit, self.date_keys())]
 
@@ -133,8 +143,8 @@ class SearchService:
                 found, matched, used = more, label, wider
         return s, ev, found, matched, used, strict, all_words
 
-    def _search(self, p: SearchParams) -> SearchResponse:
-        u = understand(p.q, self.tax)
+    def _search(self, p: SearchParams, lex: lexicon.Lexicon) -> SearchResponse:
+        u = understand(p.q, self.tax, lex)
         s, ev, found, matched, used, strict, all_words = self._match(p, u)
         window = max(p.offset + p.per_page, R.RERANK_WINDOW if p.sort == "relevance" else 0)
         total = found.count
@@ -294,7 +304,7 @@ class SearchService:
         titles = self.index.cached("titles", lambda: sorted(
             ((f["title"], f["title_en"], f["id"]) for f in self.facet_table() if f),
             key=lambda t: len(t[0])))  # fmt: skip
-        lex = lexicon.load()
+        lex = self.lexicon()
         keys = sorted(
             (k for k in (*lex.glossary, *lex.synonyms) if k.startswith(q) and k != q), key=len
         )

@@ -1,5 +1,5 @@
 """Public searches (the search page and GET /api/search) run through run(), which records them
-in the query log."""
+in the query log; click() records a policy opened from a results page."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask import Flask, current_app, g, request, session
 
 from indexer import settings
 
-from .query import SearchParams
+from .query import MAX_PAGE, SearchParams
 from .querylog import QueryLog
 from .results import SearchResponse
 
@@ -59,3 +59,14 @@ def run(params: SearchParams, via: str) -> SearchResponse:
             page=params.page,
         )
     return resp
+
+
+def click(q: str, doc_id: str, rank: str | None) -> None:
+    """A reader opened doc_id from the results of q, where it stood at rank (the `rank` the result
+    link carries): recorded with the normalised query and nothing about who. A policy page
+    reached any other way, or with a rank that is not a place in a results list, is not a click."""
+    config = current_app.extensions["policy_index"].config
+    if not (q and rank and rank.isascii() and rank.isdigit()):
+        return
+    if 1 <= int(rank) <= MAX_PAGE * config.max_per_page and recording() and not _by_operator():
+        query_log().record_click(q, doc_id, int(rank))

@@ -176,14 +176,18 @@ def _blank(text: str, spans: list[tuple[int, int, str]]) -> str:
     return "".join(chars)
 
 
-def understand(q: str, tax: Taxonomy | None = None) -> Understood:
+def understand(
+    q: str, tax: Taxonomy | None = None, lex: lexicon.Lexicon | None = None
+) -> Understood:
+    """What q asks for, read with lex (default: the shipped vocabulary; the app passes its
+    service's, which carries the operators' edits)."""
     text = fold(unicodedata.normalize("NFKC", q)).strip()
     u = Understood(text=text)
     # 怀政办发2024年11号: people write the year with 年 where the document has brackets
     u.doc_number = normalize_doc_number(text) or normalize_doc_number(
         _YEAR_WITH_NIAN.sub(r"[\1]", text)
     )
-    lex = lexicon.load()
+    lex = lex or lexicon.load()
     aliases = _aliases(tax)
     u.intent, u.wants_kind = next(((name, kind) for name, kind, rx in INTENTS if rx.search(text)),
                                   (None, None))  # fmt: skip

@@ -38,6 +38,8 @@ def db(data):
     conn = sqlite3.connect(str(data.querylog), isolation_level=None)
     if _has_log(conn):
         conn.execute("DELETE FROM query_log")
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'clicks'").fetchone():
+        conn.execute("DELETE FROM clicks")
     yield conn
     conn.close()
 
@@ -141,6 +143,44 @@ def test_a_locked_log_does_not_fail_or_stall_the_search(data, db):
         assert time.perf_counter() - t0 < 2
     finally:
         db.execute("ROLLBACK")
+
+
+def clicks(db):
+    found = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'clicks'").fetchone()
+    if not found:
+        return []
+    db.row_factory = sqlite3.Row
+    return [dict(r) for r in db.execute("SELECT * FROM clicks ORDER BY id")]
+
+
+def test_opening_a_result_records_a_click_with_its_rank_and_nothing_personal(data, db):
+    c = make_app(data).test_client()
+    c.set_cookie("tracking", "cookie-value-xyz")
+    page = c.get("/search?q=人才公寓&per_page=2&page=2&lang=zh", environ_base=SPY, headers=AGENT)
+    [link] = re.findall(r'<h3><a href="(/policies/[^"]+)"', page.text)
+    link = link.replace("&amp;", "&")
+    assert "q=%E4%BA%BA%E6%89%8D%E5%85%AC%E5%AF%93" in link and link.endswith("&rank=3")
+    opened = c.get(link, environ_base=SPY, headers=AGENT)
+    assert opened.status_code == 200
+    doc_id = link.split("/")[2].split("?")[0]
+    [click] = clicks(db)
+    assert (click["norm"], click["doc_id"], click["rank"]) == ("人才公寓", doc_id, 3)
+    assert set(click) == {"id", "at", "norm", "doc_id", "rank"}
+    stored = " ".join(str(v) for v in click.values())
+    for personal in ("203.0.113.77", "SpyBrowser", "cookie-value-xyz", "127.0.0.1"):
+        assert personal not in stored
+    # switching the language of the page opened is not another click
+    switch = re.search(r'href="([^"]*lang=en[^"]*)"', opened.text).group(1)
+    assert "rank=" not in switch and "q=" in switch
+    # a policy page reached otherwise, or with a rank that is no place in a list, is no click
+    for args in ("", "?q=人才公寓", "?rank=1", "?q=人才公寓&rank=0", "?q=人才公寓&rank=x",
+                 "?q=人才公寓&rank=99999999"):  # fmt: skip
+        assert c.get(f"/policies/{doc_id}{args}").status_code == 200, args
+    assert len(clicks(db)) == 1
+    assert login(c).status_code == 302  # an operator checking a result is not a reader
+    assert c.get(link).status_code == 200 and len(clicks(db)) == 1
+    off = make_app(data, QUERY_LOG=False).test_client()
+    assert off.get(link).status_code == 200 and len(clicks(db)) == 1
 
 
 # ---- closed without configuration -------------------------------------------------------------

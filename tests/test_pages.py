@@ -262,9 +262,12 @@ def test_policy_page_highlights_the_query_and_escapes(client):
     assert "<script>alert" not in hostile and "&lt;script&gt;" in hostile
     plain = client.get(f"/policies/{first['id']}?lang=zh").get_data(as_text=True)
     assert "<mark>" not in plain
-    # result links carry the query to the policy page
+    # result links carry the query to the policy page, and their rank (a click is counted)
     results = client.get("/search?q=人才公寓&lang=zh").get_data(as_text=True)
-    assert f'href="/policies/{first["id"]}?q=%E4%BA%BA%E6%89%8D%E5%85%AC%E5%AF%93"' in results
+    assert (
+        f'href="/policies/{first["id"]}?q=%E4%BA%BA%E6%89%8D%E5%85%AC%E5%AF%93&amp;rank=1"'
+        in results
+    )
 
 
 def test_policy_page_links_its_family(client):

@@ -127,6 +127,48 @@ def test_zero_result_report_counts_only_searches_that_found_nothing(qlog):
     assert top["人才公寓"].searches == 4 and top["人才公寓"].zero == 3
 
 
+def test_a_click_keeps_the_normalised_query_the_document_and_its_rank_only(qlog):
+    assert qlog.record_click(" Talent  Apartment ", "abc123", 4)
+    cols = [r[1] for r in qlog._conn().execute("PRAGMA table_info(clicks)")]
+    assert cols == ["id", "at", "norm", "doc_id", "rank"]
+    [(norm, doc_id, rank)] = qlog._conn().execute("SELECT norm, doc_id, rank FROM clicks")
+    assert (norm, doc_id, rank) == ("talent apartment", "abc123", 4)
+
+
+def test_low_click_lists_queries_searched_often_and_rarely_opened(qlog):
+    now = time.time()
+    searches = {"人才公寓": (5, 5), "work permit": (4, 0), "子女入学": (4, 1), "火星签证": (6, 0),
+                "看病": (2, 0)}  # fmt: skip
+    for q, (n, _clicks) in searches.items():
+        for _ in range(n):
+            qlog.record(q, {}, 0 if q == "火星签证" else 3, 1.0, when=now - 60)
+    qlog.record("work permit", {}, 3, 1.0, page=2, when=now - 60)  # a second page: not a search
+    for q, (_n, clicks) in searches.items():
+        for _ in range(clicks):
+            qlog.record_click(q, "doc", 1, when=now - 30)
+    for _ in range(2):  # before the period
+        qlog.record_click("Work  Permit", "doc", 2, when=now - 30 * DAY)
+    low = qlog.low_click(now - DAY, now + 1, min_searches=3, max_rate=0.3)
+    # 火星签证 found nothing (the zero-result list has it), 看病 was searched too rarely, 人才公寓
+    # is opened every time; 子女入学 at 1 of 4 is under 30%
+    assert [(s.norm, s.searches, s.clicks) for s in low] == [
+        ("work permit", 4, 0),
+        ("子女入学", 4, 1),
+    ]
+    assert low[1].to_dict()["click_rate"] == 0.25
+    assert [s.norm for s in qlog.low_click(now - DAY, now + 1, 3, 0.25)] == ["work permit"]
+    # over 40 days, work permit's 2 of 4 earlier clicks count
+    assert [s.norm for s in qlog.low_click(now - 40 * DAY, now + 1, 3, 0.3)] == ["子女入学"]
+
+
+def test_clicks_expire_with_the_searches(qlog):
+    now = time.time()
+    qlog.record_click("old", "doc", 1, when=now - 100 * DAY)
+    qlog.record_click("new", "doc", 1, when=now)
+    qlog.purge()
+    assert [r[0] for r in qlog._conn().execute("SELECT norm FROM clicks")] == ["new"]
+
+
 def test_report_respects_the_period(qlog):
     now = time.time()
     qlog.record("last week", {}, 1, 1.0, when=now - 6 * DAY)
