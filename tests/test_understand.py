@@ -142,3 +142,10 @@ def test_spoken_question_words_weigh_as_little_as_written_ones(tax):
     u = understand("签证咋续", tax)
     assert "怎么" in u.dropped and "咋续" not in [c.typed for c in u.concepts]
     assert understand("娃上学咋办", tax).concepts == understand("孩子上学怎么办", tax).concepts
+
+
+def test_hong_kong_and_taiwan_words_find_the_mainland_terms(tax):
+    """A reader from Taiwan or Hong Kong types 健保 and 租屋 (in traditional characters); the
+    documents say 医保 and 租房."""
+    assert "医保" in understand("健保 看診", tax).concepts[0].expansions
+    assert "租房" in understand("租屋補貼", tax).concepts[0].expansions
