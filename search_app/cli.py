@@ -224,6 +224,8 @@ def search(query, as_json, limit, page, region, scenario, agency, status, lang, 
         if resp.matched != "all"
         else ""
     )
+    if resp.searched_for:
+        click.echo(f"Showing results for {resp.searched_for!r}")
     click.echo(f"{resp.total} results for {query!r}{more}")
     for i, r in enumerate(resp.results, resp.params.offset + 1):
         cite = " · ".join(x for x in (r.doc_number, r.agency, r.publish_date) if x)

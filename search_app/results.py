@@ -96,6 +96,7 @@ class SearchResponse:
     suggestion: str | None = None
     matched: str = "all"  # "all" words matched, or "characters" / "any" after widening
     matched_all: int | None = None  # how many documents hold every word (before widening)
+    searched_for: str | None = None  # the query as searched, when misspelt English was repaired
     explain: dict | None = None
 
     @property
@@ -107,7 +108,8 @@ class SearchResponse:
         return {
             "query": {"q": self.params.q, "terms": self.terms, "filters": dict(self.params.filters),
                       "sort": self.params.sort, "matched": self.matched,
-                      "matched_all": self.matched_all},  # fmt: skip
+                      "matched_all": self.matched_all,
+                      "searched_for": self.searched_for},  # fmt: skip
             "total": self.total, "page": self.params.page, "per_page": self.params.per_page,
             "results": [r.to_dict() for r in self.results],
             "packages": [p.to_dict() for p in self.packages],

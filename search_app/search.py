@@ -27,7 +27,7 @@ from .lexicon_edits import LexiconEdits
 from .lru import LRU
 from .query import SearchParams
 from .results import CommunityView, PackageView, ResultItem, SceneView, SearchResponse
-from .spelling import suggest_correction
+from .spelling import repair_latin, suggest_correction
 from .understand import build_queries, fallback_query, understand
 
 log = logging.getLogger(__name__)
@@ -144,7 +144,8 @@ class SearchService:
         return s, ev, found, matched, used, strict, all_words
 
     def _search(self, p: SearchParams, lex: lexicon.Lexicon) -> SearchResponse:
-        u = understand(p.q, self.tax, lex)
+        repaired = repair_latin(p.q, self.index.searcher()) if p.q else None
+        u = understand(repaired or p.q, self.tax, lex)
         s, ev, found, matched, used, strict, all_words = self._match(p, u)
         window = max(p.offset + p.per_page, R.RERANK_WINDOW if p.sort == "relevance" else 0)
         total = found.count
@@ -181,6 +182,7 @@ class SearchService:
             params=p, terms=u.terms, total=total, results=items, packages=packages,
             facets=self.facet_columns().counts(found.mask),
             suggestion=suggest_correction(u, s) if u.words else None, matched=matched,
+            searched_for=repaired,
             matched_all=all_words if strict is not None else None,
             explain=u.explain() if p.explain else None,
         )  # fmt: skip

@@ -1,6 +1,9 @@
-"""Did-you-mean: a corrected query when a word looks misspelt (no Flask)."""
+"""Did-you-mean: a corrected query when a word looks misspelt, and the English words repaired
+before searching (no Flask)."""
 
 from __future__ import annotations
+
+import re
 
 from .understand import Understood
 
@@ -30,3 +33,23 @@ def suggest_correction(u: Understood, s) -> str | None:
                     text, changed = text.replace(cand, best[0], 1), True
                     break
     return text if changed else None
+
+
+_LONG_LATIN = re.compile(r"[A-Za-z]{6,}")
+
+
+def repair_latin(text: str, s) -> str | None:
+    """The query with each long English word the documents never use replaced by the one word
+    they do use a single edit away (appartment -> apartment, apostile -> apostille): searched as
+    that word, and said so. None when nothing was repaired. A word with two such neighbours, or
+    none, is left as typed."""
+    spell, out = None, text
+    for w in dict.fromkeys(_LONG_LATIN.findall(text)):
+        lw = w.lower()
+        if s.frequency("spell", lw):
+            continue
+        spell = spell or s.corrector("spell")
+        near = spell.suggest(lw, limit=2, maxdist=1)
+        if len(near) == 1:
+            out = re.sub(rf"\b{re.escape(w)}\b", near[0], out)
+    return out if out != text else None

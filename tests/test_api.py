@@ -147,6 +147,18 @@ def test_and_falls_back_to_or(client):
     assert body["query"]["matched_all"] == 0
 
 
+def test_a_misspelt_english_word_is_searched_as_the_word_the_documents_use(client):
+    body = client.get("/api/search?q=talent appartment rent").get_json()
+    assert body["query"]["searched_for"] == "talent apartment rent"
+    first = body["results"][0]["title"]
+    assert "apartment" in first.lower() or "公寓" in first
+    # ordinary words, and words the documents use, are searched as typed
+    for q in ("visa for my wife", "school for my kids in Huairou", "人才公寓"):
+        assert client.get(f"/api/search?q={q}").get_json()["query"]["searched_for"] is None
+    page = client.get("/search?q=talent appartment", headers={"Accept-Language": "en"})
+    assert "Showing results for talent apartment" in page.get_data(as_text=True)
+
+
 def test_few_documents_with_every_word_come_first_then_those_with_some(client):
     """Three policies hold 邻里中心 and 中文课; the Shunyi neighbourhood centre's measure (its
     classes are 中文初级班; 后沙峪 is in Shunyi) is found too instead of being left out, and the
