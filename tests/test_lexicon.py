@@ -30,7 +30,7 @@ def test_every_entry_says_where_it_comes_from(name):
 @pytest.mark.parametrize("name", ["glossary.yaml", "synonyms.yaml"])
 def test_no_entry_maps_a_word_to_itself_or_to_nothing_by_mistake(name):
     for key, value in _entries(name).items():
-        terms, _ = lexicon._terms(value)
+        terms = lexicon._entry(value).terms
         assert str(key).strip().lower() not in [t.strip().lower() for t in terms], key
         assert all(t.strip() for t in terms), key
         if name == "glossary.yaml":
@@ -42,7 +42,8 @@ def test_one_way_synonyms_never_go_round_in_a_cycle():
     it began would make the ranking depend on which word was typed first."""
     edges: dict[str, set[str]] = {}
     for key, value in _entries("synonyms.yaml").items():
-        terms, both = lexicon._terms(value)
+        entry = lexicon._entry(value)
+        terms, both = entry.terms, entry.both
         if not both:
             edges.setdefault(str(key), set()).update(terms)
     state: dict[str, int] = {}
@@ -75,8 +76,9 @@ def test_no_colloquial_key_cuts_a_longer_domain_word():
         for w in words
         if w not in keys
         for k in keys
-        if len(k) < len(w) and k in w and not any(g in keys and k in g and g in w for g in keys
-                                                  if len(g) > len(k))  # fmt: skip
+        if len(k) < len(w)
+        and k in w
+        and not any(g in keys and k in g and g in w for g in keys if len(g) > len(k))  # fmt: skip
     ]
     assert not broken, f"{len(broken)} keys cut a longer word, e.g. {broken[:5]}"
 
