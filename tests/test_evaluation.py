@@ -5,9 +5,10 @@ from devtools.evaluation import evaluate, load, slug_ids, summary
 
 # The search-quality targets are nDCG@10 >= 0.85 overall and >= 0.75 for every kind. The dev set
 # grew from 120 to 180 queries (d2-*, written from user descriptions): on it the code before the
-# issue-17 work measured 0.838 overall, colloquial 0.70; the floors below hold what is reached.
-FLOORS = {"ndcg@10": 0.84, "mrr": 0.95, "recall@10": 0.82}
-KIND_NDCG_FLOOR = 0.70
+# issue-17 work measured 0.838 overall, colloquial 0.70; now 0.867, colloquial 0.74 (the weakest).
+# The floors below hold what is reached.
+FLOORS = {"ndcg@10": 0.86, "mrr": 0.95, "recall@10": 0.82}
+KIND_NDCG_FLOOR = 0.72
 
 
 def test_judgments_name_real_documents():
