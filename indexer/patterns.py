@@ -139,7 +139,8 @@ EXPIRED_NOTICE_WORDS = (
     "废止", "失效", "停止执行", "替代", "取代", "repeal", "supersed", "replaced", "no longer",
 )
 EXPIRED_NOTICE_RE = re.compile(
-    r"(本(文件|办法|通知|规定|细则|意见|措施|政策)(已|现已)?(于.{0,20})?(废止|失效|停止执行|被.{0,40}(替代|取代|废止)))"
+    r"(本(文件|办法|通知|规定|细则|意见|措施|政策)(已|现已)?(于.{0,20}|自.{0,20}起)?"
+    r"(废止|失效|停止执行|被.{0,40}(替代|取代|废止)))"
     r"|(已(宣布)?(废止|失效))"
     r"|(This (document|policy|notice) (has been|was) (repealed|superseded|replaced))"
     r"|(no longer in (force|effect))",

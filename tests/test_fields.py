@@ -86,6 +86,22 @@ def test_status(raw, expected):
     assert parse_status(raw) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expired",
+    [
+        ("本办法已于2024年12月1日废止。", True),
+        ("本办法自2024年12月1日起废止。", True),
+        ("本通知自2025年1月1日起停止执行。", True),
+        ("本办法自2024年1月1日起施行，《旧办法》同时废止。", False),
+        ("本办法自2024年1月1日起施行。", False),
+    ],
+)
+def test_a_repeal_in_any_usual_wording_marks_the_page(text, expired):
+    from indexer.patterns import EXPIRED_NOTICE_RE
+
+    assert bool(EXPIRED_NOTICE_RE.search(text)) is expired
+
+
 def test_agency_cleaning():
     assert (
         clean_agency("北京市人力资源和社会保障局 北京市财政局")
