@@ -117,22 +117,43 @@ def _one_line(text: str) -> str:
     return text
 
 
-def conditions(passages: list[list[str]]) -> list[str]:
-    """At most MAX_CONDITIONS one-line conditions from the scope passages: their list items, or the
-    heading line itself (after its label) when it has no list."""
+def _head_items(head: str) -> list[str]:
+    """The conditions a heading line states itself: what follows its label, or its sentences from
+    the one that opens the scope on."""
+    label = re.split(r"[:：]", head, maxsplit=1)
+    if len(label) == 2 and len(label[1].strip()) > 5:
+        return [x for x in re.split(r"[；;]|。(?=.)", label[1]) if x.strip()]
+    sentences = [x for x in re.split(r"(?<=[。！？；;])|(?<=\.)\s", head) if x.strip()]
+    start = next((i for i, x in enumerate(sentences) if W.SCOPE_HEAD.search(x)), 0)
+    return sentences[start : start + 2]
+
+
+def _requirements(doc: PolicyDocument) -> list[str]:
+    """Sentences of the body that state a requirement of the applicant (须, 凭, must bring …)."""
+    out = []
+    for line in _lines(doc):
+        if len(line) < 8 or W.NEXT_PART.match(line) and len(line) < 20:
+            continue
+        for sentence in re.split(r"(?<=[。；;！])|(?<=\.)\s", line):
+            if W.REQUIREMENT.search(sentence) and not W.NOT_A_CONDITION.search(sentence):
+                out.append(sentence)
+    return out
+
+
+def conditions(passages: list[list[str]], doc: PolicyDocument | None = None) -> list[str]:
+    """At most MAX_CONDITIONS one-line conditions: the list items of the scope passages (or what
+    a heading line states itself), then sentences of the body that state a requirement."""
     out: list[str] = []
-    for passage in passages:
-        head, items = passage[0], passage[1:]
-        if not items:
-            label = re.split(r"[:：]", head, maxsplit=1)
-            body = label[1] if len(label) == 2 and label[1].strip() else head
-            items = [x for x in re.split(r"[；;]", body) if x.strip()]
-        for item in items:
-            line = _one_line(item)
-            if len(line) >= 6 and W.CONDITION_WORDS.search(line) and line not in out:
-                out.append(line)
-            if len(out) >= W.MAX_CONDITIONS:
-                return out
+    candidates = [x for p in passages for x in (p[1:] or _head_items(p[0]))]
+    if doc is not None:
+        candidates += _requirements(doc)
+    for item in candidates:
+        line = _one_line(item)
+        if (len(line) >= 6 and W.CONDITION_WORDS.search(line)
+                and not W.NOT_A_CONDITION.search(line) and line not in out):  # fmt: skip
+            out.append(line)
+        if len(out) >= W.MAX_CONDITIONS:
+            break
     return out
 
 
@@ -140,5 +161,5 @@ def tag(doc: PolicyDocument, tax: Taxonomy) -> PolicyDocument:
     """Fill doc.audience and doc.conditions in place; returns doc."""
     passages = scope_passages(doc)
     doc.audience = audience(doc, tax, passages)
-    doc.conditions = conditions(passages)
+    doc.conditions = conditions(passages, doc)
     return doc

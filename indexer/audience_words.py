@@ -32,6 +32,20 @@ CONDITION_WORDS = re.compile(
     r"contract|full-time|own no|not |valid",
     re.I,
 )
+# A sentence of a body that asks something of the applicant.
+REQUIREMENT = re.compile(
+    r"(申请人|外籍人员|外籍人才|外国人|本人|家长|学生|企业|用人单位|居民|患者)[^。；]{0,20}(须|应当|需要|需)"
+    r"|凭[^。；]{1,20}(办理|申请|注册|领取|预约|乘坐|挂号)|持有效|可凭|须持|须在|须由|须于|应当在|"
+    r"不少于|不低于|不超过|满\d|届满|以内|以上的|内申请|you must|you need|must hold|must be|"
+    r"bring|at least|no more than|within \d",
+    re.I,
+)
+# Sentences that are no condition: a news lead, a purpose, a date of entry into force.
+NOT_A_CONDITION = re.compile(
+    r"^(近日|日前|为(了)?[^。]{0,60}(制定|特制定|现就|通知如下|如下)|根据)|自\d{4}年[^。]{0,12}(起施行|施行)|负责解释|"
+    r"this (document|notice|measure)s? (takes|take) effect|^(recently|to )",
+    re.I,
+)
 MAX_CONDITIONS = 6
 MAX_CONDITION_CHARS = 90
 MAX_PASSAGE_LINES = 10

@@ -58,6 +58,11 @@ def openapi_document(tax: Taxonomy, config: Config) -> dict:
             "scenario", "Scene of community life", {"type": "string", "enum": list(tax.scenarios)}
         ),
         _param(
+            "audience",
+            "Whom the policy is for (audience tags extracted from its text)",
+            {"type": "string", "enum": list(tax.audiences)},
+        ),
+        _param(
             "agency",
             "Exact issuing agency",
             {"type": "string", "maxLength": MAX_AGENCY_CHARS, "pattern": NO_NUL},
@@ -102,6 +107,8 @@ def openapi_document(tax: Taxonomy, config: Config) -> dict:
     doc_props.update(
         regions={"type": "array", "items": {"type": "string"}},
         scenarios={"type": "array", "items": {"type": "string"}},
+        audience={"type": "array", "items": {"type": "string", "enum": list(tax.audiences)}},
+        conditions={"type": "array", "items": {"type": "string"}},
         version={"type": "integer", "description": "How many versions the store keeps of it"},
     )
 

@@ -114,7 +114,7 @@ def search():
         help_regions=_help_regions(params) if not resp.results else [])  # fmt: skip
 
 
-FACET_PARAMS = {"region": "region", "scenario": "scenario", "year": "year", "status": "status",
+FACET_PARAMS = {"region": "region", "scenario": "scenario", "audience": "audience", "year": "year", "status": "status",
                 "lang": DOC_LANG_PARAM, "agency": "agency"}  # fmt: skip
 
 
