@@ -65,7 +65,13 @@ NOT_ADDRESSED: dict[str, tuple[str, ...]] = {
         r"及其家属|及家属|and their famil(y|ies)",  # a roster of whom a station serves (R1)
         r"子女教育(附加扣除|专项附加)|子女教育费|children's education allowance",  # R2: the taxpayer's
     ),
-    "hk-macao-taiwan": (r"港澳台(人才|人员|居民)?等[^。；;\n]{0,20}(服务|需求)",),
+    "hk-macao-taiwan": (
+        r"港澳台(人才|人员|居民)?等[^。；;\n]{0,20}(服务|需求)",
+        r"港澳台(居民|人员|人才)及其(随行)?家属",  # a roster of whom a service serves (R1)
+        r"为[^。；;\n]{0,20}港澳台[^。；;\n]{0,15}提供[^。；;\n]{0,30}服务",
+        r"hong kong, macao and taiwan,? and their famil[a-z]*",
+        r"(前往|经|至|到)(中国)?(香港|澳门|台湾)|(to|through|via) hong kong",  # a place, not a person
+    ),
     "startup": (r"就业创业", r"创业大街", r"创新创业服务", r"双创"),
     "employer": (
         r"用人单位出具[^。；;\n]{0,20}",

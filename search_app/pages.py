@@ -24,6 +24,7 @@ from werkzeug.datastructures import MultiDict
 from indexer import settings
 
 from . import searchlog
+from .forme import STAGES, parse_profile
 from . import sheet as sheet_mod
 from .highlight import find_spans, mark
 from .query import NotFoundError, QueryError, check_package, parse_params, parse_version
@@ -203,6 +204,21 @@ def package(region: str, scenario: str):
     check_package(svc.tax, region, scenario)
     return render_template("package.html", pkg=svc.package(region, scenario),
                            region=svc.tax.regions[region], sheet_max=sheet_mod.MAX_IDS)  # fmt: skip
+
+
+@bp.get("/for-me")
+def for_me():
+    """A package for one person: the form, and the checklist below it when the URL holds a
+    profile (GET only: a clerk bookmarks or sends the URL)."""
+    svc = _service()
+    args = request.args.to_dict()
+    for name in ("who", "needs"):  # checkboxes repeat a name; the API lists with commas
+        args[name] = ",".join(v for raw in request.args.getlist(name) for v in raw.split(",") if v)
+    profile = parse_profile(args, svc.tax, lang=g.ui_lang, require=False)
+    result = svc.for_me(profile) if profile else None
+    return render_template("for_me.html", r=result, p=profile, stages=STAGES,
+                           chosen={k: args.get(k, "").split(",") for k in ("who", "needs")},
+                           region_arg=args.get("region", ""))  # fmt: skip
 
 
 # ---- the answer sheet: chosen policies with short bilingual summaries and citations --------------
