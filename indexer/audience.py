@@ -57,7 +57,7 @@ def scope_passages(doc: PolicyDocument) -> list[list[str]]:
     if guide.get("audience"):
         out.append([str(guide["audience"])])
     if guide.get("conditions"):
-        out.append([str(c) for c in guide["conditions"]])
+        out.append(["", *(str(c) for c in guide["conditions"])])  # items under no heading line
     lines = _lines(doc)
     i = 0
     while i < len(lines):
@@ -85,7 +85,7 @@ def audience(doc: PolicyDocument, tax: Taxonomy, passages: list[list[str]] | Non
     """The audience tags of doc, in the taxonomy's order."""
     passages = scope_passages(doc) if passages is None else passages
     title = f"{doc.title} {doc.title_en or ''}"
-    scope = "\n".join(ln for p in passages for ln in p)
+    scope = "\n".join(ln for p in passages for ln in p if ln)
     out = []
     for slug, a in tax.audiences.items():
         words = _words(a.words)

@@ -28,7 +28,7 @@ NEXT_PART = re.compile(
 # the conditions out of a scope passage that mixes them with explanation.
 CONDITION_WORDS = re.compile(
     r"持有|持|具有|具备|签订|满\d|不少于|不低于|不超过|以上|以下|年满|未满|无|符合|须|应当|需|"
-    r"在本市|在本区|注册|工作|居住|取得|must|hold|have|at least|no more|under|over|registered|"
+    r"在本市|在本区|在京|居留|注册|工作|居住|取得|must|hold|have|at least|no more|under|over|registered|"
     r"contract|full-time|own no|not |valid",
     re.I,
 )

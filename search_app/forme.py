@@ -198,7 +198,7 @@ class ForMe:
 def _relevance(doc: PolicyDocument, words: tuple[str, ...]) -> int:
     """How well a document answers a need: its words in the title count most."""
     if not words:
-        return 1
+        return MIN_RELEVANCE  # a scene: every document of it
     title = f"{doc.title} {doc.title_en or ''}".lower()
     text = doc.text.lower()
     return sum(3 * (w in title) + min(text.count(w), 3) for w in (w.lower() for w in words))
