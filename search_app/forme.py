@@ -262,7 +262,7 @@ def _conditions(docs: list[PolicyDocument]) -> list[dict]:
     per_doc = max(2, MAX_CONDITIONS // max(1, len(docs)))
     for d in docs:
         for text in d.conditions[:per_doc]:
-            out.append({"text": text, "citation": citation(d)})
+            out.append({"text": text, "lang": d.lang, "citation": citation(d)})
             if len(out) >= MAX_CONDITIONS:
                 return out
     return out
