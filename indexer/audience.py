@@ -103,7 +103,9 @@ def audience(doc: PolicyDocument, tax: Taxonomy, passages: list[list[str]] | Non
     return out
 
 
-_NUMBERING = re.compile(r"^\s*(（[一二三四五六七八九十]+）|\(?\d{1,2}[.、)）]|\([a-z\d]\)|[①-⑩•·\-–—])\s*")
+_NUMBERING = re.compile(
+    r"^\s*(（[一二三四五六七八九十]+）|\(?\d{1,2}[.、)）]|\([a-z\d]\)|[①-⑩•·\-–—])\s*"
+)
 _HEAD_PREFIX = re.compile(
     r"^\s*(第[一二三四五六七八九十百]+条|Article \d+\.?|[一二三四五六七八九十]+、)\s*", re.I
 )

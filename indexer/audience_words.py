@@ -28,7 +28,8 @@ NEXT_PART = re.compile(
 # the conditions out of a scope passage that mixes them with explanation.
 CONDITION_WORDS = re.compile(
     r"持有|持|具有|具备|签订|满\d|不少于|不低于|不超过|以上|以下|年满|未满|无|符合|须|应当|需|"
-    r"在本市|在本区|在京|居留|注册|工作|居住|取得|must|hold|have|at least|no more|under|over|registered|"
+    r"在本市|在本区|在京|居留|注册|工作|居住|取得|"
+    r"must|hold|have|at least|no more|under|over|registered|"
     r"contract|full-time|own no|not |valid",
     re.I,
 )
@@ -63,14 +64,16 @@ NOT_ADDRESSED: dict[str, tuple[str, ...]] = {
         r"applicant, spouse and (minor )?children[^.;\n]{0,40}own no",
         r"随行家属[^。；;\n]{0,10}（如有）",
         r"及其家属|及家属|and their famil(y|ies)",  # a roster of whom a station serves (R1)
-        r"子女教育(附加扣除|专项附加)|子女教育费|children's education allowance",  # R2: the taxpayer's
+        # R2: the taxpayer's own allowance
+        r"子女教育(附加扣除|专项附加)|子女教育费|children's education allowance",
     ),
     "hk-macao-taiwan": (
         r"港澳台(人才|人员|居民)?等[^。；;\n]{0,20}(服务|需求)",
         r"港澳台(居民|人员|人才)及其(随行)?家属",  # a roster of whom a service serves (R1)
         r"为[^。；;\n]{0,20}港澳台[^。；;\n]{0,15}提供[^。；;\n]{0,30}服务",
         r"hong kong, macao and taiwan,? and their famil[a-z]*",
-        r"(前往|经|至|到)(中国)?(香港|澳门|台湾)|(to|through|via) hong kong",  # a place, not a person
+        # a place, not a person
+        r"(前往|经|至|到)(中国)?(香港|澳门|台湾)|(to|through|via) hong kong",
     ),
     "startup": (r"就业创业", r"创业大街", r"创新创业服务", r"双创"),
     "employer": (
@@ -79,7 +82,8 @@ NOT_ADDRESSED: dict[str, tuple[str, ...]] = {
         r"(a |an )?(letter|certificate|proof) (from|of) (your )?employer",
     ),
     "foreign-high-end": (
-        r"(外国人)?永久居留身份证", r"permanent resident id card",
+        r"(外国人)?永久居留身份证",
+        r"permanent resident id card",
         r"[（(]a类或b类[）)]|a类或b类|\(category a or b\)",  # a permit class in a materials list
         r"第一条\s*为[^。\n]*",  # the purpose of a document grants nothing (R3)
     ),
@@ -94,7 +98,8 @@ ACTING: dict[str, str] = {
         r"集中|申请|申报|提交|办理|为|指定|注册|登记|报送|承担|代为|一次|已在|已经|及时|和外籍|或者邀请|"
         r"在[^。；\n]{0,15}(申报|申请|提交|办理))"
         r"|(由|各|指导|督促|帮助|聘用外籍人员的|及其)(用人单位|聘用单位|单位人事部门)"
-        r"|重点企业|企业整体承租|企业外籍员工|企业集中|为企业(提供|办理|集中)|上门服务|staff to the employer"
+        r"|重点企业|企业整体承租|企业外籍员工|企业集中|为企业(提供|办理|集中)|上门服务"
+        r"|staff to the employer"
         r"|on-site (collective )?(processing|service)"
         r"|(?<!your )\b(employers?|the employer|employing units?) (must|shall|should|can|may|apply|"
         r"applies|submit|submits|files?|registers?|with \d|reports?|pays?|withholds?|that|who|"

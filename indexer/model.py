@@ -75,7 +75,8 @@ class PolicyDocument:
     regions: list[str] = field(default_factory=list)
     scenarios: list[str] = field(default_factory=list)
     kind: str = "policy"
-    # whom it is for (taxonomy audiences, indexer/audience.py) and what they must meet, one line each
+    # whom it is for (taxonomy audiences, indexer/audience.py) and what they must meet (one line
+    # each)
     audience: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
     sample: bool = False

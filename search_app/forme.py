@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 from indexer.model import LANGS, PolicyDocument
-from indexer.taxonomy import WIDER_SCOPES, Taxonomy
+from indexer.taxonomy import Taxonomy
 
 from .query import QueryError
 
@@ -139,8 +139,9 @@ def scope_rank(doc: PolicyDocument, region: str) -> int:
 def citation(doc: PolicyDocument) -> dict:
     """标题 · 发文字号 · 机关 · 日期 of a document, and the same as one line."""
     parts = [doc.title, doc.doc_number, doc.agency, doc.publish_date]
-    return {"id": doc.id, "title": doc.title, "doc_number": doc.doc_number, "agency": doc.agency,
-            "publish_date": doc.publish_date, "text": " · ".join(p for p in parts if p)}  # fmt: skip
+    return {"id": doc.id, "title": doc.title, "doc_number": doc.doc_number,
+            "agency": doc.agency, "publish_date": doc.publish_date,
+            "text": " · ".join(p for p in parts if p)}  # fmt: skip
 
 
 def _item(doc: PolicyDocument, fit: str, region: str) -> dict:
@@ -191,8 +192,9 @@ class ForMe:
         return sum(self.left_out.values())
 
     def to_dict(self) -> dict:
+        left = {"total": self.left_out_total, "by_audience": self.left_out}
         return {"profile": self.profile.to_dict(), "steps": [s.to_dict() for s in self.steps],
-                "left_out": {"total": self.left_out_total, "by_audience": self.left_out}}  # fmt: skip
+                "left_out": left}  # fmt: skip
 
 
 def _relevance(doc: PolicyDocument, words: tuple[str, ...]) -> int:
@@ -228,7 +230,9 @@ def build(p: Profile, docs: list[PolicyDocument], tax: Taxonomy) -> ForMe:
     steps, left_all = [], {}
     for slug in p.needs:
         need = tax.needs[slug]
-        found = [(d, _relevance(d, need.words)) for d in docs if set(d.scenarios) & set(need.scenes)]
+        found = [
+            (d, _relevance(d, need.words)) for d in docs if set(d.scenarios) & set(need.scenes)
+        ]
         found = [(d, r) for d, r in found if r >= MIN_RELEVANCE]
         step = Step(slug, tax.need_label(slug, p.lang))
         shown: list[tuple[PolicyDocument, str]] = []
@@ -270,7 +274,8 @@ def _conditions(docs: list[PolicyDocument]) -> list[dict]:
 
 _WORDS = {
     "zh": {"step": "第{n}步", "policies": "政策", "guides": "办事指南", "conditions": "条件",
-           "may": "（可能适用）", "none": "本库暂无相关政策。请咨询{station}（{phone}）或拨打12345市民服务热线。",
+           "may": "（可能适用）",
+           "none": "本库暂无相关政策。请咨询{station}（{phone}）或拨打12345市民服务热线。",
            "left": "{n}项面向{group}的政策未列出", "more": "另有{n}项", "materials": "材料",
            "where": "地点", "hours": "时间", "time_limit": "时限", "phone": "电话", "fee": "收费"},
     "en": {"step": "Step {n}", "policies": "Policies", "guides": "Service guides",

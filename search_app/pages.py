@@ -24,8 +24,8 @@ from werkzeug.datastructures import MultiDict
 from indexer import settings
 
 from . import searchlog
-from .forme import STAGES, parse_profile
 from . import sheet as sheet_mod
+from .forme import STAGES, parse_profile
 from .highlight import find_spans, mark
 from .query import NotFoundError, QueryError, check_package, parse_params, parse_version
 from .results import result_links
@@ -115,8 +115,8 @@ def search():
         help_regions=_help_regions(params) if not resp.results else [])  # fmt: skip
 
 
-FACET_PARAMS = {"region": "region", "scenario": "scenario", "audience": "audience", "year": "year", "status": "status",
-                "lang": DOC_LANG_PARAM, "agency": "agency"}  # fmt: skip
+FACET_PARAMS = {"region": "region", "scenario": "scenario", "audience": "audience", "year": "year",
+                "status": "status", "lang": DOC_LANG_PARAM, "agency": "agency"}  # fmt: skip
 
 
 def _help_regions(params) -> list[str]:

@@ -17,19 +17,33 @@ def doc(text: str, title: str = "关于做好相关工作的通知", lang: str =
 CASES = [
     # (title, text, expected tags)
     ("外籍人才工作许可办理指南", "第一条 办理工作许可。", {"foreign-talent"}),
-    ("关于外国人来华工作许可延期的规定",
-     "第二条 外国人需要延期的，用人单位应当在有效期届满30日前提出申请。", {"foreign-talent", "employer"}),
-    ("外国人才签证实施细则",
-     "第二条 符合外国高端人才（A类）标准的外国人可以申请R字签证。\n第五条 其配偶和子女可以申请相应签证。",
-     {"foreign-talent", "foreign-high-end", "foreign-family"}),
-    ("留学人员创业园入园办法",
-     "第二条 本办法适用于回国后在京创办企业的留学回国人员。\n第三条 企业成立不超过3年。",
-     {"returnee", "startup"}),
-    ("社区议事规则",
-     "第二条 适用对象：在社区居住的港澳台居民可以报名参加议事会。", {"hk-macao-taiwan"}),
-    ("外国人银行开户指引",
-     "第二条 本指引所称境外个人，是指在境内工作、学习的外国人。\n第四条 外国留学生提供学生证或者在读证明。",
-     {"foreign-talent", "student"}),
+    (
+        "关于外国人来华工作许可延期的规定",
+        "第二条 外国人需要延期的，用人单位应当在有效期届满30日前提出申请。",
+        {"foreign-talent", "employer"},
+    ),
+    (
+        "外国人才签证实施细则",
+        "第二条 符合外国高端人才（A类）标准的外国人可以申请R字签证。\n"
+        "第五条 其配偶和子女可以申请相应签证。",
+        {"foreign-talent", "foreign-high-end", "foreign-family"},
+    ),
+    (
+        "留学人员创业园入园办法",
+        "第二条 本办法适用于回国后在京创办企业的留学回国人员。\n第三条 企业成立不超过3年。",
+        {"returnee", "startup"},
+    ),
+    (
+        "社区议事规则",
+        "第二条 适用对象：在社区居住的港澳台居民可以报名参加议事会。",
+        {"hk-macao-taiwan"},
+    ),
+    (
+        "外国人银行开户指引",
+        "第二条 本指引所称境外个人，是指在境内工作、学习的外国人。\n"
+        "第四条 外国留学生提供学生证或者在读证明。",
+        {"foreign-talent", "student"},
+    ),
     ("社区垃圾分类实施方案", "一、全体居民应当按规定分类投放生活垃圾。", set()),
 ]
 
@@ -84,27 +98,45 @@ def test_english_words_match_whole_words(tax):
 
 def test_scope_passages_and_conditions():
     d = doc(
-        "第一条 为做好工作，制定本办法。\n第三条 申请人应当符合下列条件：\n（一）持有效工作许可证；\n"
-        "（二）与本区用人单位签订一年以上劳动合同；\n（三）本人在本区无自有住房。\n第四条 本办法自2024年1月1日起施行。"
+        "第一条 为做好工作，制定本办法。\n第三条 申请人应当符合下列条件：\n"
+        "（一）持有效工作许可证；\n（二）与本区用人单位签订一年以上劳动合同；\n"
+        "（三）本人在本区无自有住房。\n第四条 本办法自2024年1月1日起施行。"
     )
     passages = scope_passages(d)
     assert passages[0][0].startswith("第三条")
     got = conditions(passages, d)
-    assert got[:3] == ["持有效工作许可证", "与本区用人单位签订一年以上劳动合同", "本人在本区无自有住房"]
+    assert got[:3] == [
+        "持有效工作许可证",
+        "与本区用人单位签订一年以上劳动合同",
+        "本人在本区无自有住房",
+    ]
     assert not any("施行" in c or "制定本办法" in c for c in got)
 
 
 def test_conditions_from_a_guide_and_an_english_page():
-    guide = doc("正文。", kind="guide", guide={"audience": "在京居留的外籍人员。",
-                                              "conditions": ["持有效护照和居留许可", "年满18周岁"]})  # fmt: skip
-    assert conditions(scope_passages(guide), guide)[:2] == ["在京居留的外籍人员", "持有效护照和居留许可"]
-    en = doc("Who can apply\n- You must hold a valid work permit.\n- You must be at least 18.", "G", "en")
-    assert conditions(scope_passages(en), en) == ["You must hold a valid work permit", "You must be at least 18"]
+    fields = {
+        "audience": "在京居留的外籍人员。",
+        "conditions": ["持有效护照和居留许可", "年满18周岁"],
+    }
+    guide = doc("正文。", kind="guide", guide=fields)
+    assert conditions(scope_passages(guide), guide)[:2] == [
+        "在京居留的外籍人员",
+        "持有效护照和居留许可",
+    ]
+    en = doc(
+        "Who can apply\n- You must hold a valid work permit.\n- You must be at least 18.", "G", "en"
+    )
+    assert conditions(scope_passages(en), en) == [
+        "You must hold a valid work permit",
+        "You must be at least 18",
+    ]
 
 
 def test_conditions_are_one_line_and_at_most_six():
-    items = "\n".join(f"（{n}）申请人须持有第{n}类有效证件，并在本区连续工作满{n}年，" + "具体要求" * 30
-                      for n in "一二三四五六七八")  # fmt: skip
+    items = "\n".join(
+        f"（{n}）申请人须持有第{n}类有效证件，并在本区连续工作满{n}年，" + "具体要求" * 30
+        for n in "一二三四五六七八"
+    )
     d = doc("申请条件：\n" + items)
     got = conditions(scope_passages(d), d)
     assert len(got) == 6 and all("\n" not in c and len(c) <= 91 for c in got)

@@ -6,17 +6,15 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 from test_browser import (  # noqa: F401  (fixtures used by name)
     DESKTOP,
     _axe_problems,
     browser,
     live,
-    new_context,
 )
-
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import expect  # noqa: E402
+from test_browser import new_context as new_context  # noqa: F401
 
 pytestmark = pytest.mark.slow
 

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import build_index, make_doc
 from search_app import create_app
 from search_app.forme import Profile, person_tags
-
-from conftest import build_index, make_doc
 
 EXE = str(Path(sys.executable).parent / "policy-index")
 SCOPES = ("community", "beijing", "national")
@@ -169,7 +168,8 @@ def thin_app(tmp_path_factory):
     paths = settings.DataPaths(tmp_path_factory.mktemp("thin") / "data")
     docs = [
         make_doc(1, title="企业人才公寓整体承租办法", regions=["huairou"], scenarios=["livable"],
-                 text="人才公寓由企业整体承租。", audience=["employer"], conditions=["企业注册满1年"]),
+                 text="人才公寓由企业整体承租。", audience=["employer"],
+                 conditions=["企业注册满1年"]),
         make_doc(2, title="人才公寓配租通知", regions=["beijing"], scenarios=["livable"],
                  text="人才公寓配租。人才公寓选房。", conditions=["在本市无房"]),
     ]  # fmt: skip
@@ -179,9 +179,13 @@ def thin_app(tmp_path_factory):
 
 def test_left_out_may_apply_and_a_need_with_nothing(thin_app, tax):
     client = thin_app.test_client()
-    body = client.get("/api/for-me?region=huairou&who=foreign-talent&needs=housing,green").get_json()
+    body = client.get(
+        "/api/for-me?region=huairou&who=foreign-talent&needs=housing,green"
+    ).get_json()
     housing, green = body["steps"]
-    assert [i["fit"] for i in housing["policies"]] == ["may_apply"]  # undecided: shown, never dropped
+    assert [i["fit"] for i in housing["policies"]] == [
+        "may_apply"
+    ]  # undecided: shown, never dropped
     assert housing["left_out"] == {"employer": 1} and body["left_out"]["total"] == 1
     assert housing["conditions"][0]["text"] == "在本市无房"
     assert green["empty"] and green["help"]["hotline"] == "12345"
