@@ -55,7 +55,9 @@ def scope_passages(doc: PolicyDocument) -> list[list[str]]:
     out: list[list[str]] = []
     guide = doc.guide or {}
     if guide.get("audience"):
-        out.append([str(guide["audience"])])
+        # who may apply, as the guide states it: its sentences are the first conditions
+        sentences = re.split(r"(?<=[。；;])|(?<=\.)\s", str(guide["audience"]))
+        out.append(["", *(x for x in sentences if x.strip())])
     if guide.get("conditions"):
         out.append(["", *(str(c) for c in guide["conditions"])])  # items under no heading line
     lines = _lines(doc)
@@ -113,9 +115,11 @@ _HEAD_PREFIX = re.compile(
 
 def _one_line(text: str) -> str:
     text = _NUMBERING.sub("", _HEAD_PREFIX.sub("", text)).strip(" ；;。.，,")
-    if len(text) > W.MAX_CONDITION_CHARS:
-        cut = max(text.rfind(p, 0, W.MAX_CONDITION_CHARS) for p in "，,；;")
-        text = text[: cut if cut > 20 else W.MAX_CONDITION_CHARS].rstrip(" ，,；;") + "…"
+    # an English word takes about a Chinese character's room three times over
+    limit = W.MAX_CONDITION_CHARS * (2 if text.isascii() else 1)
+    if len(text) > limit:
+        cut = max(text.rfind(p, 0, limit) for p in "，,；;")
+        text = text[: cut if cut > 20 else limit].rstrip(" ，,；;") + "…"
     return text
 
 

@@ -239,11 +239,12 @@ def search(query, as_json, limit, page, region, scenario, agency, status, lang, 
 @click.option("--who", default="", help="Who you are: audience slugs, comma-separated.")
 @click.option("--needs", required=True, help="What you need: need or scene slugs, comma-separated.")
 @click.option("--children", default="0", help="Number of children.")
+@click.option("--stage", default="", help="Their school stage: kindergarten, primary, secondary.")
 @click.option("--spouse", is_flag=True, help="A spouse comes too.")
 @click.option("--lang", default="zh", help="zh or en.")
 @click.option("--json", "as_json", is_flag=True, help="Print exactly the body of GET /api/for-me.")
 @_data_option
-def for_me(region, who, needs, children, spouse, lang, as_json, config):
+def for_me(region, who, needs, children, stage, spouse, lang, as_json, config):
     """A package for one person: one step per need, the policies and guides that apply."""
     from indexer import taxonomy
     from search_app.forme import parse_profile, text_lines
@@ -252,7 +253,7 @@ def for_me(region, who, needs, children, spouse, lang, as_json, config):
     from search_app.search import SearchService
 
     args = {"region": region, "who": who, "needs": needs, "children": children, "lang": lang,
-            "spouse": "1" if spouse else ""}  # fmt: skip
+            "stage": stage, "spouse": "1" if spouse else ""}  # fmt: skip
     svc = SearchService(SearchIndex(config.paths.index_root), taxonomy.get(config.taxonomy), config)
     try:
         result = svc.for_me(parse_profile(args, svc.tax))
