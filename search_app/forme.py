@@ -207,8 +207,9 @@ def _relevance(doc: PolicyDocument, words: tuple[str, ...]) -> int:
 
 
 def _fit(doc: PolicyDocument, tags: set[str]) -> str | None:
-    """applies | may_apply | None (its audience excludes the person)."""
-    if not doc.audience:
+    """applies | may_apply | None (its audience excludes the person). A person who said nothing
+    about who they are is excluded from nothing, and nothing is sure to apply to them."""
+    if not doc.audience or not tags:
         return "may_apply"
     return "applies" if tags & set(doc.audience) else None
 

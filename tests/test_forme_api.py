@@ -42,7 +42,7 @@ def _check_body(client, body: dict, tags: set[str]) -> None:
             assert i["fit"] in ("applies", "may_apply")
             # a document whose audience excludes the person is never listed
             assert not i["audience"] or set(i["audience"]) & tags, i
-            assert (i["fit"] == "may_apply") == (not i["audience"])
+            assert (i["fit"] == "may_apply") == (not i["audience"] or not tags)
             assert i["status"] != "expired"
         ranks = [SCOPES.index(i["scope"]) for i in step["policies"]]
         assert ranks == sorted(ranks), "the community's own first, then citywide and national"
@@ -78,6 +78,13 @@ def test_the_family_and_category_a_widen_who_a_person_is():
     p = Profile("huairou", ("foreign-high-end",), ("school",), children=1)
     assert person_tags(p) == {"foreign-high-end", "foreign-talent", "foreign-family"}
     assert person_tags(Profile("huairou", ("returnee",), ("school",), children=1)) == {"returnee"}
+
+
+def test_a_person_who_says_nothing_of_themselves_is_excluded_from_nothing(client):
+    body = client.get("/api/for-me?region=huairou&needs=housing").get_json()
+    items = body["steps"][0]["policies"] + body["steps"][0]["guides"]
+    assert items and {i["fit"] for i in items} == {"may_apply"}
+    assert body["left_out"]["total"] == 0
 
 
 def test_an_employer_is_not_shown_policies_for_foreign_talent_alone(client):
@@ -147,6 +154,9 @@ def test_the_audience_facet_and_filter(client):
     assert client.get("/api/search?q=&audience=aliens").status_code == 400
     html = client.get("/search?q=&lang=en").get_data(as_text=True)
     assert 'id="facet-audience"' in html
+    one = students["results"][0]["id"]
+    page = client.get(f"/policies/{one}?lang=en").get_data(as_text=True)
+    assert "Students and graduates" in page and "/search?audience=student" in page
 
 
 def test_the_page_holds_the_whole_profile_in_its_url(client):
