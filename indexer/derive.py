@@ -15,6 +15,7 @@ from pathlib import Path
 from . import patterns as P
 from .archive import RawPage
 from .attachments import AttachmentError, extract_text
+from .audience import tag as tag_audience
 from .classify import classify
 from .encoding import decode_html, looks_binary
 from .listing_pages import page_links
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 RULE_MODULES = (
     "encoding", "patterns", "guide_words", "fields", "text", "urls", "page", "page_meta", "body",
     "guide", "guide_lines", "guide_markup", "normalize", "classify", "attachments", "derive",
+    "audience", "audience_words",
 )  # fmt: skip
 _HERE = Path(__file__).resolve().parent
 EXTRACTOR_CODE = hashlib.sha1(
@@ -103,6 +105,7 @@ def _finish(derived: Derived, read: Reader, tax: Taxonomy, hints, source: str | 
         doc.text = files[:_MAX_TEXT]
         _fields_from_file(doc)
     classify(doc, tax, hints)
+    tag_audience(doc, tax)
     doc.extractor = extractor_version(tax)
     return Derived(doc, "document", None, links)
 

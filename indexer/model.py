@@ -17,7 +17,7 @@ KINDS = ("policy", "interpretation", "guide", "translation")
 STATUSES = ("in_force", "expired", "unknown")
 LANGS = ("zh", "en")
 # Facets of a search, in the order pages show them; the index keeps each document's values.
-FACETS = ("region", "scenario", "agency", "year", "status", "lang")
+FACETS = ("region", "scenario", "audience", "agency", "year", "status", "lang")
 # Links between documents: each relation and the one its target holds back.
 INVERSE_RELATIONS = {
     "original": "translation", "translation": "original",
@@ -75,6 +75,10 @@ class PolicyDocument:
     regions: list[str] = field(default_factory=list)
     scenarios: list[str] = field(default_factory=list)
     kind: str = "policy"
+    # whom it is for (taxonomy audiences, indexer/audience.py) and what they must meet (one line
+    # each)
+    audience: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
     sample: bool = False
     source: str | None = None
     title_en: str | None = None
@@ -156,7 +160,8 @@ class PolicyDocument:
 
     def facet_values(self) -> dict[str, list[str] | str]:
         """The document's value(s) for each of FACETS."""
-        return {"region": self.regions, "scenario": self.scenarios, "agency": self.agencies,
+        return {"region": self.regions, "scenario": self.scenarios, "audience": self.audience,
+                "agency": self.agencies,
                 "year": self.year, "status": self.status, "lang": self.lang}  # fmt: skip
 
 

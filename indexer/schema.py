@@ -48,6 +48,7 @@ def build_schema() -> Schema:
         agency_facet=KEYWORD(commas=True, lowercase=False),
         regions=KEYWORD(commas=True, stored=True),
         scenarios=KEYWORD(commas=True, stored=True),
+        audience=KEYWORD(commas=True),  # whom it is for (indexer/audience.py)
         # Per-document facet values in a column: read for every match without loading documents.
         facets=COLUMN(VarBytesColumn()),
         spell=TEXT(analyzer=spelling_analyzer(), phrase=False),  # unstemmed words for did-you-mean
@@ -80,6 +81,7 @@ def to_fields(doc: PolicyDocument) -> dict:
         "agency_facet": ",".join(doc.agencies),
         "regions": ",".join(doc.regions),
         "scenarios": ",".join(doc.scenarios),
+        "audience": ",".join(doc.audience),
         "status": doc.status,
         "lang": doc.lang,
         "kind": doc.kind,

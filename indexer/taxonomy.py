@@ -1,5 +1,5 @@
-"""The region/scenario taxonomy (policies/taxonomy.yaml): labels, vocabulary,
-package texts, facts."""
+"""The taxonomy (policies/taxonomy.yaml): regions, scenarios, audiences and needs with their
+labels and vocabulary, package texts, facts."""
 
 from __future__ import annotations
 
@@ -53,6 +53,31 @@ class PackageInfo:
     description_en: str = ""
 
 
+@dataclass(frozen=True)
+class Audience:
+    """A group a document is for (foreign-talent, employer …) and the words that name it."""
+
+    slug: str
+    zh: str
+    en: str
+    description_zh: str = ""
+    description_en: str = ""
+    words: tuple[str, ...] = ()
+    body: int = 3  # occurrences in a whole text that decide alone
+
+
+@dataclass(frozen=True)
+class Need:
+    """What a person may need (work-permit, housing … or a scene): the scenes that hold it and the
+    words that find it there (no words: the whole scene)."""
+
+    slug: str
+    zh: str
+    en: str
+    scenes: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+
+
 class TaxonomyError(ValueError):
     """taxonomy.yaml is missing or malformed."""
 
@@ -62,6 +87,8 @@ class Taxonomy:
     regions: dict[str, Region]
     scenarios: dict[str, Scenario]
     packages: dict[str, PackageInfo]
+    audiences: dict[str, Audience] = field(default_factory=dict)
+    needs: dict[str, Need] = field(default_factory=dict)  # finer needs, then one per scene
 
     @cached_property
     def communities(self) -> tuple[str, ...]:
@@ -80,6 +107,7 @@ class Taxonomy:
         words = {
             "regions": {s: [r.aliases, r.agency_markers] for s, r in self.regions.items()},
             "scenarios": {s: [c.strong, c.weak] for s, c in self.scenarios.items()},
+            "audiences": {s: [a.words, a.body] for s, a in self.audiences.items()},
         }
         blob = json.dumps(words, ensure_ascii=False, sort_keys=True).encode()
         return hashlib.sha1(blob).hexdigest()[:8]
@@ -90,6 +118,14 @@ class Taxonomy:
             return self.packages[key]
         r, s = self.regions[region], self.scenarios[scenario]
         return PackageInfo(key, region, scenario, f"{r.zh}·{s.zh}政策包", f"{r.en}: {s.en}")
+
+    def audience_label(self, slug: str, lang: str = "zh") -> str:
+        a = self.audiences.get(slug)
+        return (a.zh if lang == "zh" else a.en) if a else slug
+
+    def need_label(self, slug: str, lang: str = "zh") -> str:
+        n = self.needs.get(slug)
+        return (n.zh if lang == "zh" else n.en) if n else slug
 
     def region_label(self, slug: str, lang: str = "zh") -> str:
         r = self.regions.get(slug)
@@ -148,9 +184,24 @@ def load(path: Path) -> Taxonomy:
                 p.get("description_zh", ""),
                 p.get("description_en", ""),
             )
+        audiences = {
+            slug: Audience(slug, a["zh"], a["en"], a.get("description_zh", ""),
+                           a.get("description_en", ""), _tuple(a.get("words")),
+                           int(a.get("body", 3)))
+            for slug, a in (raw.get("audiences") or {}).items()
+        }  # fmt: skip
+        needs = {
+            slug: Need(slug, n["zh"], n["en"], _tuple(n.get("scenes")), _tuple(n.get("words")))
+            for slug, n in (raw.get("needs") or {}).items()
+        }
+        for slug, sc in scenarios.items():  # every scene is a need of its own
+            needs.setdefault(slug, Need(slug, sc.zh, sc.en, (slug,)))
+        unknown = {s for n in needs.values() for s in n.scenes} - set(scenarios)
+        if unknown:
+            raise ValueError(f"needs name unknown scenes: {sorted(unknown)}")
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError, ValueError) as exc:
         raise TaxonomyError(f"cannot read taxonomy {path}: {exc}") from exc
-    return Taxonomy(regions, scenarios, packages)
+    return Taxonomy(regions, scenarios, packages, audiences, needs)
 
 
 @lru_cache(maxsize=4)

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from indexer.schema import IndexDamaged, IndexMissing
 
 from . import searchlog
+from .forme import parse_profile
 from .openapi import openapi_document
 from .query import (
     MAX_SUGGEST_CHARS,
@@ -67,6 +68,14 @@ def package(region: str, scenario: str):
     svc = _service()
     check_package(svc.tax, region, scenario)
     return jsonify(svc.package(region, scenario).to_dict())
+
+
+@bp.get("/api/for-me")
+def for_me():
+    """One person's package: ordered steps, one per need (search_app/forme.py)."""
+    svc = _service()
+    profile = parse_profile(request.args, svc.tax)
+    return jsonify(svc.for_me(profile).to_dict())
 
 
 @bp.get("/api/suggest")

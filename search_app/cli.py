@@ -240,6 +240,38 @@ def search(query, as_json, limit, page, region, scenario, agency, status, lang, 
         click.echo(f"did you mean: {resp.suggestion}")
 
 
+@main.command("for-me")
+@click.option("--region", required=True, help="The community slug (huairou, wangjing …).")
+@click.option("--who", default="", help="Who you are: audience slugs, comma-separated.")
+@click.option("--needs", required=True, help="What you need: need or scene slugs, comma-separated.")
+@click.option("--children", default="0", help="Number of children.")
+@click.option("--stage", default="", help="Their school stage: kindergarten, primary, secondary.")
+@click.option("--spouse", is_flag=True, help="A spouse comes too.")
+@click.option("--lang", default="zh", help="zh or en.")
+@click.option("--json", "as_json", is_flag=True, help="Print exactly the body of GET /api/for-me.")
+@_data_option
+def for_me(region, who, needs, children, stage, spouse, lang, as_json, config):
+    """A package for one person: one step per need, the policies and guides that apply."""
+    from indexer import taxonomy
+    from search_app.forme import parse_profile, text_lines
+    from search_app.index_version import SearchIndex
+    from search_app.query import QueryError
+    from search_app.search import SearchService
+
+    args = {"region": region, "who": who, "needs": needs, "children": children, "lang": lang,
+            "stage": stage, "spouse": "1" if spouse else ""}  # fmt: skip
+    svc = SearchService(SearchIndex(config.paths.index_root), taxonomy.get(config.taxonomy), config)
+    try:
+        result = svc.for_me(parse_profile(args, svc.tax))
+    except QueryError as exc:
+        raise click.ClickException(str(exc).replace("parameter '", "option '--")) from None
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    for line in text_lines(result, svc.tax):
+        click.echo(line)
+
+
 @main.command()
 @_data_option
 def dump(config):

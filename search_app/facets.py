@@ -20,7 +20,7 @@ class FacetTable:
     85 MB a worker at 50,000 documents)."""
 
     KEYS = ("id", "title", "title_en", *FACETS, "date", "gone", "kind", "pairs")
-    LISTS = ("region", "scenario", "agency", "pairs")
+    LISTS = ("region", "scenario", "audience", "agency", "pairs")
     OWN = ("id", "title", "title_en")  # one document's own, not worth sharing
 
     def __init__(self, rows):

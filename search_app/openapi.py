@@ -58,6 +58,11 @@ def openapi_document(tax: Taxonomy, config: Config) -> dict:
             "scenario", "Scene of community life", {"type": "string", "enum": list(tax.scenarios)}
         ),
         _param(
+            "audience",
+            "Whom the policy is for (audience tags extracted from its text)",
+            {"type": "string", "enum": list(tax.audiences)},
+        ),
+        _param(
             "agency",
             "Exact issuing agency",
             {"type": "string", "maxLength": MAX_AGENCY_CHARS, "pattern": NO_NUL},
@@ -102,6 +107,8 @@ def openapi_document(tax: Taxonomy, config: Config) -> dict:
     doc_props.update(
         regions={"type": "array", "items": {"type": "string"}},
         scenarios={"type": "array", "items": {"type": "string"}},
+        audience={"type": "array", "items": {"type": "string", "enum": list(tax.audiences)}},
+        conditions={"type": "array", "items": {"type": "string"}},
         version={"type": "integer", "description": "How many versions the store keeps of it"},
     )
 
@@ -185,6 +192,16 @@ def openapi_document(tax: Taxonomy, config: Config) -> dict:
                         },
                     ],
                     "responses": ok("Package"),
+                }
+            },
+            "/api/for-me": {
+                "get": {
+                    "summary": "A package for one person: one step per need, the in-force "
+                    "policies and service guides that apply (the community's own first, then "
+                    "citywide and national), the conditions quoted with their citation; "
+                    "policies whose audience excludes the person left out and counted",
+                    "parameters": for_me_params(tax),
+                    "responses": ok("ForMe"),
                 }
             },
             "/api/suggest": {
@@ -299,6 +316,7 @@ def openapi_document(tax: Taxonomy, config: Config) -> dict:
                         "policies": {"type": "array", "items": {"type": "object"}},
                     },
                 },
+                "ForMe": FOR_ME_SCHEMA,
                 "Suggestions": {
                     "type": "object",
                     "properties": {
@@ -309,3 +327,58 @@ def openapi_document(tax: Taxonomy, config: Config) -> dict:
             }
         },
     }
+
+
+FOR_ME_SCHEMA = {
+    "type": "object",
+    "required": ["profile", "steps", "left_out"],
+    "properties": {
+        "profile": {"type": "object"},
+        "steps": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["need", "title", "policies", "guides", "conditions"],
+                "properties": {
+                    "need": {"type": "string"},
+                    "title": {"type": "string"},
+                    "policies": {"type": "array", "items": {"type": "object"},
+                                 "description": "id as in /api/policies/{id}; fit: applies or "
+                                 "may_apply (no group named: may apply, never dropped)"},
+                    "guides": {"type": "array", "items": {"type": "object"},
+                               "description": "service guides with materials, where, hours, "
+                               "time_limit, phone, fee"},
+                    "conditions": {"type": "array", "items": {"type": "object"},
+                                   "description": "text and citation (title, doc_number, "
+                                   "agency, publish_date)"},
+                    "left_out": {"type": "object", "description": "audience -> documents not "
+                                 "shown because their audience excludes the person"},
+                    "help": {"type": "object", "nullable": True,
+                             "description": "nothing found: the service station and 12345"},
+                },
+            },
+        },
+        "left_out": {"type": "object", "description": "total and by_audience"},
+    },
+}  # fmt: skip
+
+
+def for_me_params(tax: Taxonomy) -> list[dict]:
+    """The parameters of /api/for-me; lists are comma-separated."""
+    from .forme import MAX_CHILDREN, STAGES
+
+    return [
+        _param("region", "The talent community", {"type": "string", "enum": list(tax.communities)},
+               required=True),
+        _param("who", "Who the person is: audience slugs, comma-separated; allowed: "
+               f"{', '.join(tax.audiences)}",
+               {"type": "string", "example": "foreign-talent,foreign-family"}),
+        _param("needs", "What they need: need or scene slugs, comma-separated (required); "
+               f"allowed: {', '.join(tax.needs)}", {"type": "string", "example": "school,housing"},
+               required=True),
+        _param("children", "Number of children",
+               {"type": "integer", "minimum": 0, "maximum": MAX_CHILDREN, "default": 0}),
+        _param("stage", "The children's school stage", {"type": "string", "enum": list(STAGES)}),
+        _param("spouse", "1 when a spouse comes too", {"type": "string", "enum": ["0", "1"]}),
+        _param("lang", "Language of the step titles", {"type": "string", "enum": ["zh", "en"]}),
+    ]  # fmt: skip

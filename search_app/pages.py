@@ -25,6 +25,7 @@ from indexer import settings
 
 from . import searchlog
 from . import sheet as sheet_mod
+from .forme import STAGES, parse_profile
 from .highlight import find_spans, mark
 from .query import NotFoundError, QueryError, check_package, parse_params, parse_version
 from .results import result_links
@@ -115,8 +116,8 @@ def search():
         help_regions=_help_regions(params) if not resp.results else [])  # fmt: skip
 
 
-FACET_PARAMS = {"region": "region", "scenario": "scenario", "year": "year", "status": "status",
-                "lang": DOC_LANG_PARAM, "agency": "agency"}  # fmt: skip
+FACET_PARAMS = {"region": "region", "scenario": "scenario", "audience": "audience", "year": "year",
+                "status": "status", "lang": DOC_LANG_PARAM, "agency": "agency"}  # fmt: skip
 
 
 def _help_regions(params) -> list[str]:
@@ -206,6 +207,21 @@ def package(region: str, scenario: str):
     check_package(svc.tax, region, scenario)
     return render_template("package.html", pkg=svc.package(region, scenario),
                            region=svc.tax.regions[region], sheet_max=sheet_mod.MAX_IDS)  # fmt: skip
+
+
+@bp.get("/for-me")
+def for_me():
+    """A package for one person: the form, and the checklist below it when the URL holds a
+    profile (GET only: a clerk bookmarks or sends the URL)."""
+    svc = _service()
+    args = request.args.to_dict()
+    for name in ("who", "needs"):  # checkboxes repeat a name; the API lists with commas
+        args[name] = ",".join(v for raw in request.args.getlist(name) for v in raw.split(",") if v)
+    profile = parse_profile(args, svc.tax, lang=g.ui_lang, require=False)
+    result = svc.for_me(profile) if profile else None
+    return render_template("for_me.html", r=result, p=profile, stages=STAGES,
+                           chosen={k: args.get(k, "").split(",") for k in ("who", "needs")},
+                           region_arg=args.get("region", ""))  # fmt: skip
 
 
 # ---- the answer sheet: chosen policies with short bilingual summaries and citations --------------

@@ -50,6 +50,7 @@ class SearchParams:
     q: str = ""
     region: str | None = None
     scenario: str | None = None
+    audience: str | None = None
     agency: str | None = None
     status: str | None = None
     lang: str | None = None
@@ -113,6 +114,7 @@ def parse_params(args: Mapping, tax: Taxonomy, config: settings.Config | None = 
         raise QueryError("query contains control characters")
     region = _choice(args, "region", tuple(tax.regions))
     scenario = _choice(args, "scenario", tuple(tax.scenarios))
+    audience = _choice(args, "audience", tuple(tax.audiences))
     agency = _one(args, "agency")
     if agency and len(agency) > MAX_AGENCY_CHARS:
         raise QueryError("parameter 'agency' is too long")
@@ -130,6 +132,7 @@ def parse_params(args: Mapping, tax: Taxonomy, config: settings.Config | None = 
         for k, v in (
             ("region", region),
             ("scenario", scenario),
+            ("audience", audience),
             ("agency", agency),
             ("status", status),
             ("lang", lang),
@@ -141,6 +144,7 @@ def parse_params(args: Mapping, tax: Taxonomy, config: settings.Config | None = 
         q=q,
         region=region,
         scenario=scenario,
+        audience=audience,
         agency=agency,
         status=status,
         lang=lang,

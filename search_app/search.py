@@ -15,7 +15,7 @@ from indexer.model import PolicyDocument
 from indexer.settings import Config
 from indexer.taxonomy import WIDER_SCOPES, Taxonomy
 
-from . import lexicon
+from . import forme, lexicon
 from . import packages as pk
 from . import ranking as R
 from .changelog import ChangeLog
@@ -47,6 +47,8 @@ def filter_query(p: SearchParams) -> Query | None:
         parts.append(Or([Term("regions", r) for r in region_scopes(p.region)]))
     if p.scenario:
         parts.append(Term("scenarios", p.scenario))
+    if p.audience:
+        parts.append(Term("audience", p.audience))
     if p.agency:
         parts.append(Term("agency_facet", p.agency))
     if p.status:
@@ -270,6 +272,23 @@ class SearchService:
             docs = self.documents(self.package_ids(region, scenario))
         return PackageView(info.key, region, scenario, info.title_zh, info.title_en,
                            info.description_zh, info.description_en, docs)  # fmt: skip
+
+    def scope_documents(self, region: str) -> list[PolicyDocument]:
+        """The documents in force (not expired, still published) of a community and the wider
+        scopes over it, read once per index version."""
+
+        def read():
+            scopes = set(region_scopes(region))
+            ids = [f["id"] for f in self.facet_table() if f and f["status"] != "expired"
+                   and not f["gone"] and scopes & set(f["region"])]  # fmt: skip
+            return self.documents(ids)
+
+        with self.index.pinned():
+            return self.index.cached(f"scope_documents:{region}", read)
+
+    def for_me(self, profile: forme.Profile) -> forme.ForMe:
+        """The package of one person (search_app/forme.py)."""
+        return forme.build(profile, self.scope_documents(profile.region), self.tax)
 
     def community(self, region: str) -> CommunityView:
         scenes = []

@@ -40,7 +40,8 @@ def test_search_response_has_the_contract_shape(client):
         assert re.fullmatch(r"[0-9a-f]{16}", r["id"])
         assert r["publish_date"] is None or re.fullmatch(r"\d{4}-\d\d-\d\d", r["publish_date"])
     assert "人才公寓" in body["results"][0]["title"]
-    assert set(body["facets"]) == {"region", "scenario", "agency", "year", "status", "lang"}
+    assert set(body["facets"]) == {"region", "scenario", "audience", "agency", "year", "status",
+                                   "lang"}  # fmt: skip
     pkg = body["packages"][0]
     assert set(pkg) >= {"key", "region", "scenario", "title_zh", "title_en", "score", "policy_ids"}
     assert pkg["key"] == f"{pkg['region']}/{pkg['scenario']}" and pkg["policy_ids"]
@@ -284,6 +285,7 @@ def test_openapi_and_health(client):
         "q",
         "region",
         "scenario",
+        "audience",
         "agency",
         "status",
         "lang",

@@ -535,6 +535,7 @@ def _axe_pages(picks) -> dict[str, str]:
         "community": "/packages/huairou",
         "package": "/packages/huairou/livable",
         "sheet": f"/sheet?id={picks[0]['id']}&id={picks[1]['id']}",
+        "for-me": "/for-me?region=huairou&who=foreign-talent&needs=school,housing&children=2",
     }
 
 
@@ -596,6 +597,8 @@ def _shot_pages(picks) -> dict[str, str]:
         "community": "/packages/huairou?lang=zh",
         "package": "/packages/huairou/livable?lang=en",
         "sheet": f"/sheet?id={picks[0]['id']}&id={picks[1]['id']}&lang=en",
+        "for-me": "/for-me?region=huairou&who=foreign-talent&needs=school,housing&children=2"
+        "&lang=en#checklist",  # the checklist, below the form
     }
 
 

@@ -208,6 +208,7 @@ def test_facet_table_gives_rows_back_and_shares_their_values():
             "title_en": "",
             "region": ["wangjing", "beijing"],
             "scenario": ["livable"],
+            "audience": ["foreign-talent"],
             "agency": ["北京市住房和城乡建设委员会"],
             "year": "2024",
             "status": "in_force",

@@ -188,6 +188,9 @@ def _pages(client) -> list[str]:
         f"/policies/{english}",
         f"/sheet?id={first}&id={expired}&id={english}",
         "/sheet",
+        "/for-me",
+        "/for-me?region=huairou&who=foreign-talent,foreign-family&needs=school,housing,green"
+        "&children=2&spouse=1",
         "/policies/nope",
         "/search?page=abc",
     ]

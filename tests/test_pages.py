@@ -242,9 +242,12 @@ def test_zero_results_in_a_community_show_its_service_stations(client, tax):
 
 
 def test_did_you_mean_on_an_empty_page(client):
-    html = client.get("/search?q=apartmnt xyzzy&lang=en").get_data(as_text=True)
+    html = client.get("/search?q=schol xyzzy&lang=en").get_data(as_text=True)
     assert 'id="no-results"' in html and 'id="did-you-mean"' in html
-    assert "apartments xyzzy" in html
+    assert "school xyzzy" in html
+    # a long word one edit from a single word of the documents is searched as that word
+    html = client.get("/search?q=apartmnt xyzzy&lang=en").get_data(as_text=True)
+    assert 'id="searched-for"' in html and 'id="no-results"' not in html
 
 
 # ---- the policy page ------------------------------------------------------------------------
