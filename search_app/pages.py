@@ -22,6 +22,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from indexer import settings
+from indexer.encoding import decode_html
 
 from . import searchlog
 from . import sheet as sheet_mod
@@ -63,6 +64,9 @@ def _helpers():
     def scenario_label(slug):
         return tax.scenario_label(slug, lang)
 
+    def agency_label(name):
+        return tax.agency_label(name, lang) if name else ""
+
     def doc_href(link: dict | None) -> str | None:
         """Our policy page for a linked document we hold, else the link's own URL."""
         if not link:
@@ -82,6 +86,7 @@ def _helpers():
         "region_label": region_label,
         "doc_href": doc_href,
         "scenario_label": scenario_label,
+        "agency_label": agency_label,
         "url_with": url_with,
         "lang_switch_url": lang_switch_url,
         "field_label": field_label,
@@ -180,8 +185,13 @@ def _source_url(url: str) -> str:
 
 @bp.get("/samples/<path:path>")
 def sample_page(path: str):
-    """The bundled sample site, as the crawler read it (static, read-only)."""
+    """The bundled sample site, as the crawler read it (static, read-only). A page is sent with the
+    charset it is written in (its <meta>, else detected): GB2312 pages are not UTF-8."""
     resp = send_from_directory(str(_service().config.sample_site), path)
+    if resp.mimetype == "text/html":
+        resp.direct_passthrough = False
+        codec = decode_html(resp.get_data())[1]
+        resp.headers["Content-Type"] = f"text/html; charset={codec}"
     resp.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
     )
@@ -200,6 +210,12 @@ def community(region: str):
 @bp.get("/packages/<region>/<scenario>")
 def package(region: str, scenario: str):
     svc = _service()
+    if region not in svc.tax.communities:
+        abort(404, description=_("There is no talent community called %(name)s.", name=region[:40]))
+    if scenario not in svc.tax.scenarios:
+        abort(404, description=_("%(community)s has no scene called %(name)s.",
+                                 community=svc.tax.region_label(region, g.ui_lang),
+                                 name=scenario[:40]))  # fmt: skip
     check_package(svc.tax, region, scenario)
     return render_template("package.html", pkg=svc.package(region, scenario),
                            region=svc.tax.regions[region], sheet_max=sheet_mod.MAX_IDS)  # fmt: skip

@@ -40,14 +40,15 @@ def region_scopes(region: str) -> list[str]:
     return [region, *WIDER_SCOPES]
 
 
-def filter_query(p: SearchParams) -> Query | None:
+def filter_query(p: SearchParams, agency_spellings=lambda key: [key]) -> Query | None:
+    """The filters of p; agency_spellings: an agency's key -> the agency fields that name it."""
     parts: list[Query] = []
     if p.region:
         parts.append(Or([Term("regions", r) for r in region_scopes(p.region)]))
     if p.scenario:
         parts.append(Term("scenarios", p.scenario))
     if p.agency:
-        parts.append(Term("agency_facet", p.agency))
+        parts.append(Or([Term("agency_facet", a) for a in agency_spellings(p.agency)]))
     if p.status:
         parts.append(Term("status", p.status))
     if p.lang:
@@ -112,7 +113,7 @@ class SearchService:
         s = self.index.searcher()
         ev = self._evaluator(s)
         strict, loose = build_queries(u)
-        filt = filter_query(p)
+        filt = filter_query(p, self.agency_spellings)
         allowed = ev.mask(filt) if filt is not None else None
         matched, used = "all", strict
         found = ev.search(strict if strict is not None else Every(), allowed)
@@ -213,7 +214,23 @@ class SearchService:
         return self.index.cached("facet_table", build)
 
     def facet_columns(self) -> FacetColumns:
-        return self.index.cached("facet_columns", lambda: FacetColumns(self.facet_table()))
+        return self.index.cached(
+            "facet_columns", lambda: FacetColumns(self.facet_table(), self.tax.agency_keys)
+        )
+
+    def agency_spellings(self, key: str) -> list[str]:
+        """The agency fields of the index that name the agency key (one of the facet's keys)."""
+
+        def build():
+            out: dict[str, list[str]] = {}
+            for f in self.facet_table():
+                for raw in f["agency"] if f else ():
+                    for k in self.tax.agency_keys(raw):
+                        if raw not in out.setdefault(k, []):
+                            out[k].append(raw)
+            return out
+
+        return self.index.cached("agency_spellings", build).get(key) or [key]
 
     def date_keys(self):
         return self.index.cached("date_keys", lambda: date_keys(self.facet_table()))

@@ -1,0 +1,112 @@
+"""What a new user ran into (issue 15): each point as the user met it, through the real app on the
+bundled corpus (the session's sample data) or a small index of its own."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from conftest import build_index, make_doc
+from indexer.encoding import decode_html
+from search_app import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "policies" / "corpus" / "site"
+
+
+def _html(client, url: str) -> str:
+    r = client.get(url)
+    assert r.status_code == 200, (url, r.status_code)
+    return r.get_data(as_text=True)
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", html))).strip()
+
+
+# ---- 9. sample pages are served in the charset they are written in ----------------------------
+
+
+def test_9_every_sample_page_is_served_with_its_own_charset(client):
+    pages = sorted(SITE.rglob("*.html"))
+    gb = 0
+    for path in pages:
+        rel = path.relative_to(SITE).as_posix()
+        with client.get(f"/samples/{rel}") as r:
+            assert r.status_code == 200 and r.mimetype == "text/html"
+            charset = r.mimetype_params["charset"]
+            text = r.data.decode(charset)  # strict: the served label decodes the bytes
+            assert text == decode_html(path.read_bytes())[0], rel
+            gb += charset == "gb18030"
+    # the GB2312 pages of the corpus are said to be GB (gb18030, its superset), not UTF-8
+    assert gb >= 40 and len(pages) > 200
+
+
+# ---- 10. one display name per agency and community, per language -------------------------------
+
+
+def _facet_labels(html: str) -> list[str]:
+    block = re.search(r'id="facet-agency".*?</section>', html, re.S).group(0)
+    return [_text(a).strip() for a in re.findall(r"<a href[^>]*>(.*?)</a>", block)]
+
+
+def test_10_the_agency_facet_names_each_agency_once_in_the_interface_language(client, tax):
+    en = _facet_labels(_html(client, "/search?q=签证&lang=en"))
+    zh = _facet_labels(_html(client, "/search?q=签证&lang=zh"))
+    assert "National Immigration Administration" in en and "国家移民管理局" not in en
+    assert "国家移民管理局" in zh and not [a for a in zh if a.isascii()], zh
+    assert len(en) == len(set(en)) and len(zh) == len(set(zh))
+    # the API counts the Chinese and English documents of one agency under one key, and that key
+    # filters both
+    api = client.get("/api/search?q=&per_page=50").get_json()
+    assert "National Immigration Administration" not in api["facets"]["agency"]
+    n = api["facets"]["agency"]["国家移民管理局"]
+    found = client.get("/api/search?q=&per_page=50&agency=国家移民管理局").get_json()
+    assert found["total"] == n and {r["lang"] for r in found["results"]} == {"zh", "en"}
+    assert tax.agency_label("Ministry of Finance, State Taxation Administration") == (
+        "财政部、国家税务总局"
+    )
+
+
+def test_10_every_community_has_one_name_per_language(tax):
+    for key, p in tax.packages.items():
+        r = tax.regions[p.region]
+        assert p.title_zh.startswith(f"{r.zh}·") and p.title_en.startswith(f"{r.en}:"), key
+    names = " ".join(f"{p.title_zh} {p.title_en}" for p in tax.packages.values())
+    names += " ".join(f"{r.community_zh} {r.community_en}" for r in tax.regions.values())
+    for other in ("城市副中心", "北京经开区", "E-Town", "Sub-centre"):
+        assert other not in names
+
+
+def test_10_an_unknown_scene_is_a_404_in_the_interface_language(client):
+    zh = client.get("/packages/huairou/foo?lang=zh")
+    assert zh.status_code == 404
+    assert "怀柔科学城没有名为“foo”的场景政策包" in zh.get_data(as_text=True)
+    en = client.get("/packages/huairou/foo?lang=en")
+    assert en.status_code == 404 and "Huairou Science City has no scene called foo" in _text(
+        en.get_data(as_text=True)
+    )
+
+
+# ---- 13. a citation line never starts with a separator ---------------------------------------
+
+
+def test_13_a_citation_without_number_or_agency_starts_with_its_date(small_data):
+    docs = [
+        make_doc(1, title="政策解读：人才公寓怎么申请", doc_number=None, agency=None,
+                 publish_date="2023-07-19", kind="interpretation"),
+        make_doc(2, title="人才公寓管理办法", doc_number="京建发〔2023〕5号", agency=None),
+        make_doc(3, title="人才公寓配租通知", doc_number=None, agency="北京市测试局"),
+    ]  # fmt: skip
+    build_index(small_data, docs)
+    app = create_app(small_data.root, {"TESTING": True, "API_RATE_LIMIT": "", "QUERY_LOG": False})
+    html = _html(app.test_client(), "/search?q=人才公寓&lang=zh")
+    cites = [_text(c).strip() for c in re.findall(r'<p class="cite">(.*?)</p>', html, re.S)]
+    assert len(cites) == 3, cites
+    assert "2023-07-19" in cites
+    assert any(c.startswith("京建发〔2023〕5号 · 2023-") for c in cites)
+    assert any(c.startswith("北京市测试局 · 2023-") for c in cites), cites
+    assert not [c for c in cites if c.startswith("·") or c.endswith("·") or "·  ·" in c]
