@@ -110,3 +110,51 @@ def test_13_a_citation_without_number_or_agency_starts_with_its_date(small_data)
     assert any(c.startswith("京建发〔2023〕5号 · 2023-") for c in cites)
     assert any(c.startswith("北京市测试局 · 2023-") for c in cites), cites
     assert not [c for c in cites if c.startswith("·") or c.endswith("·") or "·  ·" in c]
+
+
+# ---- 14. the operator's zero-result table holds a long unbroken query -------------------------
+
+
+def test_14_a_long_unbroken_query_is_cut_short_with_the_whole_in_its_title(small_data):
+    from test_operator import login, make_app
+
+    build_index(small_data, [make_doc(1, title="人才公寓申请指南")])
+    c = make_app(small_data).test_client()
+    long_q = "火星签证" * 40  # 160 characters, no space
+    c.get("/api/search", query_string={"q": long_q})
+    assert login(c).status_code == 302
+    page = c.get("/operator/queries?days=1&lang=zh").get_data(as_text=True)
+    zero = page[page.index('id="zero-queries"') :]
+    cell = re.search(r'<td class="query"><a [^>]*title="([^"]+)"[^>]*>([^<]+)</a></td>', zero)
+    assert cell and cell.group(1) == long_q
+    assert cell.group(2).endswith("…") and len(cell.group(2)) <= 61
+    css = (ROOT / "search_app/static/style.css").read_text(encoding="utf-8")
+    assert re.search(r"\.operator td\.query \{[^}]*overflow-wrap: anywhere", css)
+
+
+# ---- 15. the README says what a new user needs -----------------------------------------------
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _section(title: str) -> str:
+    return README.split(f"\n## {title}", 1)[1].split("\n## ", 1)[0]
+
+
+def test_15_the_readme_says_restart_explain_and_the_language_switch(client):
+    operators = _section("Operators")
+    assert "export POLICY_INDEX_OPERATOR_USER" in operators
+    assert "when it starts" in operators and "start it again" in operators
+    table = _section("Command line")
+    search_row = next(
+        line for line in table.splitlines() if line.startswith("| `policy-index search")
+    )
+    assert "--explain" in search_row
+    first = _section("Two commands")
+    assert "`/`" in first and "Accept-Language" in first and "**中文**" in first
+    assert "**English**" in first and "remembered" in first
+    # ... and the page does what the README says
+    en = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    zh = client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en">' in en and 'id="lang-switch"' in en and ">中文</a>" in en
+    assert '<html lang="zh-CN">' in zh and ">English</a>" in zh
