@@ -219,6 +219,9 @@ def search(query, as_json, limit, page, region, scenario, agency, status, lang, 
     if as_json:
         click.echo(json.dumps(resp.to_dict(), ensure_ascii=False))
         return
+    if not resp.searchable:
+        click.echo(f"0 results for {query!r}: {resp.to_dict()['message']}")
+        return
     more = " (any word)" if resp.matched == "any" else ""
     click.echo(f"{resp.total} results for {query!r}{more}")
     for i, r in enumerate(resp.results, resp.params.offset + 1):

@@ -10,6 +10,10 @@ from indexer.model import PolicyDocument
 from .packages import Package
 from .query import SearchParams
 
+NO_WORDS = (
+    "The query has no searchable words (only symbols or emoji): type a word, a name or a "
+    "document number."
+)
 # The links a result shows beside its title, in this order of preference.
 RESULT_LINKS = ("translation", "original", "replaced_by")
 
@@ -96,6 +100,7 @@ class SearchResponse:
     suggestion: str | None = None
     matched: str = "all"  # "all" words matched, or "any" after the fallback
     explain: dict | None = None
+    searchable: bool = True  # False: the query had no word to search for (😀, %, *)
 
     @property
     def pages(self) -> int:
@@ -105,13 +110,15 @@ class SearchResponse:
         """Exactly the body of GET /api/search (the contract), plus documented extras."""
         return {
             "query": {"q": self.params.q, "terms": self.terms, "filters": dict(self.params.filters),
-                      "sort": self.params.sort, "matched": self.matched},  # fmt: skip
+                      "sort": self.params.sort, "matched": self.matched,
+                      "searchable": self.searchable},  # fmt: skip
             "total": self.total, "page": self.params.page, "per_page": self.params.per_page,
             "results": [r.to_dict() for r in self.results],
             "packages": [p.to_dict() for p in self.packages],
             "facets": self.facets,
             "suggestion": self.suggestion,
             **({"explain": self.explain} if self.explain is not None else {}),
+            **({} if self.searchable else {"message": NO_WORDS}),
         }  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from array import array
 from whoosh.query import And, Every, Or, Query, Term
 
 from indexer.analysis import english_terms, fold
-from indexer.model import PolicyDocument
+from indexer.model import FACETS, PolicyDocument
 from indexer.settings import Config
 from indexer.taxonomy import WIDER_SCOPES, Taxonomy
 
@@ -134,6 +134,9 @@ class SearchService:
 
     def _search(self, p: SearchParams) -> SearchResponse:
         u = understand(p.q, self.tax)
+        if u.text and u.empty:  # 😀, %, *: typed, but nothing in it can be searched for
+            return SearchResponse(params=p, terms=[], total=0, searchable=False,
+                                  facets={name: {} for name in FACETS})  # fmt: skip
         s, ev, found, matched, used, strict = self._match(p, u)
         window = max(p.offset + p.per_page, R.RERANK_WINDOW if p.sort == "relevance" else 0)
         total = found.count

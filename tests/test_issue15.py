@@ -158,3 +158,44 @@ def test_15_the_readme_says_restart_explain_and_the_language_switch(client):
     zh = client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_data(as_text=True)
     assert '<html lang="en">' in en and 'id="lang-switch"' in en and ">中文</a>" in en
     assert '<html lang="zh-CN">' in zh and ">English</a>" in zh
+
+
+# ---- 6. a query with no searchable words says so --------------------------------------------
+
+
+@pytest.mark.parametrize("q", ["😀", "%", "*", " ？！ "])
+def test_6_a_query_of_symbols_says_it_has_no_searchable_words(client, q):
+    body = client.get("/api/search", query_string={"q": q}).get_json()
+    assert body["total"] == 0 and body["results"] == [] and body["packages"] == []
+    assert body["query"]["searchable"] is False and "no searchable words" in body["message"]
+    html = client.get("/search", query_string={"q": q, "lang": "zh"}).get_data(as_text=True)
+    assert 'id="no-words"' in html and "没有可检索的词语" in html
+    assert 'class="result"' not in html and 'id="no-results"' not in html
+    en = client.get("/search", query_string={"q": q, "lang": "en"}).get_data(as_text=True)
+    assert "Your query has no searchable words." in en
+    # an empty query still lists everything (browsing), and a real one is searchable
+    assert client.get("/api/search?q=").get_json()["total"] > 200
+    assert client.get("/api/search?q=签证").get_json()["query"]["searchable"] is True
+
+
+def test_6_the_command_line_says_so_too(sample_data):
+    from test_cli import run
+
+    out = run("search", "😀", data=sample_data.root).stdout
+    assert out.startswith("0 results for '😀': The query has no searchable words")
+
+
+# ---- 8. a page past the end says so and links the last page ---------------------------------
+
+
+def test_8_a_page_past_the_end_links_the_last_page(client):
+    total = client.get("/api/search?q=人才公寓").get_json()["total"]
+    last = -(-total // 10)
+    html = _html(client, "/search?q=人才公寓&page=50&lang=zh")
+    assert f"共找到 {total} 条政策" in html and 'id="no-results"' not in html
+    assert f"没有第50页：搜索结果到第{last}页为止。" in html
+    link = re.search(r'<a rel="last" href="([^"]+)"', html).group(1)
+    assert unescape(link).endswith(f"page={last}")
+    assert 'class="result"' in _html(client, unescape(link))
+    en = _html(client, "/search?q=人才公寓&page=50&lang=en")
+    assert f"There is no page 50: the results end on page {last}." in en
