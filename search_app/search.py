@@ -26,7 +26,7 @@ from .index_version import SearchIndex
 from .lru import LRU
 from .query import SearchParams
 from .results import CommunityView, PackageView, ResultItem, SceneView, SearchResponse
-from .spelling import suggest_correction
+from .spelling import finds_clearly_more, suggest_correction
 from .understand import build_queries, fallback_query, understand
 
 log = logging.getLogger(__name__)
@@ -172,9 +172,20 @@ class SearchService:
         return SearchResponse(
             params=p, terms=u.terms, total=total, results=items, packages=packages,
             facets=self.facet_columns().counts(found.mask),
-            suggestion=suggest_correction(u, s) if u.words else None, matched=matched,
+            suggestion=self._suggestion(u, p, s, ev, strict), matched=matched,
             explain=u.explain() if p.explain else None,
         )  # fmt: skip
+
+    def _suggestion(self, u, p: SearchParams, s, ev, strict) -> str | None:
+        """A spelling correction of the query, offered only when it finds clearly more documents
+        than the query found with every word."""
+        fixed = suggest_correction(u, s, self.tax) if u.words else None
+        if fixed is None:
+            return None
+        allowed = ev.mask(filt) if (filt := filter_query(p, self.agency_spellings)) else None
+        before = ev.search(strict, allowed).count if strict is not None else 0
+        after = self._match(p, understand(fixed, self.tax))[2].count
+        return fixed if finds_clearly_more(before, after) else None
 
     def _rerank(self, hits: list, pairs: dict, u, p: SearchParams) -> list:
         communities = self.tax.communities

@@ -199,3 +199,43 @@ def test_8_a_page_past_the_end_links_the_last_page(client):
     assert 'class="result"' in _html(client, unescape(link))
     en = _html(client, "/search?q=人才公寓&page=50&lang=en")
     assert f"There is no page 50: the results end on page {last}." in en
+
+
+# ---- 1. "did you mean" leaves ordinary and known words alone --------------------------------
+
+
+@pytest.mark.parametrize(
+    "q", ["school for my kids in Huairou", "visa for my wife", "kids school Huairou",
+          "spouse visa Yizhuang", "hukou for my husband"],
+)  # fmt: skip
+def test_1_ordinary_words_are_never_corrected(client, q):
+    body = client.get("/api/search", query_string={"q": q}).get_json()
+    assert body["suggestion"] is None, body["suggestion"]
+    html = client.get("/search", query_string={"q": q, "lang": "en"}).get_data(as_text=True)
+    assert 'id="did-you-mean"' not in html
+
+
+def test_1_real_misspellings_are_still_corrected(client):
+    for q, fixed in [("wrok permit", "work permit"), ("residnce permit", "residence permit"),
+                     ("人才工寓", "人才公寓")]:  # fmt: skip
+        assert client.get("/api/search", query_string={"q": q}).get_json()["suggestion"] == fixed
+
+
+def test_1_the_command_line_leaves_kids_alone(sample_data):
+    from test_cli import run
+
+    out = run("search", "kids school Huairou", "--limit", "3", data=sample_data.root).stdout
+    assert "did you mean" not in out and "its school" not in out
+    assert "did you mean: work permit" in run("search", "wrok permit", data=sample_data.root).stdout
+
+
+def test_1_a_correction_is_offered_only_when_it_finds_clearly_more(small_data):
+    def suggestion(n_docs: int) -> str | None:
+        docs = [make_doc(i, lang="en", title=f"Guide {i}", text="How to renew permits here.")
+                for i in range(1, n_docs + 1)]  # fmt: skip
+        build_index(small_data, docs)
+        app = create_app(small_data.root, {"TESTING": True, "API_RATE_LIMIT": ""})
+        return app.test_client().get("/api/search?q=permitz").get_json()["suggestion"]
+
+    assert suggestion(1) is None  # one document is not clearly more than none
+    assert suggestion(3) == "permits"
