@@ -222,6 +222,10 @@ def search(query, as_json, limit, page, region, scenario, agency, status, lang, 
     if not resp.searchable:
         click.echo(f"0 results for {query!r}: {resp.to_dict()['message']}")
         return
+    if resp.number and not resp.number.exists:
+        click.echo(f"no document has the number {resp.number.asked}")
+        if resp.matched == "nearest":
+            click.echo("the nearest numbers of the same issuer, that year first:")
     more = " (any word)" if resp.matched == "any" else ""
     click.echo(f"{resp.total} results for {query!r}{more}")
     for i, r in enumerate(resp.results, resp.params.offset + 1):

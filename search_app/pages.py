@@ -26,6 +26,7 @@ from indexer.encoding import decode_html
 
 from . import searchlog
 from . import sheet as sheet_mod
+from .docnumbers import highlight_terms
 from .highlight import find_spans, mark
 from .query import NotFoundError, QueryError, check_package, parse_params, parse_version
 from .results import result_links
@@ -142,7 +143,7 @@ def policy(doc_id: str):
         abort(404, description=_("No policy with the id %(id)s.", id=doc_id[:64]))
     links = result_links(doc.related, doc.status)
     q = (request.args.get("q") or "").strip()[: svc.config.max_query_chars]
-    terms = understand(q, svc.tax).terms if q else []
+    terms = highlight_terms(understand(q, svc.tax)) if q else []  # a 发文字号 whole, not its digits
     paragraphs, marks = [], 0
     for para in doc.text.split("\n"):
         spans = find_spans(para, terms) if terms else []

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from indexer.model import PolicyDocument
 
+from .docnumbers import NumberCheck
 from .packages import Package
 from .query import SearchParams
 
@@ -101,6 +102,7 @@ class SearchResponse:
     matched: str = "all"  # "all" words matched, or "any" after the fallback
     explain: dict | None = None
     searchable: bool = True  # False: the query had no word to search for (😀, %, *)
+    number: NumberCheck | None = None  # the 发文字号 the query names: held or not, the nearest
 
     @property
     def pages(self) -> int:
@@ -119,6 +121,7 @@ class SearchResponse:
             "suggestion": self.suggestion,
             **({"explain": self.explain} if self.explain is not None else {}),
             **({} if self.searchable else {"message": NO_WORDS}),
+            **({"doc_number": self.number.to_dict()} if self.number else {}),
         }  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from . import lexicon
 from . import packages as pk
 from . import ranking as R
 from .changelog import ChangeLog
+from .docnumbers import NumberCheck, highlight_terms, nearest_numbers, only_a_number
 from .engine import Evaluator
 from .facets import FacetColumns, FacetTable, date_keys
 from .highlight import snippet
@@ -137,6 +138,9 @@ class SearchService:
         if u.text and u.empty:  # 😀, %, *: typed, but nothing in it can be searched for
             return SearchResponse(params=p, terms=[], total=0, searchable=False,
                                   facets={name: {} for name in FACETS})  # fmt: skip
+        number = self._number_check(u)
+        if number and not number.exists and only_a_number(u):
+            return self._nearest_numbers(p, u, number)
         s, ev, found, matched, used, strict = self._match(p, u)
         window = max(p.offset + p.per_page, R.RERANK_WINDOW if p.sort == "relevance" else 0)
         total = found.count
@@ -156,7 +160,7 @@ class SearchService:
         items = []
         for n, f, sc in hits[p.offset : p.offset + p.per_page]:
             d = json.loads(s.stored_fields(n)["doc"])
-            item = ResultItem.of(d, snippet(d.get("text") or "", u.terms), sc)
+            item = ResultItem.of(d, snippet(d.get("text") or "", highlight_terms(u)), sc)
             if p.explain:
                 item.explain = R.explain(bm25f[n], pairs[n], f, u, sc, scored, p.reader)
             items.append(item)
@@ -173,8 +177,39 @@ class SearchService:
             params=p, terms=u.terms, total=total, results=items, packages=packages,
             facets=self.facet_columns().counts(found.mask),
             suggestion=self._suggestion(u, p, s, ev, strict), matched=matched,
-            explain=u.explain() if p.explain else None,
+            explain=u.explain() if p.explain else None, number=number,
         )  # fmt: skip
+
+    def _number_check(self, u) -> NumberCheck | None:
+        """Whether a document has the 发文字号 the query names; if none does, the nearest numbers
+        of the same issuer (that year first)."""
+        if not u.doc_number:
+            return None
+        s = self.index.searcher()
+        if s.document_number(doc_number=u.doc_number) is not None:
+            return NumberCheck(u.doc_number, True)
+        held = self.index.cached(
+            "doc_numbers", lambda: [t.decode("utf-8") for t in s.reader().lexicon("doc_number")]
+        )
+        table, nearest = self.facet_table(), []
+        for number in nearest_numbers(u.doc_number, held):
+            n = s.document_number(doc_number=number)
+            f = table[n] if n is not None else None
+            if f:
+                nearest.append({"id": f["id"], "doc_number": number, "title": f["title"],
+                                "title_en": f["title_en"] or None})  # fmt: skip
+        return NumberCheck(u.doc_number, False, nearest)
+
+    def _nearest_numbers(self, p: SearchParams, u, number: NumberCheck) -> SearchResponse:
+        """The answer to a query that is only a 发文字号 no document has: the documents of the
+        nearest numbers, and a plain statement that none has the number asked for."""
+        items = []
+        for e in number.nearest:
+            d = json.loads(self.index.searcher().document(id=e["id"])["doc"])
+            items.append(ResultItem.of(d, snippet(d.get("text") or "", []), 0.0))
+        return SearchResponse(params=p, terms=u.terms, total=len(items), results=items,
+                              facets={name: {} for name in FACETS}, matched="nearest",
+                              number=number)  # fmt: skip
 
     def _suggestion(self, u, p: SearchParams, s, ev, strict) -> str | None:
         """A spelling correction of the query, offered only when it finds clearly more documents

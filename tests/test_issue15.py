@@ -239,3 +239,49 @@ def test_1_a_correction_is_offered_only_when_it_finds_clearly_more(small_data):
 
     assert suggestion(1) is None  # one document is not clearly more than none
     assert suggestion(3) == "permits"
+
+
+# ---- 5. a document number nobody has -----------------------------------------------------------
+
+
+def test_5_a_number_no_document_has_is_said_plainly_with_the_nearest_numbers(client):
+    body = client.get("/api/search?q=京人社发〔2021〕12号").get_json()
+    assert body["doc_number"]["asked"] == "京人社发〔2021〕12号"
+    assert body["doc_number"]["exists"] is False and body["query"]["matched"] == "nearest"
+    numbers = [r["doc_number"] for r in body["results"]]
+    assert numbers and all(n.startswith("京人社发〔") for n in numbers)
+    assert numbers[0] == "京人社发〔2021〕37号"  # the same issuer and year first
+    assert numbers == [e["doc_number"] for e in body["doc_number"]["nearest"]]
+    assert body["total"] == len(numbers) < 10  # not a hundred loose matches
+    assert "<mark>" not in "".join(r["snippet"] for r in body["results"])  # no "12" in 12345
+    html = _html(client, "/search?q=京人社发〔2021〕12号&lang=zh")
+    assert "没有文号为“京人社发〔2021〕12号”的文件。" in html
+    en = _html(client, "/search?q=京人社发[2021]12号&lang=en")
+    assert "No document has the number 京人社发〔2021〕12号." in en
+    # with other words, the search goes on and the notice lists the nearest numbers
+    mixed = _html(client, "/search?q=京人社发〔2021〕12号 补贴&lang=zh")
+    assert 'id="no-such-number"' in mixed and 'class="nearest-numbers"' in mixed
+    assert "京人社发〔2021〕37号" in mixed
+
+
+def test_5_an_exact_number_marks_the_number_line_not_digits_in_a_phone_number(client):
+    body = client.get("/api/search?q=京人社发〔2024〕8号").get_json()
+    first = body["results"][0]
+    assert first["doc_number"] == "京人社发〔2024〕8号" and body["doc_number"]["exists"] is True
+    assert "<mark>8</mark>" not in first["snippet"] and "<mark>2024</mark>" not in first["snippet"]
+    html = _html(client, "/search?q=京人社发〔2024〕8号&lang=zh")
+    assert '<span class="doc-number"><mark>京人社发〔2024〕8号</mark></span>' in html
+    assert "<mark>8</mark>" not in html
+    page = _html(client, f"/policies/{first['id']}?q=京人社发〔2024〕8号&lang=zh")
+    assert "<mark>8</mark>" not in page and "<mark>2024</mark>" not in page
+    # a document that cites the number has it marked whole
+    cited = _html(client, "/search?q=京人社发〔2018〕45号&lang=zh")
+    assert "<mark>京人社发〔2018〕45号</mark>" in cited
+
+
+def test_5_the_command_line_says_so(sample_data):
+    from test_cli import run
+
+    out = run("search", "京人社发〔2021〕12号", data=sample_data.root).stdout
+    assert out.startswith("no document has the number 京人社发〔2021〕12号\n")
+    assert "京人社发〔2021〕37号" in out
