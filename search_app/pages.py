@@ -29,6 +29,7 @@ from . import sheet as sheet_mod
 from .docnumbers import highlight_terms
 from .highlight import find_spans, mark
 from .query import NotFoundError, QueryError, check_package, parse_params, parse_version
+from .reading_order import reading_order
 from .results import result_links
 from .understand import understand
 from .wording import change_kind, change_label, change_summary, field_label
@@ -218,8 +219,10 @@ def package(region: str, scenario: str):
                                  community=svc.tax.region_label(region, g.ui_lang),
                                  name=scenario[:40]))  # fmt: skip
     check_package(svc.tax, region, scenario)
-    return render_template("package.html", pkg=svc.package(region, scenario),
-                           region=svc.tax.regions[region], sheet_max=sheet_mod.MAX_IDS)  # fmt: skip
+    pkg = svc.package(region, scenario)
+    return render_template("package.html", pkg=pkg, groups=reading_order(pkg.policies, region,
+                           g.ui_lang), region=svc.tax.regions[region],
+                           sheet_max=sheet_mod.MAX_IDS)  # fmt: skip
 
 
 # ---- the answer sheet: chosen policies with short bilingual summaries and citations --------------

@@ -26,6 +26,7 @@ from .highlight import snippet
 from .index_version import SearchIndex
 from .lru import LRU
 from .query import SearchParams
+from .reading_order import flat, reading_order
 from .results import CommunityView, PackageView, ResultItem, SceneView, SearchResponse
 from .spelling import finds_clearly_more, suggest_correction
 from .understand import build_queries, fallback_query, understand
@@ -318,7 +319,7 @@ class SearchService:
         caller)."""
         info = self.tax.package(region, scenario)
         with self.index.pinned():
-            docs = self.documents(self.package_ids(region, scenario))
+            docs = flat(reading_order(self.documents(self.package_ids(region, scenario)), region))
         return PackageView(info.key, region, scenario, info.title_zh, info.title_en,
                            info.description_zh, info.description_en, docs)  # fmt: skip
 
@@ -327,8 +328,9 @@ class SearchService:
         with self.index.pinned():
             for scenario in self.tax.scenarios:
                 ids = self.package_ids(region, scenario)
+                heads = [g.head for g in reading_order(self.documents(ids), region)[:3]]
                 scenes.append(SceneView(scenario, self.tax.package(region, scenario), len(ids),
-                                        self.documents(ids[:3])))  # fmt: skip
+                                        heads))  # fmt: skip
         return CommunityView(region, scenes)
 
     def package_counts(self) -> list[dict]:

@@ -285,3 +285,85 @@ def test_5_the_command_line_says_so(sample_data):
     out = run("search", "京人社发〔2021〕12号", data=sample_data.root).stdout
     assert out.startswith("no document has the number 京人社发〔2021〕12号\n")
     assert "京人社发〔2021〕37号" in out
+
+
+# ---- 7. a package in the order a clerk reads it -------------------------------------------------
+
+
+def _heads(html: str) -> list[tuple[str, str]]:
+    """(id, title) of each policy listed at the top level of a package page."""
+    items = re.findall(r'<li class="result" id="r-([0-9a-f]+)"><h3><a [^>]*>([^<]+)</a>', html)
+    return [(i, unescape(t)) for i, t in items]
+
+
+def test_7_the_community_own_policy_comes_first_then_citywide_then_national(client, tax):
+    html = _html(client, "/packages/huairou/education?lang=zh")
+    heads = _heads(html)
+    assert heads[0][1] == "怀柔科学城科研人才子女教育服务保障实施办法"  # 怀教发〔2023〕22号
+    api = client.get("/api/packages/huairou/education").get_json()["policies"]
+    by_id = {d["id"]: d for d in api}
+
+    def scope(d):
+        return 0 if "huairou" in d["regions"] else 1 if "beijing" in d["regions"] else 2
+
+    order = [scope(by_id[i]) for i, _ in heads]
+    assert order == sorted(order) and order[0] == 0 and 2 in order
+    # the API lists them in the same reading order, each policy followed by what goes with it
+    assert [d["id"] for d in api if d["id"] in dict(heads)] == [i for i, _ in heads]
+
+
+def test_7_translations_and_interpretations_sit_under_their_original(client):
+    for lang in ("zh", "en"):
+        html = _html(client, f"/packages/wangjing/livable?lang={lang}")
+        heads = dict(_heads(html))
+        api = client.get("/api/packages/wangjing/livable").get_json()["policies"]
+        kinds = {d["id"]: d for d in api}
+        first = kinds[next(iter(heads))]
+        assert (
+            first["lang"] == "zh" and first["kind"] == "policy" and "wangjing" in first["regions"]
+        )
+        companions = re.findall(r'<li class="companion" id="r-([0-9a-f]+)"', html)
+        assert companions and not set(companions) & set(heads)
+        # an original's English translation is under it, never listed on its own
+        for d in api:
+            if d["kind"] == "translation" and d["id"] in companions:
+                assert d["id"] not in heads
+        block = html[html.index('id="r-' + first["id"]) :]
+        block = block[: block.index("</ul>")]
+        langs = [
+            kinds[c]["lang"] for c in re.findall(r'class="companion" id="r-([0-9a-f]+)"', block)
+        ]
+        # in the reader's language first
+        assert langs[0] == lang
+
+
+# ---- 11. English readers: English first, Chinese-only marked ----------------------------------
+
+
+def test_11_english_readers_get_english_summaries_without_chinese_snippets(client):
+    html = _html(client, "/search?q=人才公寓&lang=en")
+    results = re.findall(r'<li class="result".*?</li>\n', html, re.S)
+    with_summary = [r for r in results if 'class="summary-en"' in r]
+    assert with_summary and not [r for r in with_summary if 'class="snippet"' in r]
+    zh = _html(client, "/search?q=人才公寓&lang=zh")
+    assert 'class="snippet"' in zh and "chinese-only" not in zh
+
+
+def test_11_a_chinese_only_policy_is_marked_and_listed_after_english_ones(client):
+    html = _html(client, "/packages/wangjing/livable?lang=en")
+    entries = html.split('<li class="result" id="r-')[1:]
+    api = {d["id"]: d for d in client.get("/api/packages/wangjing/livable").get_json()["policies"]}
+    listed = [(api[e[:16]], "badge chinese-only" in e.split("</p>", 2)[0]) for e in entries]
+    assert any(only for _, only in listed) and not listed[0][1]
+    for d, only in listed:  # marked exactly when nothing of it is in English
+        english = d["lang"] == "en" or d.get("title_en") or d.get("summary_en")
+        assert only == (
+            not english
+            and not any(r["rel"] == "translation" and r.get("id") for r in d.get("related") or [])
+        ), d["title"]
+    # within one scope, the policies an English reader can read come before the Chinese-only ones
+    for (a, a_only), (b, b_only) in zip(listed, listed[1:], strict=False):
+        if a["regions"] == b["regions"] and a_only:
+            assert b_only, (a["title"], b["title"])
+    zh = _html(client, "/packages/wangjing/livable?lang=zh")
+    assert "chinese-only" not in zh
