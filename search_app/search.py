@@ -171,7 +171,8 @@ class SearchService:
                  "status": f["status"], "gone": f["gone"], "terms": terms_of.get(f["id"], [])}
                 for _, f, sc in hits[: R.RERANK_WINDOW]
             ]  # fmt: skip
-            packages = pk.group(package_input, self.tax, p.region) if not u.empty else []
+            named = tuple(r for r in u.regions if r in self.tax.communities)
+            packages = pk.group(package_input, self.tax, p.region, named) if not u.empty else []
         else:
             packages = pk.nearest(u, self.tax, self.package_ids, p.region)
         return SearchResponse(

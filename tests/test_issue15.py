@@ -367,3 +367,25 @@ def test_11_a_chinese_only_policy_is_marked_and_listed_after_english_ones(client
             assert b_only, (a["title"], b["title"])
     zh = _html(client, "/packages/wangjing/livable?lang=zh")
     assert "chinese-only" not in zh
+
+
+# ---- 4. related packages: the community the query names comes first -----------------------------
+
+
+@pytest.mark.parametrize(
+    "q,first",
+    [("亦庄 孩子上学", "bda/education"), ("租房补贴 望京", "wangjing/livable"),
+     ("怀柔 看病", "huairou/health"), ("school for my kids in Huairou", "huairou/education")],
+)  # fmt: skip
+def test_4_the_named_community_package_comes_first(client, q, first):
+    body = client.get("/api/search", query_string={"q": q}).get_json()
+    assert body["packages"][0]["key"] == first, [p["key"] for p in body["packages"][:4]]
+    html = _html(client, f"/search?q={q}&lang=zh")
+    chips = re.search(r'id="h-packages".*?</ul>', html, re.S).group(0)
+    assert re.search(r'<a href="/packages/([^"]+)"', chips).group(1) == first
+
+
+def test_4_without_a_named_community_packages_stay_in_score_order(client):
+    packages = client.get("/api/search?q=子女入学").get_json()["packages"]
+    scores = [p["score"] for p in packages]
+    assert scores == sorted(scores, reverse=True)
