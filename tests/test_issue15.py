@@ -389,3 +389,82 @@ def test_4_without_a_named_community_packages_stay_in_score_order(client):
     packages = client.get("/api/search?q=子女入学").get_json()["packages"]
     scores = [p["score"] for p in packages]
     assert scores == sorted(scores, reverse=True)
+
+
+# ---- 2 and 3. ranking: what is structural is fixed here; vocabulary is the lexicon's work ------
+# The tests marked xfail(strict) need words the lexicon does not have yet (wife -> 配偶/团聚,
+# 看病 -> 医疗, 上学 -> 子女教育) or ranking weights, which are tuned elsewhere; strict, so that
+# the day they pass the mark must be removed.
+
+LEXICON = "needs lexicon/ranking work (policies/dict, ranking weights), not a structural defect"
+
+
+def _explained(client, q: str, n: int = 20) -> list[dict]:
+    return client.get("/api/search", query_string={"q": q, "per_page": n, "explain": 1}).get_json()[
+        "results"
+    ]
+
+
+@pytest.mark.parametrize("q", ["怀柔 看病", "visa for my wife", "seeing a doctor in Huairou"])
+def test_3_english_stop_words_carry_no_weight(client, q):
+    for r in _explained(client, q):
+        for field, words in r["explain"]["matched"].items():
+            assert not {"a", "for", "my", "in", "the"} & set(words), (r["title"], field, words)
+
+
+def test_3_content_words_keep_a_letter_that_names_something():
+    from search_app.understand import content_words
+
+    assert content_words("see a doctor") == "see doctor"
+    assert content_words("category a talent") == "category a talent"
+    assert content_words("visa for my wife") == "visa wife"
+    assert content_words("for the") == "for the"
+
+
+def _rank(results: list[dict], pred) -> int | None:
+    return next((i for i, r in enumerate(results) if pred(r)), None)
+
+
+@pytest.mark.xfail(strict=True, reason=LEXICON)
+def test_3_huairou_own_medical_notice_in_the_top_3(client):
+    results = _explained(client, "怀柔 看病")
+    i = _rank(results, lambda r: "huairou" in r["regions"] and "医疗服务" in r["title"])
+    assert i is not None and i < 3, i
+
+
+@pytest.mark.xfail(strict=True, reason=LEXICON)
+def test_3_yizhuang_own_measure_first(client):
+    results = _explained(client, "亦庄 孩子上学")
+    assert "bda" in results[0]["regions"], results[0]["title"]
+
+
+def test_3_a_community_own_policy_is_boosted_where_it_matches(client):
+    # structural: the community named is a boost on its own policies (not a filter)
+    results = _explained(client, "怀柔 看病", 50)
+    own = [r for r in results if "huairou" in r["regions"]]
+    assert own and all("community named in the query" in r["explain"]["boosts"] for r in own)
+    assert len(results) > len(own)  # other communities and citywide policies are still found
+
+
+@pytest.mark.xfail(strict=True, reason=LEXICON)
+def test_2_visa_for_my_wife_finds_the_family_reunion_rules(client):
+    results = _explained(client, "visa for my wife", 10)
+    assert _rank(results, lambda r: "团聚" in r["title"]) is not None
+
+
+def test_2_visa_for_my_wife_finds_the_english_family_guide(client):
+    results = _explained(client, "visa for my wife", 10)
+    assert _rank(results, lambda r: r["title"].startswith("Bringing Your Family")) is not None
+
+
+@pytest.mark.xfail(strict=True, reason=LEXICON)
+def test_2_chinese_language_classes_is_not_the_driving_licence_guide(client):
+    results = _explained(client, "Chinese language classes", 5)
+    assert "Driving Licence" not in results[0]["title"]
+
+
+@pytest.mark.xfail(strict=True, reason=LEXICON)
+def test_2_housing_provident_fund_leaves_a_passing_mention_out_of_the_top(client):
+    results = _explained(client, "住房公积金", 5)
+    assert results[0]["doc_number"] == "京房公积金发〔2024〕12号"
+    assert _rank(results, lambda r: r["doc_number"] == "移民管理发〔2020〕42号") in (None, 3, 4)
