@@ -306,10 +306,14 @@ def content_words(phrase: str) -> str:
     "my" occur in nearly every English text and would carry weight there. A letter that names
     something stays (Category A); a phrase of stop words only is kept whole."""
     words = phrase.split()
-    kept = [w for i, w in enumerate(words)
-            if not (w.lower() in STOP_EN or (w.lower() == "a" and not (
-                i and words[i - 1].lower() in ("category", "class", "type", "grade"))))]  # fmt: skip
+    kept = [w for i, w in enumerate(words) if not _filler(w.lower(), words[i - 1] if i else "")]
     return " ".join(kept) if kept else phrase
+
+
+def _filler(word: str, before: str) -> bool:
+    """A stop word, or "a" as an article (not the letter of Category A)."""
+    letter = before.lower() in ("category", "class", "type", "grade")
+    return word in STOP_EN or (word == "a" and not letter)
 
 
 def english_query(phrase: str, weight: float) -> Query | None:
