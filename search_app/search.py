@@ -281,7 +281,9 @@ class SearchService:
                             out[k].append(raw)
             return out
 
-        return self.index.cached("agency_spellings", build).get(key) or [key]
+        keys = self.tax.agency_keys(key)  # any spelling of a known agency means that agency
+        canonical = keys[0] if len(keys) == 1 else key
+        return self.index.cached("agency_spellings", build).get(canonical) or [key]
 
     def date_keys(self):
         return self.index.cached("date_keys", lambda: date_keys(self.facet_table()))

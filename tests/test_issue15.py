@@ -66,6 +66,9 @@ def test_10_the_agency_facet_names_each_agency_once_in_the_interface_language(cl
     n = api["facets"]["agency"]["国家移民管理局"]
     found = client.get("/api/search?q=&per_page=50&agency=国家移民管理局").get_json()
     assert found["total"] == n and {r["lang"] for r in found["results"]} == {"zh", "en"}
+    # the English spelling filters the same agency
+    english = client.get("/api/search?q=&per_page=50&agency=National Immigration Administration")
+    assert english.get_json()["total"] == n
     assert tax.agency_label("Ministry of Finance, State Taxation Administration") == (
         "财政部、国家税务总局"
     )
