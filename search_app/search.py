@@ -206,10 +206,10 @@ class SearchService:
         """The answer to a query that is only a 发文字号 no document has: the documents of the
         nearest numbers, and a plain statement that none has the number asked for."""
         items = []
-        for e in number.nearest:
+        for e in number.nearest[p.offset : p.offset + p.per_page]:
             d = json.loads(self.index.searcher().document(id=e["id"])["doc"])
             items.append(ResultItem.of(d, snippet(d.get("text") or "", []), 0.0))
-        return SearchResponse(params=p, terms=u.terms, total=len(items), results=items,
+        return SearchResponse(params=p, terms=u.terms, total=len(number.nearest), results=items,
                               facets={name: {} for name in FACETS}, matched="nearest",
                               number=number)  # fmt: skip
 

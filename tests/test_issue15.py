@@ -256,6 +256,8 @@ def test_5_a_number_no_document_has_is_said_plainly_with_the_nearest_numbers(cli
     assert numbers[0] == "京人社发〔2021〕37号"  # the same issuer and year first
     assert numbers == [e["doc_number"] for e in body["doc_number"]["nearest"]]
     assert body["total"] == len(numbers) < 10  # not a hundred loose matches
+    second = client.get("/api/search?q=京人社发〔2021〕12号&per_page=2&page=2").get_json()
+    assert [r["doc_number"] for r in second["results"]] == numbers[2:4]
     assert "<mark>" not in "".join(r["snippet"] for r in body["results"])  # no "12" in 12345
     html = _html(client, "/search?q=京人社发〔2021〕12号&lang=zh")
     assert "没有文号为“京人社发〔2021〕12号”的文件。" in html
