@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -78,6 +79,18 @@ class Need:
     words: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Agency:
+    """An issuing agency's one display name per language, and the other spellings of it."""
+
+    zh: str
+    en: str
+    also: tuple[str, ...] = ()
+
+
+_JOINT = re.compile(r"[、,，;；]")  # joint issuers: 、 in Chinese, commas in English pages
+
+
 class TaxonomyError(ValueError):
     """taxonomy.yaml is missing or malformed."""
 
@@ -89,6 +102,37 @@ class Taxonomy:
     packages: dict[str, PackageInfo]
     audiences: dict[str, Audience] = field(default_factory=dict)
     needs: dict[str, Need] = field(default_factory=dict)  # finer needs, then one per scene
+    agencies: dict[str, Agency] = field(default_factory=dict)  # by its Chinese name
+
+    @cached_property
+    def _agency_spellings(self) -> dict[str, str]:
+        """Every spelling of an agency (lower case) -> its Chinese name."""
+        out = {}
+        for a in self.agencies.values():
+            for name in (a.zh, a.en, *a.also):
+                out[name.strip().lower()] = a.zh
+        return out
+
+    def agency_keys(self, name: str) -> list[str]:
+        """The agencies a document's agency field names, each by its one key (its Chinese name
+        when the taxonomy knows it, else as written): joint issuers are split only when every
+        part is known ("Ministry of Finance, State Taxation Administration")."""
+        spellings = self._agency_spellings
+        whole = spellings.get(name.strip().lower())
+        if whole:
+            return [whole]
+        parts = [x.strip() for x in _JOINT.split(name) if x.strip()]
+        if len(parts) > 1 and all(x.lower() in spellings for x in parts):
+            return [spellings[x.lower()] for x in parts]
+        return [name]
+
+    def agency_label(self, name: str, lang: str = "zh") -> str:
+        """An agency field as a reader of lang sees it: each agency by its one name."""
+        names = []
+        for key in self.agency_keys(name):
+            a = self.agencies.get(key)
+            names.append((a.zh if lang == "zh" else a.en) if a else key)
+        return ("、" if lang == "zh" else ", ").join(names)
 
     @cached_property
     def communities(self) -> tuple[str, ...]:
@@ -196,12 +240,16 @@ def load(path: Path) -> Taxonomy:
         }
         for slug, sc in scenarios.items():  # every scene is a need of its own
             needs.setdefault(slug, Need(slug, sc.zh, sc.en, (slug,)))
+        agencies = {
+            a["zh"]: Agency(a["zh"], a["en"], _tuple(a.get("also")))
+            for a in raw.get("agencies") or ()
+        }
         unknown = {s for n in needs.values() for s in n.scenes} - set(scenarios)
         if unknown:
             raise ValueError(f"needs name unknown scenes: {sorted(unknown)}")
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError, ValueError) as exc:
         raise TaxonomyError(f"cannot read taxonomy {path}: {exc}") from exc
-    return Taxonomy(regions, scenarios, packages, audiences, needs)
+    return Taxonomy(regions, scenarios, packages, audiences, needs, agencies)
 
 
 @lru_cache(maxsize=4)

@@ -219,11 +219,15 @@ def search(query, as_json, limit, page, region, scenario, agency, status, lang, 
     if as_json:
         click.echo(json.dumps(resp.to_dict(), ensure_ascii=False))
         return
-    more = (
-        f" ({resp.matched_all} with every word, then some of the words)"
-        if resp.matched != "all"
-        else ""
-    )
+    if not resp.searchable:
+        click.echo(f"0 results for {query!r}: {resp.to_dict()['message']}")
+        return
+    if resp.number and not resp.number.exists:
+        click.echo(f"no document has the number {resp.number.asked}")
+        if resp.matched == "nearest":
+            click.echo("the nearest numbers of the same issuer, that year first:")
+    more = (f" ({resp.matched_all} with every word, then some of the words)"
+            if resp.matched in ("any", "characters") else "")  # fmt: skip
     if resp.searched_for:
         click.echo(f"Showing results for {resp.searched_for!r}")
     click.echo(f"{resp.total} results for {query!r}{more}")
@@ -286,13 +290,8 @@ def dump(config):
 
 
 @main.command("vocabulary-export")
-@click.option(
-    "--kind",
-    type=click.Choice(["synonym", "glossary"]),
-    default="synonym",
-    show_default=True,
-    help="Which file the lines are for.",
-)
+@click.option("--kind", type=click.Choice(["synonym", "glossary"]), default="synonym",
+              show_default=True, help="Which file the lines are for.")  # fmt: skip
 @_data_option
 def vocabulary_export(kind, config):
     """Print the operators' vocabulary edits as lines for policies/dict/synonyms.yaml (or

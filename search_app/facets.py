@@ -60,7 +60,9 @@ class FacetColumns:
     """Per facet: its values, and (document number, value number) pairs of every live document —
     what np.bincount counts a search's matches with."""
 
-    def __init__(self, table: FacetTable):
+    def __init__(self, table: FacetTable, agency_keys=lambda name: [name]):
+        """agency_keys: an agency field -> the agencies it names, each by its one key (the
+        taxonomy's), so that the Chinese and English spellings of an agency count as one."""
         values: dict[str, list[str]] = {name: [] for name in FACETS}
         number: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         pairs = {name: (array("i"), array("i")) for name in FACETS}
@@ -69,7 +71,10 @@ class FacetColumns:
                 continue
             for name in FACETS:
                 numbers, docs, codes = number[name], *pairs[name]
-                for v in f[name] if isinstance(f[name], list) else (f[name],):
+                vs = f[name] if isinstance(f[name], list) else (f[name],)
+                if name == "agency":
+                    vs = dict.fromkeys(k for v in vs for k in agency_keys(v))
+                for v in vs:
                     if v:
                         if v not in numbers:
                             numbers[v] = len(values[name])

@@ -295,7 +295,13 @@ def openapi_document(tax: Taxonomy, config: Config) -> dict:
                         "suggestion",
                     ],
                     "properties": {
-                        "query": {"type": "object"},
+                        "query": {
+                            "type": "object",
+                            "description": "q, terms, filters, sort, matched; searchable is "
+                            "false when q has no word to search for (only symbols or emoji): "
+                            "total is then 0 and message says why",
+                        },
+                        "message": {"type": "string"},
                         "total": {"type": "integer"},
                         "page": {"type": "integer"},
                         "per_page": {"type": "integer"},

@@ -11,6 +11,7 @@ from .ranking import FACTOR
 
 WIDER_SCOPE_WEIGHT = FACTOR["wider_scope_in_package"]
 MAX_PACKAGES = 12
+NAMED_SHARE = 0.5  # a named community's package leads when it scores half its best one
 
 
 @dataclass
@@ -65,8 +66,11 @@ def package_keys(
     return out
 
 
-def group(hits: list[dict], tax: Taxonomy, only_region: str | None = None) -> list[Package]:
-    """hits: dicts with id, score, regions, scenarios, status, in rank order."""
+def group(
+    hits: list[dict], tax: Taxonomy, only_region: str | None = None, named: tuple[str, ...] = ()
+) -> list[Package]:
+    """hits: dicts with id, score, regions, scenarios, status, in rank order. named: the
+    communities the query names (亦庄, 望京): their packages come first."""
     packages: dict[str, Package] = {}
     for h in hits:
         if h["status"] == "expired" or h.get("gone"):
@@ -84,7 +88,11 @@ def group(hits: list[dict], tax: Taxonomy, only_region: str | None = None) -> li
             if h["id"] not in p.matched:  # the policies listed so far (a list would be searched)
                 p.policy_ids.append(h["id"])
                 p.matched[h["id"]] = list(h.get("terms") or [])
-    ranked = sorted(packages.values(), key=lambda p: (-p.score, p.key))
+    # The named community's packages lead, those that matched well (a scene touched only in
+    # passing, by a citywide policy, stays in score order with the rest).
+    top = max((p.score for p in packages.values() if p.region in named), default=0.0)
+    lead = {k for k, p in packages.items() if p.region in named and p.score >= NAMED_SHARE * top}
+    ranked = sorted(packages.values(), key=lambda p: (p.key not in lead, -p.score, p.key))
     return ranked[:MAX_PACKAGES]
 
 

@@ -22,12 +22,15 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from indexer import settings
+from indexer.encoding import decode_html
 
 from . import searchlog
 from . import sheet as sheet_mod
+from .docnumbers import highlight_terms
 from .forme import STAGES, parse_profile
 from .highlight import find_spans, mark
 from .query import NotFoundError, QueryError, check_package, parse_params, parse_version
+from .reading_order import reading_order
 from .results import result_links
 from .understand import understand
 from .wording import change_kind, change_label, change_summary, field_label
@@ -64,6 +67,9 @@ def _helpers():
     def scenario_label(slug):
         return tax.scenario_label(slug, lang)
 
+    def agency_label(name):
+        return tax.agency_label(name, lang) if name else ""
+
     def doc_href(link: dict | None) -> str | None:
         """Our policy page for a linked document we hold, else the link's own URL."""
         if not link:
@@ -84,6 +90,7 @@ def _helpers():
         "region_label": region_label,
         "doc_href": doc_href,
         "scenario_label": scenario_label,
+        "agency_label": agency_label,
         "url_with": url_with,
         "lang_switch_url": lang_switch_url,
         "field_label": field_label,
@@ -141,7 +148,8 @@ def policy(doc_id: str):
     links = result_links(doc.related, doc.status)
     q = (request.args.get("q") or "").strip()[: svc.config.max_query_chars]
     searchlog.click(q, doc.id, request.args.get("rank"))
-    terms = understand(q, svc.tax, svc.lexicon()).terms if q else []
+    # a 发文字号 whole, not its digits
+    terms = highlight_terms(understand(q, svc.tax, svc.lexicon())) if q else []
     paragraphs, marks = [], 0
     for para in doc.text.split("\n"):
         spans = find_spans(para, terms) if terms else []
@@ -184,8 +192,13 @@ def _source_url(url: str) -> str:
 
 @bp.get("/samples/<path:path>")
 def sample_page(path: str):
-    """The bundled sample site, as the crawler read it (static, read-only)."""
+    """The bundled sample site, as the crawler read it (static, read-only). A page is sent with the
+    charset it is written in (its <meta>, else detected): GB2312 pages are not UTF-8."""
     resp = send_from_directory(str(_service().config.sample_site), path)
+    if resp.mimetype == "text/html":
+        resp.direct_passthrough = False
+        codec = decode_html(resp.get_data())[1]
+        resp.headers["Content-Type"] = f"text/html; charset={codec}"
     resp.headers["Content-Security-Policy"] = (
         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'"
     )
@@ -204,9 +217,17 @@ def community(region: str):
 @bp.get("/packages/<region>/<scenario>")
 def package(region: str, scenario: str):
     svc = _service()
+    if region not in svc.tax.communities:
+        abort(404, description=_("There is no talent community called %(name)s.", name=region[:40]))
+    if scenario not in svc.tax.scenarios:
+        abort(404, description=_("%(community)s has no scene called %(name)s.",
+                                 community=svc.tax.region_label(region, g.ui_lang),
+                                 name=scenario[:40]))  # fmt: skip
     check_package(svc.tax, region, scenario)
-    return render_template("package.html", pkg=svc.package(region, scenario),
-                           region=svc.tax.regions[region], sheet_max=sheet_mod.MAX_IDS)  # fmt: skip
+    pkg = svc.package(region, scenario)
+    return render_template("package.html", pkg=pkg, groups=reading_order(pkg.policies, region,
+                           g.ui_lang), region=svc.tax.regions[region],
+                           sheet_max=sheet_mod.MAX_IDS)  # fmt: skip
 
 
 @bp.get("/for-me")

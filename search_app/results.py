@@ -7,9 +7,14 @@ from dataclasses import dataclass, field
 
 from indexer.model import PolicyDocument
 
+from .docnumbers import NumberCheck
 from .packages import Package
 from .query import SearchParams
 
+NO_WORDS = (
+    "The query has no searchable words (only symbols or emoji): type a word, a name or a "
+    "document number."
+)
 # The links a result shows beside its title, in this order of preference.
 RESULT_LINKS = ("translation", "original", "replaced_by")
 
@@ -98,6 +103,8 @@ class SearchResponse:
     matched_all: int | None = None  # how many documents hold every word (before widening)
     searched_for: str | None = None  # the query as searched, when misspelt English was repaired
     explain: dict | None = None
+    searchable: bool = True  # False: the query had no word to search for (😀, %, *)
+    number: NumberCheck | None = None  # the 发文字号 the query names: held or not, the nearest
 
     @property
     def pages(self) -> int:
@@ -109,13 +116,16 @@ class SearchResponse:
             "query": {"q": self.params.q, "terms": self.terms, "filters": dict(self.params.filters),
                       "sort": self.params.sort, "matched": self.matched,
                       "matched_all": self.matched_all,
-                      "searched_for": self.searched_for},  # fmt: skip
+                      "searched_for": self.searched_for,
+                      "searchable": self.searchable},  # fmt: skip
             "total": self.total, "page": self.params.page, "per_page": self.params.per_page,
             "results": [r.to_dict() for r in self.results],
             "packages": [p.to_dict() for p in self.packages],
             "facets": self.facets,
             "suggestion": self.suggestion,
             **({"explain": self.explain} if self.explain is not None else {}),
+            **({} if self.searchable else {"message": NO_WORDS}),
+            **({"doc_number": self.number.to_dict()} if self.number else {}),
         }  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from array import array
 from whoosh.query import And, Every, Or, Query, Term
 
 from indexer.analysis import english_terms, fold
-from indexer.model import PolicyDocument
+from indexer.model import FACETS, PolicyDocument
 from indexer.settings import Config
 from indexer.taxonomy import WIDER_SCOPES, Taxonomy
 
@@ -19,6 +19,7 @@ from . import forme, lexicon
 from . import packages as pk
 from . import ranking as R
 from .changelog import ChangeLog
+from .docnumbers import NumberCheck, highlight_terms, nearest_numbers, only_a_number
 from .engine import Evaluator
 from .facets import FacetColumns, FacetTable, date_keys
 from .highlight import snippet
@@ -26,8 +27,9 @@ from .index_version import SearchIndex
 from .lexicon_edits import LexiconEdits
 from .lru import LRU
 from .query import SearchParams
+from .reading_order import flat, reading_order
 from .results import CommunityView, PackageView, ResultItem, SceneView, SearchResponse
-from .spelling import repair_latin, suggest_correction
+from .spelling import finds_clearly_more, repair_latin, suggest_correction
 from .understand import build_queries, fallback_query, understand
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,8 @@ def region_scopes(region: str) -> list[str]:
     return [region, *WIDER_SCOPES]
 
 
-def filter_query(p: SearchParams) -> Query | None:
+def filter_query(p: SearchParams, agency_spellings=lambda key: [key]) -> Query | None:
+    """The filters of p; agency_spellings: an agency's key -> the agency fields that name it."""
     parts: list[Query] = []
     if p.region:
         parts.append(Or([Term("regions", r) for r in region_scopes(p.region)]))
@@ -50,7 +53,7 @@ def filter_query(p: SearchParams) -> Query | None:
     if p.audience:
         parts.append(Term("audience", p.audience))
     if p.agency:
-        parts.append(Term("agency_facet", p.agency))
+        parts.append(Or([Term("agency_facet", a) for a in agency_spellings(p.agency)]))
     if p.status:
         parts.append(Term("status", p.status))
     if p.lang:
@@ -124,7 +127,7 @@ class SearchService:
         s = self.index.searcher()
         ev = self._evaluator(s)
         strict, loose = build_queries(u)
-        filt = filter_query(p)
+        filt = filter_query(p, self.agency_spellings)
         allowed = ev.mask(filt) if filt is not None else None
         matched, used = "all", strict
         found = ev.search(strict if strict is not None else Every(), allowed)
@@ -146,8 +149,14 @@ class SearchService:
         return s, ev, found, matched, used, strict, all_words
 
     def _search(self, p: SearchParams, lex: lexicon.Lexicon) -> SearchResponse:
-        repaired = repair_latin(p.q, self.index.searcher()) if p.q else None
+        repaired = repair_latin(p.q, self.index.searcher(), self.tax) if p.q else None
         u = understand(repaired or p.q, self.tax, lex)
+        if u.text and u.empty:  # 😀, %, *: typed, but nothing in it can be searched for
+            return SearchResponse(params=p, terms=[], total=0, searchable=False,
+                                  facets={name: {} for name in FACETS})  # fmt: skip
+        number = self._number_check(u)
+        if number and not number.exists and only_a_number(u):
+            return self._nearest_numbers(p, u, number)
         s, ev, found, matched, used, strict, all_words = self._match(p, u)
         window = max(p.offset + p.per_page, R.RERANK_WINDOW if p.sort == "relevance" else 0)
         total = found.count
@@ -167,7 +176,7 @@ class SearchService:
         items = []
         for n, f, sc in hits[p.offset : p.offset + p.per_page]:
             d = json.loads(s.stored_fields(n)["doc"])
-            item = ResultItem.of(d, snippet(d.get("text") or "", u.terms), sc)
+            item = ResultItem.of(d, snippet(d.get("text") or "", highlight_terms(u)), sc)
             if p.explain:
                 item.explain = R.explain(bm25f[n], pairs[n], f, u, sc, scored, p.reader)
             items.append(item)
@@ -177,17 +186,59 @@ class SearchService:
                  "status": f["status"], "gone": f["gone"], "terms": terms_of.get(f["id"], [])}
                 for _, f, sc in hits[: R.RERANK_WINDOW]
             ]  # fmt: skip
-            packages = pk.group(package_input, self.tax, p.region) if not u.empty else []
+            named = tuple(r for r in u.regions if r in self.tax.communities)
+            packages = pk.group(package_input, self.tax, p.region, named) if not u.empty else []
         else:
             packages = pk.nearest(u, self.tax, self.package_ids, p.region)
         return SearchResponse(
             params=p, terms=u.terms, total=total, results=items, packages=packages,
             facets=self.facet_columns().counts(found.mask),
-            suggestion=suggest_correction(u, s) if u.words else None, matched=matched,
-            searched_for=repaired,
-            matched_all=all_words if strict is not None else None,
-            explain=u.explain() if p.explain else None,
+            suggestion=self._suggestion(u, p, s, ev, strict, lex), matched=matched,
+            searched_for=repaired, matched_all=all_words if strict is not None else None,
+            explain=u.explain() if p.explain else None, number=number,
         )  # fmt: skip
+
+    def _number_check(self, u) -> NumberCheck | None:
+        """Whether a document has the 发文字号 the query names; if none does, the nearest numbers
+        of the same issuer (that year first)."""
+        if not u.doc_number:
+            return None
+        s = self.index.searcher()
+        if s.document_number(doc_number=u.doc_number) is not None:
+            return NumberCheck(u.doc_number, True)
+        held = self.index.cached(
+            "doc_numbers", lambda: [t.decode("utf-8") for t in s.reader().lexicon("doc_number")]
+        )
+        table, nearest = self.facet_table(), []
+        for number in nearest_numbers(u.doc_number, held):
+            n = s.document_number(doc_number=number)
+            f = table[n] if n is not None else None
+            if f:
+                nearest.append({"id": f["id"], "doc_number": number, "title": f["title"],
+                                "title_en": f["title_en"] or None})  # fmt: skip
+        return NumberCheck(u.doc_number, False, nearest)
+
+    def _nearest_numbers(self, p: SearchParams, u, number: NumberCheck) -> SearchResponse:
+        """The answer to a query that is only a 发文字号 no document has: the documents of the
+        nearest numbers, and a plain statement that none has the number asked for."""
+        items = []
+        for e in number.nearest[p.offset : p.offset + p.per_page]:
+            d = json.loads(self.index.searcher().document(id=e["id"])["doc"])
+            items.append(ResultItem.of(d, snippet(d.get("text") or "", []), 0.0))
+        return SearchResponse(params=p, terms=u.terms, total=len(number.nearest), results=items,
+                              facets={name: {} for name in FACETS}, matched="nearest",
+                              number=number)  # fmt: skip
+
+    def _suggestion(self, u, p: SearchParams, s, ev, strict, lex) -> str | None:
+        """A spelling correction of the query, offered only when it finds clearly more documents
+        than the query found with every word."""
+        fixed = suggest_correction(u, s, self.tax) if u.words else None
+        if fixed is None:
+            return None
+        allowed = ev.mask(filt) if (filt := filter_query(p, self.agency_spellings)) else None
+        before = ev.search(strict, allowed).count if strict is not None else 0
+        after = self._match(p, understand(fixed, self.tax, lex))[2].count
+        return fixed if finds_clearly_more(before, after) else None
 
     def _rerank(self, hits: list, pairs: dict, u, p: SearchParams) -> list:
         communities = self.tax.communities
@@ -230,7 +281,25 @@ class SearchService:
         return self.index.cached("facet_table", build)
 
     def facet_columns(self) -> FacetColumns:
-        return self.index.cached("facet_columns", lambda: FacetColumns(self.facet_table()))
+        return self.index.cached(
+            "facet_columns", lambda: FacetColumns(self.facet_table(), self.tax.agency_keys)
+        )
+
+    def agency_spellings(self, key: str) -> list[str]:
+        """The agency fields of the index that name the agency key (one of the facet's keys)."""
+
+        def build():
+            out: dict[str, list[str]] = {}
+            for f in self.facet_table():
+                for raw in f["agency"] if f else ():
+                    for k in self.tax.agency_keys(raw):
+                        if raw not in out.setdefault(k, []):
+                            out[k].append(raw)
+            return out
+
+        keys = self.tax.agency_keys(key)  # any spelling of a known agency means that agency
+        canonical = keys[0] if len(keys) == 1 else key
+        return self.index.cached("agency_spellings", build).get(canonical) or [key]
 
     def date_keys(self):
         return self.index.cached("date_keys", lambda: date_keys(self.facet_table()))
@@ -269,7 +338,7 @@ class SearchService:
         caller)."""
         info = self.tax.package(region, scenario)
         with self.index.pinned():
-            docs = self.documents(self.package_ids(region, scenario))
+            docs = flat(reading_order(self.documents(self.package_ids(region, scenario)), region))
         return PackageView(info.key, region, scenario, info.title_zh, info.title_en,
                            info.description_zh, info.description_en, docs)  # fmt: skip
 
@@ -295,8 +364,9 @@ class SearchService:
         with self.index.pinned():
             for scenario in self.tax.scenarios:
                 ids = self.package_ids(region, scenario)
+                heads = [g.head for g in reading_order(self.documents(ids), region)[:3]]
                 scenes.append(SceneView(scenario, self.tax.package(region, scenario), len(ids),
-                                        self.documents(ids[:3])))  # fmt: skip
+                                        heads))  # fmt: skip
         return CommunityView(region, scenes)
 
     def package_counts(self) -> list[dict]:

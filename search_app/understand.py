@@ -109,8 +109,15 @@ class Concept:
         default_factory=list
     )  # English phrases for it, searched in English text
 
+    @property
+    def searched_words(self) -> list[str]:
+        """The words searched for: an English phrase's without its stop words (seeing doctor)."""
+        if len(self.words) > 1 and all(w.isascii() for w in self.words):
+            return content_words(" ".join(self.words)).split()
+        return self.words
+
     def all_terms(self) -> list[str]:
-        out = list(self.words)
+        out = list(self.searched_words)
         for e in self.expansions:
             out.extend(w for w in query_words(e) if w not in out)
         return out
@@ -145,7 +152,7 @@ class Understood:
         """Every word a result may be highlighted for: typed words first, then expansions."""
         out: list[str] = []
         for c in self.concepts:
-            out.extend(w for w in c.words if w not in out)
+            out.extend(w for w in c.searched_words if w not in out)
         for c in self.concepts:
             out.extend(w for w in c.all_terms() if w not in out)
         return out
@@ -317,9 +324,24 @@ def phrase_query(words: list[str], slop: int = 1, boost: float = PHRASE_BOOST) -
     return Or(parts)
 
 
+def content_words(phrase: str) -> str:
+    """An English phrase without its stop words ("see a doctor" -> "see doctor"): "a", "for",
+    "my" occur in nearly every English text and would carry weight there. A letter that names
+    something stays (Category A); a phrase of stop words only is kept whole."""
+    words = phrase.split()
+    kept = [w for i, w in enumerate(words) if not _filler(w.lower(), words[i - 1] if i else "")]
+    return " ".join(kept) if kept else phrase
+
+
+def _filler(word: str, before: str) -> bool:
+    """A stop word, or "a" as an article (not the letter of Category A)."""
+    letter = before.lower() in ("category", "class", "type", "grade")
+    return word in STOP_EN or (word == "a" and not letter)
+
+
 def english_query(phrase: str, weight: float) -> Query | None:
-    """An English phrase in the English fields only, every word required."""
-    stems = english_terms(phrase)
+    """An English phrase in the English fields only, every word but its stop words required."""
+    stems = english_terms(content_words(phrase))
     if not stems:
         return None
     parts = [Or([Term(f, s, boost=FIELD_WEIGHTS[f] * weight) for f in EN_FIELDS]) for s in stems]
@@ -353,7 +375,7 @@ def concept_query(c: Concept) -> Query:
     if c.source == "phrase" and len(c.words) > 1:
         exact = phrase_query(c.words)
     else:
-        exact = words_query(c.words)
+        exact = words_query(c.searched_words)  # seeing a doctor: no "a"
     weight = TRANSLATION_WEIGHT if c.source == "glossary" else EXPANSION_WEIGHT
     alternatives = [words_query(query_words(e), weight) for e in c.expansions if query_words(e)]
     if len(c.words) == 1 and (parts := compound_parts(c.words[0])):

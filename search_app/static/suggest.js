@@ -172,3 +172,20 @@
     init();
   }
 })();
+
+/* The search page's filters: folded behind a "Filters" button on a phone (a <details>, which works
+   without this file); unfolded on a wide screen, where they are a column beside the results. */
+(function () {
+  "use strict";
+  function unfold() {
+    var filters = document.getElementById("filters");
+    if (filters && window.matchMedia && window.matchMedia("(min-width: 761px)").matches) {
+      filters.open = true;
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", unfold);
+  } else {
+    unfold();
+  }
+})();
