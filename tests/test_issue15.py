@@ -432,14 +432,12 @@ def _rank(results: list[dict], pred) -> int | None:
     return next((i for i, r in enumerate(results) if pred(r)), None)
 
 
-@pytest.mark.xfail(strict=True, reason=LEXICON)
 def test_3_huairou_own_medical_notice_in_the_top_3(client):
     results = _explained(client, "怀柔 看病")
     i = _rank(results, lambda r: "huairou" in r["regions"] and "医疗服务" in r["title"])
     assert i is not None and i < 3, i
 
 
-@pytest.mark.xfail(strict=True, reason=LEXICON)
 def test_3_yizhuang_own_measure_first(client):
     results = _explained(client, "亦庄 孩子上学")
     assert "bda" in results[0]["regions"], results[0]["title"]
