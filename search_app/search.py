@@ -96,7 +96,7 @@ class SearchService:
         megabytes = self.config.postings_cache_mb
         cache = self.index.cached("postings", lambda: LRU(
             megabytes * 2**20, weigh=lambda v: v[0].nbytes + v[1].nbytes))  # fmt: skip
-        return Evaluator(s, cache)
+        return Evaluator(s, cache, defer_phrases=True)
 
     def matching_ids(self, p: SearchParams, limit: int) -> list[str]:
         """The ids of the documents a search finds, newest first, at most limit: what the feed of a
@@ -139,7 +139,11 @@ class SearchService:
         scored = p.sort == "relevance" and strict is not None
         table = self.facet_table()
         # Rank on the facet column (no document bodies are read for the rerank window).
-        top = found.best(window) if scored else found.newest(window, self.date_keys())
+        top = (
+            ev.best(found, window, self.config.phrase_window)
+            if scored
+            else found.newest(window, self.date_keys())
+        )
         bm25f = dict(top)
         hits = [(n, table[n], sc) for n, sc in top]
         pairs = _window_terms(ev, used, [n for n, _, _ in hits])
