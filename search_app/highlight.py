@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from html import escape
 
 from indexer.analysis import fold
@@ -59,10 +60,12 @@ def snippet(text: str, terms: list[str], length: int = 160) -> str:
     if not spans:
         return escape(flat[:length], quote=True) + ("…" if len(flat) > length else "")
     best, best_key = 0, (-1, -1)
-    for s, _, _ in spans:
+    starts = [sp[0] for sp in spans]  # spans do not overlap: starts and ends both ascend
+    ends = [sp[1] for sp in spans]
+    for s in starts:
         lo = max(0, s - length // 4)
         hi = lo + length
-        inside = [sp for sp in spans if sp[0] >= lo and sp[1] <= hi]
+        inside = spans[bisect_left(starts, lo) : bisect_right(ends, hi)]
         key = (len({sp[2] for sp in inside}), len(inside))
         if key > best_key:
             best, best_key = lo, key

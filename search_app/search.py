@@ -172,7 +172,8 @@ class SearchService:
         return SearchResponse(
             params=p, terms=u.terms, total=total, results=items, packages=packages,
             facets=self.facet_columns().counts(found.mask),
-            suggestion=suggest_correction(u, s) if u.words else None, matched=matched,
+            suggestion=suggest_correction(u, s, self.index.cached("corrections", lambda: LRU(4096)))
+            if u.words else None, matched=matched,
             explain=u.explain() if p.explain else None,
         )  # fmt: skip
 
