@@ -4,6 +4,7 @@ User errors are one line, exit 1."""
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import logging
 import sys
@@ -11,25 +12,38 @@ from pathlib import Path
 
 import click
 
-from indexer import pipeline, settings
-from indexer.archive import ArchiveError
-from indexer.build import IndexBusy
-from indexer.schema import IndexDamaged, IndexMissing
-from indexer.sources import SourceError, load_sources, source_from_arg
-from indexer.store import DocumentStore, StoreError
-from indexer.taxonomy import TaxonomyError
+from indexer import settings
 
 MIN_OPERATOR_PASSWORD = 12
-USER_ERRORS = (
-    ArchiveError,
-    SourceError,
-    StoreError,
-    IndexMissing,
-    IndexDamaged,
-    IndexBusy,
-    TaxonomyError,
-    settings.SettingError,
-)
+
+
+class _OnFirstUse:
+    """A module imported when a command first uses it: `policy-index search` needs none of the
+    crawler, and its first answer is asked for within half a second (docs/PERFORMANCE.md)."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr: str):
+        return getattr(importlib.import_module(self._name), attr)
+
+
+pipeline = _OnFirstUse("indexer.pipeline")
+_sources = _OnFirstUse("indexer.sources")
+_store = _OnFirstUse("indexer.store")
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """The errors a user caused: one line, exit 1."""
+    from indexer.archive import ArchiveError
+    from indexer.build import IndexBusy
+    from indexer.schema import IndexDamaged, IndexMissing
+    from indexer.sources import SourceError
+    from indexer.store import StoreError
+    from indexer.taxonomy import TaxonomyError
+
+    return (ArchiveError, SourceError, StoreError, IndexMissing, IndexDamaged, IndexBusy,
+            TaxonomyError, settings.SettingError)  # fmt: skip
 
 
 def _data_option(f):
@@ -45,12 +59,16 @@ def _data_option(f):
         try:
             config = settings.resolve({"data_dir": data})
             return f(*args, config=config, **kwargs)
-        except USER_ERRORS as exc:
-            raise click.ClickException(str(exc)) from None
-        except OSError as exc:
-            raise click.ClickException(
-                f"{exc.strerror or exc}: {exc.filename or ''}".strip(": ")
-            ) from None
+        except click.ClickException:
+            raise
+        except Exception as exc:
+            if isinstance(exc, _user_errors()):
+                raise click.ClickException(str(exc)) from None
+            if isinstance(exc, OSError):
+                raise click.ClickException(
+                    f"{exc.strerror or exc}: {exc.filename or ''}".strip(": ")
+                ) from None
+            raise
 
     return wrapper
 
@@ -81,11 +99,11 @@ def main(verbose: bool) -> None:
 def crawl(sources, sources_file, max_pages, delay, full, config):
     """Fetch and normalize policy documents from SOURCES (URLs or local HTML) or the config."""
     if sources:
-        srcs = [source_from_arg(s) for s in sources]
+        srcs = [_sources.source_from_arg(s) for s in sources]
     else:
-        srcs = load_sources(Path(sources_file or config.sources))
+        srcs = _sources.load_sources(Path(sources_file or config.sources))
         if not srcs:
-            raise SourceError("the sources file lists no enabled source")
+            raise _sources.SourceError("the sources file lists no enabled source")
     reports = pipeline.crawl(config, srcs, max_pages=max_pages, delay=delay, full=full)
     for r in reports:
         click.echo(r.line())
@@ -122,14 +140,14 @@ def sources_check(name, sources_file, max_pages, delay, show, config):
     """Walk the listings of every enabled source (or NAME) without storing anything: listing
     pages read, document URLs found, and what could not be read and why."""
     path = Path(sources_file or config.sources)
-    srcs = load_sources(path, enabled_only=name is None)
+    srcs = _sources.load_sources(path, enabled_only=name is None)
     if name:
         srcs = [s for s in srcs if s.name == name]
         if not srcs:
-            known = ", ".join(s.name for s in load_sources(path, enabled_only=False))
-            raise SourceError(f"no source named {name!r} in {path} (known: {known})")
+            known = ", ".join(s.name for s in _sources.load_sources(path, enabled_only=False))
+            raise _sources.SourceError(f"no source named {name!r} in {path} (known: {known})")
     if not srcs:
-        raise SourceError(f"{path} lists no enabled source")
+        raise _sources.SourceError(f"{path} lists no enabled source")
     empty = []
     for src, r in zip(srcs, pipeline.check_sources(config, srcs, max_pages, delay), strict=True):
         _print_check(src, r, show)
@@ -173,7 +191,7 @@ def index(full, wait, config):
 def renormalize(outdated, config):
     """Re-derive every stored document from its kept raw page, offline (after a rule change)."""
     if not config.paths.store.exists():
-        raise StoreError(
+        raise _store.StoreError(
             f"no document store in {config.paths.root}; run `policy-index crawl` first"
         )
     report = pipeline.renormalize(config, everything=not outdated)
@@ -203,6 +221,7 @@ def search(query, as_json, limit, page, region, scenario, agency, status, lang, 
            config):  # fmt: skip
     """Run a search against the built index."""
     from indexer import taxonomy
+    from indexer.analysis import read_dictionary_from_disk
     from search_app.index_version import SearchIndex
     from search_app.query import QueryError, parse_params
     from search_app.search import SearchService
@@ -211,6 +230,7 @@ def search(query, as_json, limit, page, region, scenario, agency, status, lang, 
              ("scenario", scenario), ("agency", agency), ("status", status), ("lang", lang),
              ("sort", sort), ("explain", "1" if explain else None))  # fmt: skip
     args = {k: v for k, v in given if v}
+    read_dictionary_from_disk()  # one query to segment: no need to load jieba's whole dictionary
     svc = SearchService(SearchIndex(config.paths.index_root), taxonomy.get(config.taxonomy), config)
     try:
         resp = svc.search(parse_params(args, svc.tax, config))
@@ -240,8 +260,10 @@ def dump(config):
     """Print every normalized document as one JSON object per line."""
     paths = config.paths
     if not paths.store.exists():
-        raise StoreError(f"no document store in {paths.root}; run `policy-index crawl` first")
-    with DocumentStore(paths.store) as store:
+        raise _store.StoreError(
+            f"no document store in {paths.root}; run `policy-index crawl` first"
+        )
+    with _store.DocumentStore(paths.store) as store:
         out = sys.stdout
         for doc in store.iter_documents():
             out.write(json.dumps(doc.contract_dict(), ensure_ascii=False) + "\n")
@@ -296,7 +318,7 @@ def queries(days, since, until, top, zero, as_json, config):
 
     paths = config.paths
     if not paths.querylog.exists() and not paths.store.exists():
-        raise StoreError(f"no query log in {paths.root}; nothing has been searched there")
+        raise _store.StoreError(f"no query log in {paths.root}; nothing has been searched there")
     try:
         p = period(days, since, until)
     except PeriodError as exc:
@@ -309,7 +331,7 @@ def queries(days, since, until, top, zero, as_json, config):
             purged = qlog.purge()
             report = qlog.report(p, limit=top)
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot read the query log in {paths.querylog}: {exc}") from None
+        raise _store.StoreError(f"cannot read the query log in {paths.querylog}: {exc}") from None
     if purged:
         click.echo(f"purged {purged} entries older than {keep} days", err=True)
     if zero:
@@ -347,10 +369,10 @@ def health(as_json, config):
     from search_app import health as health_mod
 
     if not config.paths.store.exists():
-        raise StoreError(
+        raise _store.StoreError(
             f"no document store in {config.paths.root}; run `policy-index crawl` first"
         )
-    with DocumentStore(config.paths.store) as store:
+    with _store.DocumentStore(config.paths.store) as store:
         report = health_mod.report(store, taxonomy.get(config.taxonomy))
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
