@@ -680,9 +680,24 @@ def main() -> None:
     )
     ap.add_argument("--cache", type=Path, default=ROOT / ".bench")
     ap.add_argument("--out", type=Path, default=ROOT / "docs/PERFORMANCE.md")
+    ap.add_argument(
+        "--workload",
+        default="mix,generic",
+        help="mix (the expanded samples and the 16-query mix), generic (scripts/bench_generic.py: "
+        "generated pages, 300 sampled queries), or both",
+    )
     args = ap.parse_args()
     only = set(args.only.split(","))
     args.cache.mkdir(exist_ok=True)
+    workloads = set(args.workload.split(","))
+    if "generic" in workloads:  # its own process: its own tables, between its own markers
+        steps = ",".join({"index": "build", "search": "search", "http": "http"}[o] for o in only)
+        generic = [PY, str(ROOT / "scripts/bench_generic.py"), "--sizes", args.sizes, "--only",
+                   steps, "--duration", str(args.duration), "--warmup", str(args.warmup),
+                   "--cache", str(args.cache), "--out", str(args.out)]  # fmt: skip
+        subprocess.run(generic, check=True)
+    if "mix" not in workloads:
+        return
     saved = args.cache / "results.json"
     results = json.loads(saved.read_text()) if saved.exists() else {}
     results["machine"] = machine()

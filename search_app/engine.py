@@ -91,6 +91,10 @@ class _Segments:
                 live[np.fromiter(deleted, dtype=np.int64) + offset] = False
         self.live = live
         self._lengths: dict[str, np.ndarray] = {}
+        # idf and average length of a (field, term) as this searcher's statistics give them: Whoosh
+        # reads the term's record from the index for each
+        self.idf: dict[tuple[str, bytes], float] = {}
+        self.avgfl: dict[str, float] = {}
 
     def lengths(self, fieldname: str) -> np.ndarray:
         if fieldname not in self._lengths:
@@ -231,8 +235,15 @@ class Evaluator:
             return ids, tf.astype(np.float64)  # Whoosh's WeightScorer: the frequency
         btext = self._bytes(fieldname, text)
         w = self.weighting
-        idf = self.s.idf(fieldname, btext)
-        avgfl = self.s.avg_field_length(fieldname) or 1
+        seg = self.seg
+        idf = seg.idf.get((fieldname, btext))
+        if idf is None:
+            if len(seg.idf) > 200_000:
+                seg.idf.clear()
+            idf = seg.idf[fieldname, btext] = self.s.idf(fieldname, btext)
+        avgfl = seg.avgfl.get(fieldname)
+        if avgfl is None:
+            avgfl = seg.avgfl[fieldname] = self.s.avg_field_length(fieldname) or 1
         b, k1 = bm25f_parameters(w, fieldname)
         fl = self.seg.lengths(fieldname)[ids]
         tf = tf.astype(np.float64)  # in float32 (as stored) the sums would drift from Whoosh's

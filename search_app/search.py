@@ -21,7 +21,7 @@ from . import ranking as R
 from .changelog import ChangeLog
 from .engine import Evaluator
 from .facets import FacetColumns, FacetTable, date_keys
-from .highlight import snippet
+from .highlight import flatten, snippet
 from .index_version import SearchIndex
 from .lru import LRU
 from .query import SearchParams
@@ -154,9 +154,16 @@ class SearchService:
             f["id"]: R.matched_terms(pairs[n], shown) for n, f, _ in hits[: R.RERANK_WINDOW]
         }
         items = []
+        # a document's text as snippets search it (folded), kept for the documents shown lately
+        folded_texts = self.index.cached("folded_texts", lambda: LRU(2_000_000, weigh=len))
         for n, f, sc in hits[p.offset : p.offset + p.per_page]:
             d = json.loads(s.stored_fields(n)["doc"])
-            item = ResultItem.of(d, snippet(d.get("text") or "", u.terms), sc)
+            text = d.get("text") or ""
+            folded = folded_texts.get(n)
+            if folded is None:
+                folded = fold(flatten(text)).lower()
+                folded_texts.put(n, folded)
+            item = ResultItem.of(d, snippet(text, u.terms, folded=folded), sc)
             if p.explain:
                 item.explain = R.explain(bm25f[n], pairs[n], f, u, sc, scored, p.reader)
             items.append(item)
