@@ -95,6 +95,7 @@ class _Segments:
         # reads the term's record from the index for each
         self.idf: dict[tuple[str, bytes], float] = {}
         self.avgfl: dict[str, float] = {}
+        self.btext: dict[tuple[str, str], bytes | None] = {}  # a term's text as the index keeps it
 
     def lengths(self, fieldname: str) -> np.ndarray:
         if fieldname not in self._lengths:
@@ -175,14 +176,20 @@ class Evaluator:
 
     # ---- postings --------------------------------------------------------------------------
     def _bytes(self, fieldname: str, text) -> bytes | None:
-        if fieldname not in self.schema:
-            return None
         if isinstance(text, bytes):
-            return text
-        try:
-            return self.schema[fieldname].to_bytes(text)
-        except ValueError:
-            return None
+            return text if fieldname in self.schema else None
+        known = self.seg.btext
+        key = (fieldname, text)
+        if key not in known:
+            if len(known) > 200_000:
+                known.clear()
+            try:
+                known[key] = (
+                    self.schema[fieldname].to_bytes(text) if fieldname in self.schema else None
+                )
+            except ValueError:
+                known[key] = None
+        return known[key]
 
     def postings(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
         """(live document numbers ascending, term frequencies) of a term over the whole index."""
