@@ -283,10 +283,31 @@ def spelling_analyzer() -> Analyzer:
     return RegexTokenizer(r"[A-Za-z]{3,}") | LowercaseFilter()
 
 
+_WORDS: dict[tuple, tuple[str, ...]] = {}  # (analyzer, dictionary, text) -> terms, lately asked
+
+
+def _remembered(key: tuple, analyze) -> list[str]:
+    """Terms of a short text analyzed once: understanding a query analyzes each of its words,
+    their synonyms and translations, the same ones query after query."""
+    found = _WORDS.get(key)
+    if found is None:
+        found = tuple(analyze())
+        if len(key[-1]) <= _SHORT * 4:
+            if len(_WORDS) >= _FOLDED_MAX:
+                _WORDS.clear()
+            _WORDS[key] = found
+    return list(found)
+
+
 def query_words(text: str, dict_path: str | None = DEFAULT_USER_DICT) -> list[str]:
     """The words of a query as the Chinese analyzer sees them (no sub-words)."""
-    return [t.text for t in chinese_analyzer(dict_path)(text, mode="query")]
+    return _remembered(
+        ("zh", dict_path, text),
+        lambda: [t.text for t in chinese_analyzer(dict_path)(text, mode="query")],
+    )
 
 
 def english_terms(text: str) -> list[str]:
-    return [t.text for t in english_analyzer()(text, mode="query")]
+    return _remembered(
+        ("en", None, text), lambda: [t.text for t in english_analyzer()(text, mode="query")]
+    )
