@@ -5,7 +5,7 @@ common words: docs/PERFORMANCE.md)."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 import numpy as np
 
@@ -15,6 +15,13 @@ from indexer.whoosh_compat import term_values
 def near(positions: list[list[int]], slop: int) -> bool:
     """Whether the words stand in order, each within slop positions after the span of those before
     it: Whoosh's SpanNear2(ordered=True, mindist=1) over each word's positions (ascending)."""
+    if len(positions) == 2:  # most phrases: some second word 1..slop positions after a first
+        first, second = positions
+        for at in first:
+            j = bisect_right(second, at)
+            if j < len(second) and second[j] - at <= slop:
+                return True
+        return False
     spans = {(p, p) for p in positions[0]}
     for following in positions[1:]:
         grown = set()
