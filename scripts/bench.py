@@ -272,7 +272,7 @@ def bench_search(data: Path, rounds: int, uncached_rounds: int) -> dict:
     from bench_generic import naive_times
 
     naive = (
-        [t for _ in range(uncached_rounds) for t in naive_times(data, QUERIES)]
+        [w for _ in range(uncached_rounds) for w, _ in naive_times(data, QUERIES)]
         if (data / "naive-index").exists()
         else []
     )
