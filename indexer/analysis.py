@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import threading
 from pathlib import Path
 
-import jieba
 from opencc import OpenCC
 from whoosh.analysis import (
     Analyzer,
@@ -26,6 +26,24 @@ from whoosh.analysis import (
 from . import settings
 from .text import CJK, is_cjk
 
+
+def _import_jieba():
+    """jieba, imported without pkg_resources: jieba imports it only to open its own data files
+    (and falls back to opening them by path), and importing it walks every installed
+    distribution, a third of a command-line search's start (docs/PERFORMANCE.md)."""
+    if "pkg_resources" in sys.modules:
+        import jieba
+    else:
+        sys.modules["pkg_resources"] = None  # an import of it fails at once: ImportError
+        try:
+            import jieba
+        finally:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
+jieba = _import_jieba()
+
 DEFAULT_USER_DICT = str(settings.POLICIES_DIR / "dict" / "userdict.txt")
 
 _lock = threading.Lock()
@@ -34,6 +52,20 @@ _t2s: OpenCC | None = None
 # Full-width ASCII and the ideographic space map one-to-one onto half-width characters, so
 # character offsets (used for highlighting) stay valid.
 _HALFWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")  # what _HALFWIDTH changes
+_FOLDED: dict[str, str] = {}  # short strings folded lately (query words, lexicon aliases)
+_FOLDED_MAX, _SHORT = 65536, 32
+
+
+_DICTIONARY_ON_DISK = False
+
+
+def read_dictionary_from_disk() -> None:
+    """Tokenizers made from now on in this process read jieba's main dictionary word by word
+    from disk (indexer/jieba_disk.py) rather than loading it whole: for a process that segments
+    a query or two and ends (a command-line search)."""
+    global _DICTIONARY_ON_DISK
+    _DICTIONARY_ON_DISK = True
 
 
 def jieba_tokenizer(dict_path: str | None = None) -> jieba.Tokenizer:
@@ -45,8 +77,13 @@ def jieba_tokenizer(dict_path: str | None = None) -> jieba.Tokenizer:
             tok = _tokenizers.get(key)
             if tok is None:
                 jieba.setLogLevel(logging.WARNING)
-                tok = jieba.Tokenizer()
-                tok.initialize()
+                if _DICTIONARY_ON_DISK:
+                    from .jieba_disk import tokenizer
+
+                    tok = tokenizer(jieba)
+                else:
+                    tok = jieba.Tokenizer()
+                    tok.initialize()
                 if dict_path and Path(dict_path).exists():
                     with open(dict_path, "rb") as fh:  # jieba leaves a path's file open
                         tok.load_userdict(fh)
@@ -64,8 +101,17 @@ def to_simplified(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """The character-level normalization both sides share: half-width, simplified."""
-    return to_simplified(text.translate(_HALFWIDTH))
+    """The character-level normalization both sides share: half-width, simplified. Short strings
+    are remembered (a query folds the same words and aliases again and again)."""
+    short = len(text) <= _SHORT
+    if short and (hit := _FOLDED.get(text)) is not None:
+        return hit
+    out = to_simplified(text.translate(_HALFWIDTH) if _FULLWIDTH.search(text) else text)
+    if short:
+        if len(_FOLDED) >= _FOLDED_MAX:
+            _FOLDED.clear()
+        _FOLDED[text] = out
+    return out
 
 
 def warm(dict_path: str | None = DEFAULT_USER_DICT) -> None:
@@ -237,10 +283,31 @@ def spelling_analyzer() -> Analyzer:
     return RegexTokenizer(r"[A-Za-z]{3,}") | LowercaseFilter()
 
 
+_WORDS: dict[tuple, tuple[str, ...]] = {}  # (analyzer, dictionary, text) -> terms, lately asked
+
+
+def _remembered(key: tuple, analyze) -> list[str]:
+    """Terms of a short text analyzed once: understanding a query analyzes each of its words,
+    their synonyms and translations, the same ones query after query."""
+    found = _WORDS.get(key)
+    if found is None:
+        found = tuple(analyze())
+        if len(key[-1]) <= _SHORT * 4:
+            if len(_WORDS) >= _FOLDED_MAX:
+                _WORDS.clear()
+            _WORDS[key] = found
+    return list(found)
+
+
 def query_words(text: str, dict_path: str | None = DEFAULT_USER_DICT) -> list[str]:
     """The words of a query as the Chinese analyzer sees them (no sub-words)."""
-    return [t.text for t in chinese_analyzer(dict_path)(text, mode="query")]
+    return _remembered(
+        ("zh", dict_path, text),
+        lambda: [t.text for t in chinese_analyzer(dict_path)(text, mode="query")],
+    )
 
 
 def english_terms(text: str) -> list[str]:
-    return [t.text for t in english_analyzer()(text, mode="query")]
+    return _remembered(
+        ("en", None, text), lambda: [t.text for t in english_analyzer()(text, mode="query")]
+    )

@@ -102,6 +102,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("postings_cache_mb", "POLICY_INDEX_POSTINGS_CACHE_MB", 32,
             "Megabytes of decoded postings each worker keeps for the terms searched lately "
             "(0: none).", int),
+    Setting("phrase_window", "POLICY_INDEX_PHRASE_WINDOW", 200,
+            "How many of the best matches by word scores are checked for the query's words "
+            "standing together (the phrase and proximity boosts); the others keep their word "
+            "scores.", int),
     Setting("api_rate_limit", "POLICY_INDEX_API_RATE_LIMIT", "120 per minute;2000 per hour",
             "Requests one client may make to /api/ (Flask-Limiter syntax); set it empty to turn "
             "the limit off.", empty=""),

@@ -187,7 +187,8 @@ def _tuple(v) -> tuple[str, ...]:
 def load(path: Path) -> Taxonomy:
     """Parse taxonomy.yaml, and the per-community facts files beside the corpus."""
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when PyYAML has it
+        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
         regions = {
             slug: Region(
                 slug=slug,

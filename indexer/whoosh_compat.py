@@ -12,9 +12,10 @@ import marshal
 import pickle
 import struct
 import zlib
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import islice
+from itertools import accumulate, islice
 
 import numpy as np
 import whoosh
@@ -66,26 +67,34 @@ def term_postings(
     return decode_postings(matcher)
 
 
+def _blocks(matcher) -> Iterator[tuple[int, int, bytes]]:
+    """(block length, last document number, pickled data) of each posting block of a Whoosh 3
+    leaf matcher, read in one piece (the data still compressed when the block says so)."""
+    length = matcher._length  # Whoosh 3.54 keeps it as the 1-tuple struct.unpack gave
+    size = length[0] if isinstance(length, tuple) else length
+    raw = matcher._postfile.get(matcher._startoffset, size)
+    if raw[:4] != WHOOSH3_HEADER_MAGIC:
+        where = matcher._startoffset
+        raise CorruptIndexError(f"bad postings block tag {raw[:4]!r} at offset {where}")
+    buf = io.BytesIO(raw)
+    pos, last = 4, False
+    while not last:
+        (size,) = unpack_int(raw[pos : pos + _INT_SIZE])
+        last, size = size < 0, abs(size)
+        pos += _INT_SIZE
+        buf.seek(pos)
+        count, last_id, _, compression, _, _ = pickle.load(buf)  # the block's header
+        data = raw[buf.tell() : pos + size]
+        yield count, last_id, zlib.decompress(data) if compression else data
+        pos += size
+
+
 def decode_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
     """A matcher's postings as arrays (Whoosh 3's block layout, or stepped through otherwise)."""
     if isinstance(matcher, W3LeafMatcher):
-        length = matcher._length  # Whoosh 3.54 keeps it as the 1-tuple struct.unpack gave
-        size = length[0] if isinstance(length, tuple) else length
-        raw = matcher._postfile.get(matcher._startoffset, size)
-        if raw[:4] != WHOOSH3_HEADER_MAGIC:
-            where = matcher._startoffset
-            raise CorruptIndexError(f"bad postings block tag {raw[:4]!r} at offset {where}")
-        buf = io.BytesIO(raw)
         ids, tfs = [], []
-        pos, last = 4, False
-        while not last:
-            (size,) = unpack_int(raw[pos : pos + _INT_SIZE])
-            last, size = size < 0, abs(size)
-            pos += _INT_SIZE
-            buf.seek(pos)
-            count, _, _, compression, _, _ = pickle.load(buf)  # the block's header
-            data = raw[buf.tell() : pos + size]
-            deltas, weights, _ = pickle.loads(zlib.decompress(data) if compression else data)
+        for count, _, data in _blocks(matcher):
+            deltas, weights, _ = pickle.loads(data)
             ids.append(np.cumsum(np.array(deltas, dtype=np.int64)))  # deltas from 0 in every block
             if weights is None:
                 tfs.append(np.ones(count))
@@ -93,7 +102,6 @@ def decode_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
                 tfs.append(np.full(count, weights))
             else:
                 tfs.append(np.array(weights, dtype=np.float64))
-            pos += size
         return (np.concatenate(ids), np.concatenate(tfs)) if len(ids) > 1 else (ids[0], tfs[0])
     # Any other matcher (Whoosh inlines no postings with its default codec): read one by one.
     ids, tfs = [], []
@@ -102,6 +110,40 @@ def decode_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
         tfs.append(matcher.weight())
         matcher.next()
     return np.array(ids, dtype=np.int64), np.array(tfs, dtype=np.float64)
+
+
+def term_values(reader, fieldname: str, btext: bytes, fmt, docnums: list[int]) -> dict[int, bytes]:
+    """The stored value (for a positional field: its encoded positions) of one term in each of
+    docnums (this segment's numbers, ascending) that holds it. Only the posting blocks that can
+    hold one of docnums are unpickled."""
+    try:
+        matcher = reader._terms.matcher(fieldname, btext, fmt)
+    except (KeyError, TermNotFound):
+        return {}
+    out: dict[int, bytes] = {}
+    i = 0
+    if isinstance(matcher, W3LeafMatcher) and fmt.fixed_value_size() is None:
+        for _, last_id, data in _blocks(matcher):
+            if i >= len(docnums):
+                break
+            if docnums[i] > last_id:
+                continue
+            deltas, _, values = pickle.loads(data)
+            ids = list(accumulate(deltas))
+            while i < len(docnums) and docnums[i] <= last_id:
+                k = bisect_left(ids, docnums[i])
+                if k < len(ids) and ids[k] == docnums[i]:
+                    out[docnums[i]] = values[k]
+                i += 1
+        return out
+    for d in docnums:  # any other layout: Whoosh's own matcher, skipping from one to the next
+        if not matcher.is_active():
+            break
+        if matcher.id() < d:
+            matcher.skip_to(d)
+        if matcher.is_active() and matcher.id() == d:
+            out[d] = matcher.value()
+    return out
 
 
 class MarshalPostingPool(writing.PostingPool):

@@ -268,6 +268,14 @@ def bench_search(data: Path, rounds: int, uncached_rounds: int) -> dict:
     uncached = _fresh_rounds(config.replace(response_cache=0), svc.tax, params, uncached_rounds)
     cold = _fresh_rounds(config.replace(response_cache=0, postings_cache_mb=0), svc.tax, params,
                          uncached_rounds)  # fmt: skip
+    # The naive baseline on the same corpus, same process: the Whoosh quick-start query per search.
+    from bench_generic import naive_times
+
+    naive = (
+        [w for _ in range(uncached_rounds) for w, _ in naive_times(data, QUERIES)]
+        if (data / "naive-index").exists()
+        else []
+    )
     out = {
         "first_ms": first,
         "queries": len(params),
@@ -289,6 +297,9 @@ def bench_search(data: Path, rounds: int, uncached_rounds: int) -> dict:
         "cold_p99": pct(cold, 99),
         "docs": svc.index.searcher().doc_count(),
     }
+    if naive:
+        out.update(naive_p50=pct(naive, 50), naive_p95=pct(naive, 95))
+        out["p95_ratio"] = out["naive_p95"] / out["uncached_p95"]
     print(
         f"  first query {first:.1f} ms; round 1 p50 {out['round1_p50']:.2f} ms; "
         f"rounds 2..{rounds}: p50 {out['p50']:.2f}  p95 {out['p95']:.2f}  "
@@ -347,9 +358,9 @@ def _get(url: str, timeout: float = 2.0) -> int:
         return 0
 
 
-def search_paths(naive: bool) -> list[str]:
+def search_paths(naive: bool, queries: list[dict] = QUERIES) -> list[str]:
     out = []
-    for q in QUERIES:
+    for q in queries:
         args = {"q": q["q"]} if naive else q
         out.append("/api/search?" + urllib.parse.urlencode(args))
     return out
@@ -444,7 +455,7 @@ def wrk(base: str, paths: list[str], duration: int, cache: Path) -> dict:
     }
 
 
-def bench_http(data: Path, duration: int, cache: Path, warmup: int) -> dict:
+def bench_http(data: Path, duration: int, cache: Path, warmup: int, queries=QUERIES) -> dict:
     rows: dict[str, dict] = {}
     mem: dict[str, dict] = {}
     loads = []
@@ -456,7 +467,7 @@ def bench_http(data: Path, duration: int, cache: Path, warmup: int) -> dict:
             response_cache=which != "uncached",
         )
         try:
-            paths = search_paths(naive=which == "naive")
+            paths = search_paths(naive=which == "naive", queries=queries)
             cold = g.wait_first_answer(paths[0])
             # Warm-up under the same load, not measured: every worker and thread has opened its
             # searcher and built its caches (each worker has its own), as a service in use has.
@@ -551,8 +562,9 @@ def render(results: dict) -> str:
             "",
             "| documents | queries × rounds | first query ms | repeated p50 ms | p95 ms | p99 ms | "
             "cache off: rounds | p50 ms | p95 ms | p99 ms | "
-            "nothing cached: p50 ms | p95 ms | load avg |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "nothing cached: p50 ms | p95 ms | naive p50 ms | naive p95 ms | "
+            "naive p95 / cache-off p95 | load avg |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for n, r in srch:
             off = (
@@ -565,6 +577,11 @@ def render(results: dict) -> str:
             )
             off += (
                 f" | {r['cold_p50']:.1f} | {r['cold_p95']:.1f}" if "cold_p50" in r else " | – | –"
+            )
+            off += (
+                f" | {r['naive_p50']:.1f} | {r['naive_p95']:.1f} | {r['p95_ratio']:.1f}"
+                if "naive_p50" in r
+                else " | – | – | –"
             )
             lines.append(
                 f"| {int(n):,} | {r['queries']} × {r['rounds']} | {r['first_ms']:.0f} | "
@@ -623,12 +640,16 @@ def render(results: dict) -> str:
 
 
 def write_doc(out: Path, body: str) -> None:
-    text = out.read_text(encoding="utf-8") if out.exists() else f"# Performance\n\n{BEGIN}\n{END}\n"
-    if BEGIN not in text:
-        text += f"\n{BEGIN}\n{END}\n"
-    head, rest = text.split(BEGIN, 1)
-    tail = rest.split(END, 1)[1] if END in rest else ""
-    out.write_text(f"{head}{BEGIN}\n{body}\n{END}{tail}", encoding="utf-8")
+    write_doc_between(out, body, BEGIN, END)
+
+
+def write_doc_between(out: Path, body: str, begin: str, end: str) -> None:
+    text = out.read_text(encoding="utf-8") if out.exists() else f"# Performance\n\n{begin}\n{end}\n"
+    if begin not in text:
+        text += f"\n{begin}\n{end}\n"
+    head, rest = text.split(begin, 1)
+    tail = rest.split(end, 1)[1] if end in rest else ""
+    out.write_text(f"{head}{begin}\n{body}\n{end}{tail}", encoding="utf-8")
 
 
 def main() -> None:
@@ -659,9 +680,24 @@ def main() -> None:
     )
     ap.add_argument("--cache", type=Path, default=ROOT / ".bench")
     ap.add_argument("--out", type=Path, default=ROOT / "docs/PERFORMANCE.md")
+    ap.add_argument(
+        "--workload",
+        default="mix,generic",
+        help="mix (the expanded samples and the 16-query mix), generic (scripts/bench_generic.py: "
+        "generated pages, 300 sampled queries), or both",
+    )
     args = ap.parse_args()
     only = set(args.only.split(","))
     args.cache.mkdir(exist_ok=True)
+    workloads = set(args.workload.split(","))
+    if "generic" in workloads:  # its own process: its own tables, between its own markers
+        steps = ",".join({"index": "build", "search": "search", "http": "http"}[o] for o in only)
+        generic = [PY, str(ROOT / "scripts/bench_generic.py"), "--sizes", args.sizes, "--only",
+                   steps, "--duration", str(args.duration), "--warmup", str(args.warmup),
+                   "--cache", str(args.cache), "--out", str(args.out)]  # fmt: skip
+        subprocess.run(generic, check=True)
+    if "mix" not in workloads:
+        return
     saved = args.cache / "results.json"
     results = json.loads(saved.read_text()) if saved.exists() else {}
     results["machine"] = machine()

@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from pathlib import Path
-
-from flask import Flask, current_app, request
+from typing import TYPE_CHECKING
 
 from indexer import settings
 from indexer import taxonomy as taxonomy_mod
@@ -14,6 +13,9 @@ from indexer.analysis import warm
 
 from .index_version import SearchIndex
 from .search import SearchService
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 EXTENSION = "policy_index"
@@ -29,6 +31,8 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
     if data_dir is not None:
         overrides["data_dir"] = str(data_dir)
     config = settings.resolve(overrides)
+    from flask import Flask  # here: the command line's search needs no Flask
+
     app = Flask(__name__)
     # A path with an empty or encoded-slash segment (/api/packages//x, /api/policies/%2F/versions)
     # names nothing: 404, not a redirect to another resource.
@@ -75,12 +79,15 @@ def create_app(data_dir: str | Path | None = None, test_config: dict | None = No
 
 def service(app: Flask | None = None) -> SearchService:
     """The app's search service (and through it the taxonomy and the frozen config)."""
+    from flask import current_app
+
     return (app or current_app).extensions[EXTENSION]
 
 
 def _rate_limit(app: Flask, api_bp, config: settings.Config):
     """Per-client limits on the JSON API (health checks exempt); 429 answers are JSON.
     Returns the limiter, which also guards the operator login."""
+    from flask import request
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
 

@@ -4,6 +4,7 @@ User errors are one line, exit 1."""
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import logging
 import sys
@@ -11,25 +12,36 @@ from pathlib import Path
 
 import click
 
-from indexer import pipeline, settings
-from indexer.archive import ArchiveError
-from indexer.build import IndexBusy
-from indexer.schema import IndexDamaged, IndexMissing
-from indexer.sources import SourceError, load_sources, source_from_arg
-from indexer.store import DocumentStore, StoreError
-from indexer.taxonomy import TaxonomyError
+from indexer import settings
 
-MIN_OPERATOR_PASSWORD = 12
-USER_ERRORS = (
-    ArchiveError,
-    SourceError,
-    StoreError,
-    IndexMissing,
-    IndexDamaged,
-    IndexBusy,
-    TaxonomyError,
-    settings.SettingError,
-)
+
+class _OnFirstUse:
+    """A module imported when a command first uses it: `policy-index search` needs none of the
+    crawler, and its first answer is asked for within half a second (docs/PERFORMANCE.md)."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr: str):
+        return getattr(importlib.import_module(self._name), attr)
+
+
+pipeline = _OnFirstUse("indexer.pipeline")
+_sources = _OnFirstUse("indexer.sources")
+_store = _OnFirstUse("indexer.store")
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """The errors a user caused: one line, exit 1."""
+    from indexer.archive import ArchiveError
+    from indexer.build import IndexBusy
+    from indexer.schema import IndexDamaged, IndexMissing
+    from indexer.sources import SourceError
+    from indexer.store import StoreError
+    from indexer.taxonomy import TaxonomyError
+
+    return (ArchiveError, SourceError, StoreError, IndexMissing, IndexDamaged, IndexBusy,
+            TaxonomyError, settings.SettingError)  # fmt: skip
 
 
 def _data_option(f):
@@ -45,12 +57,16 @@ def _data_option(f):
         try:
             config = settings.resolve({"data_dir": data})
             return f(*args, config=config, **kwargs)
-        except USER_ERRORS as exc:
-            raise click.ClickException(str(exc)) from None
-        except OSError as exc:
-            raise click.ClickException(
-                f"{exc.strerror or exc}: {exc.filename or ''}".strip(": ")
-            ) from None
+        except click.ClickException:
+            raise
+        except Exception as exc:
+            if isinstance(exc, _user_errors()):
+                raise click.ClickException(str(exc)) from None
+            if isinstance(exc, OSError):
+                raise click.ClickException(
+                    f"{exc.strerror or exc}: {exc.filename or ''}".strip(": ")
+                ) from None
+            raise
 
     return wrapper
 
@@ -81,11 +97,11 @@ def main(verbose: bool) -> None:
 def crawl(sources, sources_file, max_pages, delay, full, config):
     """Fetch and normalize policy documents from SOURCES (URLs or local HTML) or the config."""
     if sources:
-        srcs = [source_from_arg(s) for s in sources]
+        srcs = [_sources.source_from_arg(s) for s in sources]
     else:
-        srcs = load_sources(Path(sources_file or config.sources))
+        srcs = _sources.load_sources(Path(sources_file or config.sources))
         if not srcs:
-            raise SourceError("the sources file lists no enabled source")
+            raise _sources.SourceError("the sources file lists no enabled source")
     reports = pipeline.crawl(config, srcs, max_pages=max_pages, delay=delay, full=full)
     for r in reports:
         click.echo(r.line())
@@ -122,14 +138,14 @@ def sources_check(name, sources_file, max_pages, delay, show, config):
     """Walk the listings of every enabled source (or NAME) without storing anything: listing
     pages read, document URLs found, and what could not be read and why."""
     path = Path(sources_file or config.sources)
-    srcs = load_sources(path, enabled_only=name is None)
+    srcs = _sources.load_sources(path, enabled_only=name is None)
     if name:
         srcs = [s for s in srcs if s.name == name]
         if not srcs:
-            known = ", ".join(s.name for s in load_sources(path, enabled_only=False))
-            raise SourceError(f"no source named {name!r} in {path} (known: {known})")
+            known = ", ".join(s.name for s in _sources.load_sources(path, enabled_only=False))
+            raise _sources.SourceError(f"no source named {name!r} in {path} (known: {known})")
     if not srcs:
-        raise SourceError(f"{path} lists no enabled source")
+        raise _sources.SourceError(f"{path} lists no enabled source")
     empty = []
     for src, r in zip(srcs, pipeline.check_sources(config, srcs, max_pages, delay), strict=True):
         _print_check(src, r, show)
@@ -173,7 +189,7 @@ def index(full, wait, config):
 def renormalize(outdated, config):
     """Re-derive every stored document from its kept raw page, offline (after a rule change)."""
     if not config.paths.store.exists():
-        raise StoreError(
+        raise _store.StoreError(
             f"no document store in {config.paths.root}; run `policy-index crawl` first"
         )
     report = pipeline.renormalize(config, everything=not outdated)
@@ -203,6 +219,7 @@ def search(query, as_json, limit, page, region, scenario, agency, status, lang, 
            config):  # fmt: skip
     """Run a search against the built index."""
     from indexer import taxonomy
+    from indexer.analysis import read_dictionary_from_disk
     from search_app.index_version import SearchIndex
     from search_app.query import QueryError, parse_params
     from search_app.search import SearchService
@@ -211,6 +228,7 @@ def search(query, as_json, limit, page, region, scenario, agency, status, lang, 
              ("scenario", scenario), ("agency", agency), ("status", status), ("lang", lang),
              ("sort", sort), ("explain", "1" if explain else None))  # fmt: skip
     args = {k: v for k, v in given if v}
+    read_dictionary_from_disk()  # one query to segment: no need to load jieba's whole dictionary
     svc = SearchService(SearchIndex(config.paths.index_root), taxonomy.get(config.taxonomy), config)
     try:
         resp = svc.search(parse_params(args, svc.tax, config))
@@ -282,27 +300,13 @@ def dump(config):
     """Print every normalized document as one JSON object per line."""
     paths = config.paths
     if not paths.store.exists():
-        raise StoreError(f"no document store in {paths.root}; run `policy-index crawl` first")
-    with DocumentStore(paths.store) as store:
+        raise _store.StoreError(
+            f"no document store in {paths.root}; run `policy-index crawl` first"
+        )
+    with _store.DocumentStore(paths.store) as store:
         out = sys.stdout
         for doc in store.iter_documents():
             out.write(json.dumps(doc.contract_dict(), ensure_ascii=False) + "\n")
-
-
-@main.command("vocabulary-export")
-@click.option("--kind", type=click.Choice(["synonym", "glossary"]), default="synonym",
-              show_default=True, help="Which file the lines are for.")  # fmt: skip
-@_data_option
-def vocabulary_export(kind, config):
-    """Print the operators' vocabulary edits as lines for policies/dict/synonyms.yaml (or
-    glossary.yaml): paste them over the keys they replace; removals are comments."""
-    from search_app.lexicon_edits import LexiconEdits
-
-    edits = LexiconEdits(config.paths.lexicon)
-    try:
-        sys.stdout.write(edits.export(kind))
-    finally:
-        edits.close()
 
 
 @main.command()
@@ -328,122 +332,11 @@ def serve(host, port, config):
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
-@main.command()
-@click.option(
-    "--days",
-    type=click.IntRange(1, 3660),
-    default=None,
-    help="Report the last DAYS days (default 7).",
-)
-@click.option("--since", default=None, metavar="YYYY-MM-DD", help="First day of the period.")
-@click.option(
-    "--until", default=None, metavar="YYYY-MM-DD", help="Last day of the period (inclusive)."
-)
-@click.option(
-    "--top", type=click.IntRange(1, 1000), default=20, show_default=True, help="Rows per list."
-)
-@click.option("--zero", is_flag=True, help="Only the queries that found nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-@_data_option
-def queries(days, since, until, top, zero, as_json, config):
-    """Report the top queries and the top zero-result queries of a period; purges
-    expired entries."""
-    import sqlite3
+# The operators' commands (queries, health, operator-hash, vocabulary-export) live beside this
+# module and register themselves on main.
+from . import cli_operator  # noqa: E402, F401
 
-    from search_app.querylog import PeriodError, QueryLog, period
+if __name__ == "__main__":  # python -m search_app.cli: the package's main, which has every command
+    from search_app.cli import main as package_main
 
-    paths = config.paths
-    if not paths.querylog.exists() and not paths.store.exists():
-        raise StoreError(f"no query log in {paths.root}; nothing has been searched there")
-    try:
-        p = period(days, since, until)
-    except PeriodError as exc:
-        raise click.ClickException(str(exc)) from None
-    keep = config.query_log_days
-    if keep < 1:
-        raise settings.SettingError("query_log_days must be at least 1")
-    try:
-        with QueryLog(paths.querylog, keep_days=keep, legacy=paths.store) as qlog:
-            purged = qlog.purge()
-            report = qlog.report(p, limit=top)
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot read the query log in {paths.querylog}: {exc}") from None
-    if purged:
-        click.echo(f"purged {purged} entries older than {keep} days", err=True)
-    if zero:
-        report.pop("top_queries")
-    if as_json:
-        click.echo(json.dumps({**report, "purged": purged}, ensure_ascii=False))
-        return
-    t = report["totals"]
-    click.echo(
-        f"{p.label} ({p.since} to {p.until}): {t['searches']} searches, "
-        f"{t['distinct_queries']} different queries, {t['zero_result_searches']} found nothing"
-    )
-    if not zero:
-        click.echo("\nTop queries:\n  searches  found nothing  avg results  query")
-        for row in report["top_queries"]:
-            click.echo(
-                f"  {row['searches']:>8}  {row['zero']:>13}  {row['avg_results']:>11}  "
-                f"{row['query']}"
-            )
-        if not report["top_queries"]:
-            click.echo("  (none)")
-    click.echo("\nTop queries that found nothing:\n  searches  query")
-    for row in report["top_zero_result"]:
-        click.echo(f"  {row['searches']:>8}  {row['query']}")
-    if not report["top_zero_result"]:
-        click.echo("  (none)")
-
-
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-@_data_option
-def health(as_json, config):
-    """Package and source health: the 8 x 9 packages, changes, expiring policies, sources."""
-    from indexer import taxonomy
-    from search_app import health as health_mod
-
-    if not config.paths.store.exists():
-        raise StoreError(
-            f"no document store in {config.paths.root}; run `policy-index crawl` first"
-        )
-    with DocumentStore(config.paths.store) as store:
-        report = health_mod.report(store, taxonomy.get(config.taxonomy))
-    if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
-        return
-    for line in health_mod.text_lines(report):
-        click.echo(line)
-
-
-@main.command("operator-hash")
-@click.option(
-    "--stdin",
-    "from_stdin",
-    is_flag=True,
-    help="Read the password from the first line of standard input instead of a prompt.",
-)
-@_data_option
-def operator_hash(from_stdin, config):  # --data is accepted like every command's; nothing is read
-    """Print a hash of an operator password for the operator_password_hash setting."""
-    from werkzeug.security import generate_password_hash
-
-    if from_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Operator password", hide_input=True, confirmation_prompt=True)
-    if len(password) < MIN_OPERATOR_PASSWORD:
-        raise click.ClickException(
-            f"the password must be at least {MIN_OPERATOR_PASSWORD} characters long"
-        )
-    click.echo(generate_password_hash(password))
-    click.echo(
-        "Set it (in single quotes: it contains $) as POLICY_INDEX_OPERATOR_PASSWORD_HASH, with "
-        "POLICY_INDEX_OPERATOR_USER and POLICY_INDEX_SECRET_KEY.",
-        err=True,
-    )
-
-
-if __name__ == "__main__":
-    main()
+    package_main()

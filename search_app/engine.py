@@ -4,8 +4,13 @@ arrays and combined per document, where Whoosh's matchers step through them one 
 
 Scores are Whoosh's BM25F (tests/test_engine.py compares them, query by query): a Term scores its
 postings with the same formula, an Or or And adds what its parts scored, an AndMaybe adds its
-optional part where the required one matched. Phrases and any other query keep Whoosh's own
-matcher, asked only about the documents that can still match.
+optional part where the required one matched, a Phrase scores as the sum of its words' scores
+where they stand together (positions compared in search_app/phrases.py). Any other query keeps
+Whoosh's own matcher, asked only about the documents that can still match.
+
+Two phases: an evaluator made with defer_phrases leaves out the phrases whose only effect is a
+boost (in an AndMaybe's optional part), so every match is scored by its words alone; best() then
+checks those phrases on the best few hundred (the phrase window) and ranks them again.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from indexer.whoosh_compat import (
     field_length_bytes,
     term_postings,
 )
+
+from .phrases import near, positions
 
 
 class Weighting(scoring.BM25F):
@@ -84,6 +91,11 @@ class _Segments:
                 live[np.fromiter(deleted, dtype=np.int64) + offset] = False
         self.live = live
         self._lengths: dict[str, np.ndarray] = {}
+        # idf and average length of a (field, term) as this searcher's statistics give them: Whoosh
+        # reads the term's record from the index for each
+        self.idf: dict[tuple[str, bytes], float] = {}
+        self.avgfl: dict[str, float] = {}
+        self.btext: dict[tuple[str, str], bytes | None] = {}  # a term's text as the index keeps it
 
     def lengths(self, fieldname: str) -> np.ndarray:
         if fieldname not in self._lengths:
@@ -107,10 +119,12 @@ _SEGMENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # searcher -
 class Matches:
     """The documents a query matched and their scores, one slot per document number."""
 
-    __slots__ = ("scores", "mask")
+    __slots__ = ("scores", "mask", "deferred")
 
-    def __init__(self, scores: np.ndarray, mask: np.ndarray):
+    def __init__(self, scores: np.ndarray, mask: np.ndarray, deferred: list | None = None):
         self.scores, self.mask = scores, mask
+        # (phrase, multiplier, where it counts): boosts left for the second phase (Evaluator.best)
+        self.deferred = deferred or []
 
     @property
     def count(self) -> int:
@@ -143,7 +157,7 @@ class Evaluator:
     request: its strict, wider and filter queries read many of the same terms) and, given a cache
     (an LRU of this index version, shared by a process's threads), for later searches too."""
 
-    def __init__(self, searcher, cache=None):
+    def __init__(self, searcher, cache=None, defer_phrases: bool = False):
         self.s = searcher
         seg = _SEGMENTS.get(searcher)
         if seg is None:
@@ -157,17 +171,25 @@ class Evaluator:
         self._postings: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = {}
         self._cache = cache if cache is not None and cache.limit > 0 else None
         self._context = None
+        self.defer_phrases = defer_phrases
+        self._deferred: list = []
 
     # ---- postings --------------------------------------------------------------------------
     def _bytes(self, fieldname: str, text) -> bytes | None:
-        if fieldname not in self.schema:
-            return None
         if isinstance(text, bytes):
-            return text
-        try:
-            return self.schema[fieldname].to_bytes(text)
-        except ValueError:
-            return None
+            return text if fieldname in self.schema else None
+        known = self.seg.btext
+        key = (fieldname, text)
+        if key not in known:
+            if len(known) > 200_000:
+                known.clear()
+            try:
+                known[key] = (
+                    self.schema[fieldname].to_bytes(text) if fieldname in self.schema else None
+                )
+            except ValueError:
+                known[key] = None
+        return known[key]
 
     def postings(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
         """(live document numbers ascending, term frequencies) of a term over the whole index."""
@@ -220,8 +242,15 @@ class Evaluator:
             return ids, tf.astype(np.float64)  # Whoosh's WeightScorer: the frequency
         btext = self._bytes(fieldname, text)
         w = self.weighting
-        idf = self.s.idf(fieldname, btext)
-        avgfl = self.s.avg_field_length(fieldname) or 1
+        seg = self.seg
+        idf = seg.idf.get((fieldname, btext))
+        if idf is None:
+            if len(seg.idf) > 200_000:
+                seg.idf.clear()
+            idf = seg.idf[fieldname, btext] = self.s.idf(fieldname, btext)
+        avgfl = seg.avgfl.get(fieldname)
+        if avgfl is None:
+            avgfl = seg.avgfl[fieldname] = self.s.avg_field_length(fieldname) or 1
         b, k1 = bm25f_parameters(w, fieldname)
         fl = self.seg.lengths(fieldname)[ids]
         tf = tf.astype(np.float64)  # in float32 (as stored) the sums would drift from Whoosh's
@@ -229,21 +258,40 @@ class Evaluator:
 
     # ---- queries ---------------------------------------------------------------------------
     def search(self, query: Query, allowed: np.ndarray | None = None) -> Matches:
-        """Every live document query matches (within allowed, when given) and its score."""
-        scores, mask = self._run(query, allowed)
+        """Every live document query matches (within allowed, when given) and its score; with
+        defer_phrases, the phrase boosts are left for best()."""
+        self._deferred = []
+        scores, mask = self._run(query, allowed, 1.0, None)
         mask &= self.seg.live
         if allowed is not None:
             mask &= allowed
-        return Matches(scores, mask)
+        return Matches(scores, mask, self._deferred)
 
     def mask(self, query: Query) -> np.ndarray:
         """The live documents a filter query matches."""
         return self.search(query).mask
 
-    def _run(self, q: Query, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    def best(self, found: Matches, k: int, window: int) -> list[tuple[int, float]]:
+        """The k best of found, as Matches.best, once the phrase boosts left out of the first phase
+        are added to the best max(k, window) by their word scores and those are ranked again."""
+        if not found.deferred:
+            return found.best(k)
+        docs = np.array(sorted(d for d, _ in found.best(max(k, window))), dtype=np.int64)
+        for q, factor, where in found.deferred:
+            ids, sc = self.phrase_scores(q, docs[where[docs]])
+            found.scores[ids] += sc * factor
+        found.deferred = []
+        scores = found.scores[docs]
+        order = np.lexsort((docs, -scores))[: max(k, 0)]
+        return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
+
+    def _run(self, q: Query, within, chain, where) -> tuple[np.ndarray, np.ndarray]:
         """(scores, mask) of q over every document number; scores are 0 outside the mask.
         within, when given, is where the caller still needs answers: a query may leave out what
-        lies outside it."""
+        lies outside it. chain: the product of the boosts above q while every node above adds
+        q's score unchanged into the final one (Or, AndMaybe), else None. where: inside an
+        AndMaybe's optional part reached through Ors only (q's mask matters to no one), the
+        documents q's score counts for; else None."""
         if not self.bm25:
             return self._whoosh(q, within)
         n = self.n
@@ -253,6 +301,7 @@ class Evaluator:
             scores[ids] = sc * q.boost
             mask[ids] = True
             return scores, mask
+        down = None if chain is None else chain * q.boost
         if isinstance(q, Or):
             scores, mask = np.zeros(n), np.zeros(n, dtype=bool)
             for sub in q.subqueries:
@@ -261,29 +310,71 @@ class Evaluator:
                     scores[ids] += sc * sub.boost
                     mask[ids] = True
                 else:
-                    s, m = self._run(sub, within)
+                    s, m = self._run(sub, within, down, where)
                     scores += s
                     mask |= m
         elif isinstance(q, And):
             if not q.subqueries:
                 return np.zeros(n), np.zeros(n, dtype=bool)
-            scores, mask = self._run(q.subqueries[0], within)
+            scores, mask = self._run(q.subqueries[0], within, None, None)
             for sub in q.subqueries[1:]:
-                s, m = self._run(sub, mask if within is None else mask & within)
+                s, m = self._run(sub, mask if within is None else mask & within, None, None)
                 mask &= m
                 scores += s
             scores *= mask
         elif isinstance(q, AndMaybe):
-            scores, mask = self._run(q.a, within)
-            s, _ = self._run(q.b, mask if within is None else mask & within)
+            scores, mask = self._run(q.a, within, down, None)
+            counts = mask if within is None else mask & within
+            s, _ = self._run(q.b, counts, down, counts if down is not None else None)
             scores += s * mask
         elif isinstance(q, Every):
             scores, mask = np.zeros(n), self.seg.live.copy()
+        elif isinstance(q, Phrase) and q.words and self._positional(q.fieldname):
+            scores, mask = np.zeros(n), np.zeros(n, dtype=bool)
+            if self.defer_phrases and chain is not None and where is not None:
+                self._deferred.append((q, chain, where.copy()))
+                return scores, mask
+            ids, sc = self.phrase_scores(q, None if within is None else np.flatnonzero(within))
+            scores[ids], mask[ids] = sc, True
+            return scores, mask
         else:
             return self._whoosh(q, within)
         if q.boost != 1.0:
             scores *= q.boost
         return scores, mask
+
+    def _positional(self, fieldname: str) -> bool:
+        if fieldname not in self.schema:
+            return False
+        fmt = self.schema[fieldname].format
+        return bool(fmt and fmt.supports("positions"))
+
+    def phrase_scores(self, q: Phrase, docs: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """(documents, scores) where q's words stand together: among docs (ascending; None: any
+        document), those holding every word with the words in order within q.slop, scored as
+        Whoosh scores a phrase (q.boost times the sum of its words' scores)."""
+        words = [self._bytes(q.fieldname, w) for w in q.words]
+        if any(w is None for w in words):
+            return _EMPTY_IDS, _EMPTY_TF
+        cand = docs
+        for w in words:  # the documents holding every word
+            ids = self.postings(q.fieldname, w)[0]
+            cand = ids.astype(np.int64) if cand is None else cand[_holds(ids, cand)]
+            if not len(cand):
+                return _EMPTY_IDS, _EMPTY_TF
+        fmt = self.schema[q.fieldname].format
+        at = [positions(self.seg.leaves, fmt, q.fieldname, w, cand) for w in words]
+        keep = np.fromiter(
+            (near([p[i] for p in at], q.slop) for i in range(len(cand))),
+            dtype=bool,
+            count=len(cand),
+        )
+        cand = cand[keep]
+        total = np.zeros(len(cand))
+        for w in words:
+            ids, sc = self.term_scores(q.fieldname, w)
+            total += sc[np.searchsorted(ids, cand)]
+        return cand, total * q.boost
 
     def _whoosh(self, q: Query, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Whoosh's own matcher for q (a phrase: positions to compare), asked about the documents in
@@ -326,3 +417,11 @@ class Evaluator:
         want = np.asarray(docnums, dtype=np.int64)
         at = np.minimum(np.searchsorted(ids, want), len(ids) - 1)
         return (ids[at] == want).tolist()
+
+
+def _holds(ids: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """Which of docs are in ids (both ascending)."""
+    if not len(ids):
+        return np.zeros(len(docs), dtype=bool)
+    at = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+    return ids[at] == docs

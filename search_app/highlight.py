@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from html import escape
 
 from indexer.analysis import fold
@@ -10,13 +11,15 @@ from indexer.analysis import fold
 MAX_MATCHES = 400
 
 
-def find_spans(text: str, terms: list[str]) -> list[tuple[int, int, str]]:
+def find_spans(
+    text: str, terms: list[str], folded: str | None = None
+) -> list[tuple[int, int, str]]:
     """(start, end, term) of every occurrence of the query terms, longest first where they overlap.
 
     The text is folded the way the analyzer folds it (half-width, simplified), which keeps offsets,
     so 申請 in a page matches the query word 申请; Latin words match whole words
-    (permit -> permits)."""
-    folded = fold(text).lower()
+    (permit -> permits). folded: fold(text).lower(), when the caller has it already."""
+    folded = fold(text).lower() if folded is None else folded
     spans: list[tuple[int, int, str]] = []
     for term in sorted({t for t in terms if t}, key=len, reverse=True):
         if term.isascii():
@@ -52,17 +55,24 @@ def mark(
     return "".join(out)
 
 
-def snippet(text: str, terms: list[str], length: int = 160) -> str:
-    """The window of text that holds the most distinct query terms, highlighted."""
-    flat = text.replace("\n", " ")
-    spans = find_spans(flat, terms)
+def flatten(text: str) -> str:
+    return text.replace("\n", " ")
+
+
+def snippet(text: str, terms: list[str], length: int = 160, folded: str | None = None) -> str:
+    """The window of text that holds the most distinct query terms, highlighted. folded:
+    fold(flatten(text)).lower(), when the caller keeps it."""
+    flat = flatten(text)
+    spans = find_spans(flat, terms, folded)
     if not spans:
         return escape(flat[:length], quote=True) + ("…" if len(flat) > length else "")
     best, best_key = 0, (-1, -1)
-    for s, _, _ in spans:
+    starts = [sp[0] for sp in spans]  # spans do not overlap: starts and ends both ascend
+    ends = [sp[1] for sp in spans]
+    for s in starts:
         lo = max(0, s - length // 4)
         hi = lo + length
-        inside = [sp for sp in spans if sp[0] >= lo and sp[1] <= hi]
+        inside = spans[bisect_left(starts, lo) : bisect_right(ends, hi)]
         key = (len({sp[2] for sp in inside}), len(inside))
         if key > best_key:
             best, best_key = lo, key

@@ -84,7 +84,9 @@ def key_of(kind: str, text: str) -> str:
 def _load_yaml(path: Path) -> dict:
     if not path.exists():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    # libyaml's parser when PyYAML has it (the same documents, read about ten times faster)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}  # noqa: S506
     if not isinstance(data, dict):
         raise ValueError(f"{path} must be a mapping")
     return data

@@ -72,13 +72,15 @@ def group(
     """hits: dicts with id, score, regions, scenarios, status, in rank order. named: the
     communities the query names (亦庄, 望京): their packages come first."""
     packages: dict[str, Package] = {}
+    keys: dict[tuple, list] = {}  # hits share a few combinations of regions and scenarios
     for h in hits:
         if h["status"] == "expired" or h.get("gone"):
             continue  # a package lists the policies in force, still published at their source
-        for region, scenario, weight in package_keys(
-            h["regions"], h["scenarios"], tax, only_region
-        ):
-            info = tax.package(region, scenario)
+        combo = (tuple(h["regions"]), tuple(h["scenarios"]))
+        if combo not in keys:
+            found = package_keys(h["regions"], h["scenarios"], tax, only_region)
+            keys[combo] = [(r, s, w, tax.package(r, s)) for r, s, w in found]
+        for region, scenario, weight, info in keys[combo]:
             p = packages.get(info.key)
             if p is None:
                 p = packages[info.key] = Package(

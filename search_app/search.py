@@ -22,7 +22,7 @@ from .changelog import ChangeLog
 from .docnumbers import NumberCheck, highlight_terms, nearest_numbers, only_a_number
 from .engine import Evaluator
 from .facets import FacetColumns, FacetTable, date_keys
-from .highlight import snippet
+from .highlight import flatten, snippet
 from .index_version import SearchIndex
 from .lexicon_edits import LexiconEdits
 from .lru import LRU
@@ -111,7 +111,7 @@ class SearchService:
         megabytes = self.config.postings_cache_mb
         cache = self.index.cached("postings", lambda: LRU(
             megabytes * 2**20, weigh=lambda v: v[0].nbytes + v[1].nbytes))  # fmt: skip
-        return Evaluator(s, cache)
+        return Evaluator(s, cache, defer_phrases=True)
 
     def matching_ids(self, p: SearchParams, limit: int) -> list[str]:
         """The ids of the documents a search finds, newest first, at most limit: what the feed of a
@@ -163,7 +163,11 @@ class SearchService:
         scored = p.sort == "relevance" and strict is not None
         table = self.facet_table()
         # Rank on the facet column (no document bodies are read for the rerank window).
-        top = found.best(window) if scored else found.newest(window, self.date_keys())
+        top = (
+            ev.best(found, window, self.config.phrase_window)
+            if scored
+            else found.newest(window, self.date_keys())
+        )
         bm25f = dict(top)
         hits = [(n, table[n], sc) for n, sc in top]
         pairs = _window_terms(ev, used, [n for n, _, _ in hits])
@@ -174,9 +178,16 @@ class SearchService:
             f["id"]: R.matched_terms(pairs[n], shown) for n, f, _ in hits[: R.RERANK_WINDOW]
         }
         items = []
+        # a document's text as snippets search it (folded), kept for the documents shown lately
+        folded_texts = self.index.cached("folded_texts", lambda: LRU(2_000_000, weigh=len))
         for n, f, sc in hits[p.offset : p.offset + p.per_page]:
             d = json.loads(s.stored_fields(n)["doc"])
-            item = ResultItem.of(d, snippet(d.get("text") or "", highlight_terms(u)), sc)
+            text = d.get("text") or ""
+            folded = folded_texts.get(n)
+            if folded is None:
+                folded = fold(flatten(text)).lower()
+                folded_texts.put(n, folded)
+            item = ResultItem.of(d, snippet(text, highlight_terms(u), folded=folded), sc)
             if p.explain:
                 item.explain = R.explain(bm25f[n], pairs[n], f, u, sc, scored, p.reader)
             items.append(item)
@@ -232,7 +243,8 @@ class SearchService:
     def _suggestion(self, u, p: SearchParams, s, ev, strict, lex) -> str | None:
         """A spelling correction of the query, offered only when it finds clearly more documents
         than the query found with every word."""
-        fixed = suggest_correction(u, s, self.tax) if u.words else None
+        memo = self.index.cached("corrections", lambda: LRU(4096))
+        fixed = suggest_correction(u, s, self.tax, memo) if u.words else None
         if fixed is None:
             return None
         allowed = ev.mask(filt) if (filt := filter_query(p, self.agency_spellings)) else None

@@ -53,16 +53,29 @@ def is_known(word: str, tax=None) -> bool:
     return w in _known_words(lexicon.load(), aliases)
 
 
-def suggest_correction(u: Understood, s, tax=None) -> str | None:
+def suggest_correction(u: Understood, s, tax=None, memo=None) -> str | None:
     """A corrected query: misspelt English words (edit distance 2 over the Latin vocabulary) and
-    near-miss Chinese words (one character off a word of the titles, 人才工寓 -> 人才公寓)."""
-    spell, title = s.corrector("spell"), s.corrector("title")
+    near-miss Chinese words (one character off a word of the titles, 人才工寓 -> 人才公寓).
+    memo: an LRU of this index version keeping each word's suggestions (they cost a walk of the
+    field's vocabulary)."""
+    correctors = {}
+
+    def suggest(field: str, word: str, maxdist: int) -> tuple[str, ...]:
+        found = memo.get((field, word)) if memo is not None else None
+        if found is None:
+            if field not in correctors:
+                correctors[field] = s.corrector(field)
+            found = tuple(correctors[field].suggest(word, limit=1, maxdist=maxdist))
+            if memo is not None:
+                memo.put((field, word), found)
+        return found
+
     text, changed = u.text, False
     for w in u.text.split():
         lw = w.lower()
         if (lw.isascii() and lw.isalpha() and len(lw) >= 4 and not s.frequency("spell", lw)
                 and not is_known(lw, tax)):  # fmt: skip
-            best = spell.suggest(lw, limit=1, maxdist=2)
+            best = suggest("spell", lw, 2)
             if best:
                 text, changed = text.replace(w, best[0], 1), True
     words = [w for c in u.concepts for w in c.words]
@@ -74,7 +87,7 @@ def suggest_correction(u: Understood, s, tax=None) -> str | None:
         neighbours = (words[i - 1] + w if i else "", w + words[i + 1] if i + 1 < len(words) else "")
         for cand in (w, *neighbours):
             if len(cand) >= 3 and cand in text:
-                best = title.suggest(cand, limit=1, maxdist=1)
+                best = suggest("title", cand, 1)
                 if best and len(best[0]) == len(cand):
                     text, changed = text.replace(cand, best[0], 1), True
                     break

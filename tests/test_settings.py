@@ -59,3 +59,20 @@ def test_the_app_reads_its_settings_once_and_test_config_overrides_any(tmp_path,
     c = app.test_client()
     assert c.get("/api/search?q=" + "x" * 31).status_code == 400
     assert c.get("/api/search?q=x&per_page=6").status_code in (400, 503)
+
+
+def test_an_empty_rate_limit_variable_turns_the_limit_off_end_to_end(sample_data, monkeypatch):
+    """What the README's settings table says of api_rate_limit, through the environment."""
+    from search_app import create_app
+
+    row = next(r for r in README.splitlines() if r.startswith("| api_rate_limit |"))
+    assert "empty to turn the limit off" in row
+    monkeypatch.setenv("POLICY_INDEX_API_RATE_LIMIT", "")
+    c = create_app(sample_data.root, {"TESTING": True, "QUERY_LOG": False}).test_client()
+    assert all(c.get("/api/openapi.json").status_code == 200 for _ in range(130))  # default: 120
+    monkeypatch.setenv("POLICY_INDEX_API_RATE_LIMIT", "2 per minute")
+    c = create_app(sample_data.root, {"TESTING": True, "QUERY_LOG": False}).test_client()
+    assert [c.get("/api/openapi.json").status_code for _ in range(3)] == [200, 200, 429]
+    monkeypatch.delenv("POLICY_INDEX_API_RATE_LIMIT")  # unset: the default limit
+    c = create_app(sample_data.root, {"TESTING": True, "QUERY_LOG": False}).test_client()
+    assert [c.get("/api/openapi.json").status_code for _ in range(121)][-1] == 429
