@@ -369,6 +369,12 @@ FOR_ME_SCHEMA = {
 }  # fmt: skip
 
 
+def _slug_list(slugs, empty: bool = False) -> str:
+    """A pattern for a comma-separated list of the given slugs (optionally empty)."""
+    one = "(?:" + "|".join(sorted(slugs, key=len, reverse=True)) + ")"
+    return f"^(?:{one}(?:,{one})*)?$" if empty else f"^{one}(?:,{one})*$"
+
+
 def for_me_params(tax: Taxonomy) -> list[dict]:
     """The parameters of /api/for-me; lists are comma-separated."""
     from .forme import MAX_CHILDREN, STAGES
@@ -378,9 +384,11 @@ def for_me_params(tax: Taxonomy) -> list[dict]:
                required=True),
         _param("who", "Who the person is: audience slugs, comma-separated; allowed: "
                f"{', '.join(tax.audiences)}",
-               {"type": "string", "example": "foreign-talent,foreign-family"}),
+               {"type": "string", "pattern": _slug_list(tax.audiences, empty=True),
+                "example": "foreign-talent,foreign-family"}),
         _param("needs", "What they need: need or scene slugs, comma-separated (required); "
-               f"allowed: {', '.join(tax.needs)}", {"type": "string", "example": "school,housing"},
+               f"allowed: {', '.join(tax.needs)}",
+               {"type": "string", "pattern": _slug_list(tax.needs), "example": "school,housing"},
                required=True),
         _param("children", "Number of children",
                {"type": "integer", "minimum": 0, "maximum": MAX_CHILDREN, "default": 0}),

@@ -54,6 +54,7 @@ OPERATIONS = [
     "GET /api/packages",
     "GET /api/packages/{region}/{scenario}",
     "GET /api/suggest",
+    "GET /api/for-me",
     "GET /healthz",
 ]
 
@@ -72,7 +73,8 @@ def test_the_fuzzed_operations_are_every_documented_operation(api_schema, fuzz_a
 # Only these operations have parameters with constraints that a request can break (a path
 # segment of type string cannot be invalid; a version number can), so only they get
 # schema-violating requests too.
-CONSTRAINED = ("GET /api/search", "GET /api/suggest", "GET /api/policies/{id}/versions/{n}")
+CONSTRAINED = ("GET /api/search", "GET /api/suggest", "GET /api/policies/{id}/versions/{n}",
+               "GET /api/for-me")  # fmt: skip
 POSITIVE, NEGATIVE = schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE
 
 
