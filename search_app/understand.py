@@ -23,6 +23,7 @@ from indexer.taxonomy import Taxonomy
 from indexer.text import CJK, has_cjk, is_cjk
 
 from . import lexicon
+from .places import aliases_of, named_within
 from .ranking import FACTOR, FIELD_WEIGHTS
 
 # Words that carry no information in a question ("怎么申请人才公寓", "how do I get a visa").
@@ -195,7 +196,7 @@ def understand(
         _YEAR_WITH_NIAN.sub(r"[\1]", text)
     )
     lex = lex or lexicon.load()
-    aliases = _aliases(tax)
+    aliases = aliases_of(tax)
     u.intent, u.wants_kind = next(((name, kind) for name, kind, rx in INTENTS if rx.search(text)),
                                   (None, None))  # fmt: skip
     rest = _SPOKEN.sub(lambda m: SPOKEN[m.group(0)], text)
@@ -239,7 +240,7 @@ def understand(
             continue
         if any(w in c.words for c in u.concepts):
             continue
-        region = aliases.get(w) or _named_within(w, aliases)
+        region = aliases.get(w) or named_within(w, aliases)
         if region:
             u.region_words.add(w)
             if region not in u.regions:
@@ -249,52 +250,6 @@ def understand(
         main = c.expansions[0] if c.expansions else c.typed
         c.english = [k for k in lex.english.get(main, ()) if k != c.typed.lower()][:4]
     return u
-
-
-# Names of the wider scopes as people type them (the taxonomy leaves them out of the classifier,
-# where every district's "北京市…" agency would match).
-SCOPE_ALIASES = {
-    "北京": "beijing",
-    "北京市": "beijing",
-    "全市": "beijing",
-    "beijing": "beijing",
-    "全国": "national",
-    "国家": "national",
-    "中国": "national",
-    "china": "national",
-}
-
-
-def _named_within(word: str, aliases: dict[str, str]) -> str | None:
-    """The community a longer local name holds (首钢园 -> 首钢, 望京soho -> 望京): the longest
-    Chinese alias of two or more characters inside the word."""
-    if not has_cjk(word) or len(word) < 3:
-        return None
-    inside = [a for a in aliases if len(a) >= 2 and has_cjk(a) and a in word]
-    return aliases[max(inside, key=len)] if inside else None
-
-
-# How people shorten a place's name: the administrative suffix left off (天竺镇 -> 天竺, 上地街道
-# -> 上地) and the usual abbreviations of zone types (天竺综合保税区 -> 天竺综保区).
-_PLACE_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:镇|乡|街道|地区)$")
-_ZONE_SHORT = (
-    ("综合保税区", "综保区"), ("经济技术开发区", "经开区"), ("高新技术产业开发区", "高新区"),
-)  # fmt: skip
-
-
-def _aliases(tax: Taxonomy | None) -> dict[str, str]:
-    if tax is None:
-        return {}
-    out = {k: v for k, v in SCOPE_ALIASES.items() if v in tax.regions}
-    for slug, r in tax.regions.items():
-        for a in (*r.aliases, r.zh):
-            out.setdefault(fold(a).lower(), slug)
-    for name, slug in list(out.items()):
-        for long, short in _ZONE_SHORT:
-            if long in name:
-                out.setdefault(name.replace(long, short), slug)
-        out.setdefault(_PLACE_SUFFIX.sub("", name), slug)
-    return out
 
 
 def word_query(word: str, weight: float = 1.0) -> Query:
