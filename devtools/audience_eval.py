@@ -20,6 +20,8 @@ from indexer.derive import derive
 from .extraction_eval import ROOT, _reader, corpus_cases
 
 LABELS = ROOT / "policies" / "eval" / "heldout" / "audience.yaml"
+# More development labels, written blind later by the same conventions (all of them dev).
+MORE_DEV = ROOT / "policies" / "eval" / "audience_dev.yaml"
 SETS = ("dev", "heldout", "all")
 # A labelled condition is found when an extracted one shares this share of its character pairs
 # (Chinese) or words (English).
@@ -28,6 +30,9 @@ CONDITION_OVERLAP = 0.4
 
 def labels(which: str) -> list[dict]:
     docs = yaml.safe_load(LABELS.read_text(encoding="utf-8"))["documents"]
+    if MORE_DEV.exists():
+        more = yaml.safe_load(MORE_DEV.read_text(encoding="utf-8"))["documents"]
+        docs = docs + [{**d, "set": "dev"} for d in more]
     return [d for d in docs if which == "all" or d["set"] == which]
 
 

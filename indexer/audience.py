@@ -87,7 +87,8 @@ def audience(doc: PolicyDocument, tax: Taxonomy, passages: list[list[str]] | Non
     """The audience tags of doc, in the taxonomy's order."""
     passages = scope_passages(doc) if passages is None else passages
     title = f"{doc.title} {doc.title_en or ''}"
-    scope = "\n".join(ln for p in passages for ln in p if ln)
+    # who must meet a requirement is who the document is for: "创始人应当为…留学回国人员"
+    scope = "\n".join([*(ln for p in passages for ln in p if ln), *_who_must(doc)])
     out = []
     for slug, a in tax.audiences.items():
         words = _words(a.words)
@@ -132,6 +133,11 @@ def _head_items(head: str) -> list[str]:
     sentences = [x for x in re.split(r"(?<=[。！？；;])|(?<=\.)\s", head) if x.strip()]
     start = next((i for i, x in enumerate(sentences) if W.SCOPE_HEAD.search(x)), 0)
     return sentences[start : start + 2]
+
+
+def _who_must(doc: PolicyDocument) -> list[str]:
+    """Sentences that say who an applicant must be (创始人或者实际控制人应当为…, 申请人须为…)."""
+    return [x for x in _requirements(doc) if W.MUST_BE.search(x)]
 
 
 def _requirements(doc: PolicyDocument) -> list[str]:

@@ -34,6 +34,13 @@ CONDITION_WORDS = re.compile(
     re.I,
 )
 # A sentence of a body that asks something of the applicant.
+# A requirement that names who the applicant must be (the role, then 应当为 / 须为 / 限于 …).
+MUST_BE = re.compile(
+    r"(申请人|申请单位|创始人|实际控制人|法定代表人|负责人|主要负责人|承租人|申报人|对象)"
+    r"[^。；]{0,12}(应当为|应为|须为|必须为|限于|仅限|应当是|须是)"
+    r"|(创始人|实际控制人|法定代表人|核心技术负责人|创业团队)[^。；]{0,12}为"
+    r"|(applicant|founder|tenant)s? must be"
+)
 REQUIREMENT = re.compile(
     r"(申请人|外籍人员|外籍人才|外国人|本人|家长|学生|企业|用人单位|居民|患者)[^。；]{0,20}(须|应当|需要|需)"
     r"|凭[^。；]{1,20}(办理|申请|注册|领取|预约|乘坐|挂号)|持有效|可凭|须持|须在|须由|须于|应当在|"
@@ -98,6 +105,8 @@ ACTING: dict[str, str] = {
         r"集中|申请|申报|提交|办理|为|指定|注册|登记|报送|承担|代为|一次|已在|已经|及时|和外籍|或者邀请|"
         r"在[^。；\n]{0,15}(申报|申请|提交|办理))"
         r"|(由|各|指导|督促|帮助|聘用外籍人员的|及其)(用人单位|聘用单位|单位人事部门)"
+        r"|(用人单位|聘用单位)[^。；\n]{0,12}(通过|提交|申请|申报|办理|推荐)"
+        r"|企业为[^。；\n]{0,20}(承租|申请|办理|缴存)|面向[^。；\n]{0,8}企业定向"
         r"|重点企业|企业整体承租|企业外籍员工|企业集中|为企业(提供|办理|集中)|上门服务"
         r"|staff to the employer"
         r"|on-site (collective )?(processing|service)"

@@ -77,6 +77,26 @@ def test_an_employer_counts_only_where_it_acts(tax):
     assert "employer" not in audience(doc(english, "Renting a home", lang="en"), tax)
 
 
+def test_who_an_applicant_must_be_is_whom_the_document_is_for(tax):
+    """A requirement naming who the founder must be addresses that group, even once in a body
+    (the threshold for a group named in passing is higher)."""
+    text = (
+        "第二条 支持在本区新注册的科技型企业。\n"
+        "第三条 企业创始人或者实际控制人应当为外籍人才或者具有海外博士学位的留学回国人员。"
+    )
+    assert "returnee" in audience(doc(text, "支持创新创业若干措施"), tax)
+    passing = "第二条 支持科技型企业。\n第五条 留学回国人员服务中心提供咨询。"
+    assert "returnee" not in audience(doc(passing, "支持创新创业若干措施"), tax)
+
+
+def test_an_employer_that_files_a_few_words_on_is_still_acting(tax):
+    """用人单位每月1日至10日通过平台提交 and 企业为…承租: the employer applies for its staff."""
+    text = "第八条 配租实行常年受理。用人单位每月1日至10日通过人才服务平台提交申请。"
+    assert "employer" in audience(doc(text, "国际人才公寓配租管理办法"), tax)
+    rent = "第四条 企业为经认定的高层次人才承租的，按照市场租金的50%执行。"
+    assert "employer" in audience(doc(rent, "人才公寓管理办法"), tax)
+
+
 def test_employment_and_entrepreneurship_is_a_stock_phrase(tax):
     """R5: 就业创业 in an eligibility list is no start-up route."""
     text = "适用对象：在朝阳区就业创业的外籍人才子女。"
