@@ -94,7 +94,8 @@ def audience(doc: PolicyDocument, tax: Taxonomy, passages: list[list[str]] | Non
         words = _words(a.words)
         t, s, b = (_addressed(x, slug) for x in (title, scope, doc.text))
         acting = _acting(slug)
-        if words.search(t):
+        provision = W.PROVISION.get(slug)
+        if words.search(t) or provision and re.search(provision, b, re.I):
             out.append(slug)
         elif acting is not None:
             if len(acting.findall(b)) >= a.body:

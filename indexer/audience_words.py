@@ -96,6 +96,17 @@ NOT_ADDRESSED: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# A provision of its own for a group counts once, wherever it stands (R2: family members given a
+# measure of their own — school places, residence, hospital help).
+PROVISION: dict[str, str] = {
+    "foreign-family": (
+        r"(外籍人才|外籍人员|外国人才|外籍)(随迁子女|随迁家属|家属|配偶|子女)[^。；\n]{0,12}"
+        r"(需要|可以|可|申请|办理|入学|就读|就医|随同|协调|优先|提供|享受)"
+        r"|(family members|spouses?|children) of foreign (talent|staff|nationals)[^.;\n]{0,30}"
+        r"(can|may|apply|are eligible|get|receive)"
+    ),
+}
+
 # Groups counted only where they act (apply, file, carry a duty, receive something): an employer
 # named as where the talent works, or as who issues a certificate, is not addressed (R4). Title
 # words still count.

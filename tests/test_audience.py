@@ -97,6 +97,15 @@ def test_an_employer_that_files_a_few_words_on_is_still_acting(tax):
     assert "employer" in audience(doc(rent, "人才公寓管理办法"), tax)
 
 
+def test_a_provision_of_its_own_for_the_family_counts_once(tax):
+    """R2: 外籍人才随迁子女需要入学的，区教委协调学位 is a measure for the children themselves,
+    even named once; a roster of whom a station serves is not."""
+    text = "第七条 外籍人才随迁子女需要入学的，区教委可以协调学位信息。"
+    assert "foreign-family" in audience(doc(text, "产业园外籍人才服务保障办法"), tax)
+    roster = "第二条 服务站为外籍人才及其家属提供咨询服务。"
+    assert "foreign-family" not in audience(doc(roster, "外籍人才服务站运行办法"), tax)
+
+
 def test_employment_and_entrepreneurship_is_a_stock_phrase(tax):
     """R5: 就业创业 in an eligibility list is no start-up route."""
     text = "适用对象：在朝阳区就业创业的外籍人才子女。"
