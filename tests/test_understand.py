@@ -149,3 +149,9 @@ def test_hong_kong_and_taiwan_words_find_the_mainland_terms(tax):
     documents say 医保 and 租房."""
     assert "医保" in understand("健保 看診", tax).concepts[0].expansions
     assert "租房" in understand("租屋補貼", tax).concepts[0].expansions
+
+
+def test_people_from_other_provinces_by_their_everyday_names(tax):
+    """外地人 and 非京籍 are what the documents call 来京人员 and 非本市户籍."""
+    assert "来京人员" in understand("外地人 孩子上学", tax).concepts[0].expansions
+    assert "非本市户籍" in understand("非京籍", tax).concepts[0].expansions
