@@ -58,7 +58,7 @@ ASPECT_WORDS = frozenset(
 # What a desk question says about the asker rather than what it asks (一位韩国籍工程师下个月入职,
 # 8岁和15岁两个孩子, 在京工作两年了): the nationality, when, how old, how many, how long.
 _ABOUT_THE_ASKER = re.compile(
-    r"(?:[\u4e00-\u9fff]{2,5}(?<![外户学])籍|(?:今年|去年|明年|前年)?\d{1,2}月份?|"
+    r"(?:[\u4e00-\u9fff]{2,5}(?<![外户学京])籍|(?:今年|去年|明年|前年)?\d{1,2}月份?|"
     r"(?:下|上|这|本)(?:个)?(?:月|周|星期)|(?:今|去|明|前)年|"
     r"[\d一二两三四五六七八九十半]+(?:岁|周岁|个月|年了|年多|多年)|"
     r"[\d一二两三四五六七八九十]+(?:个|位|名|家)(?=[\u4e00-\u9fff])|一(?:位|名|家|个))"
