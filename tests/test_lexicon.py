@@ -87,3 +87,15 @@ def test_the_shipped_lexicon_loads():
     lex = lexicon.load()
     assert lex.glossary["work permit"][0] == "工作许可"
     assert all(isinstance(t, tuple) for t in lex.synonyms.values())
+
+
+@pytest.mark.parametrize("name", ["glossary.yaml", "synonyms.yaml"])
+def test_no_key_is_written_twice(name):
+    """YAML keeps the last of two equal keys without a word: the first entry would be lost."""
+    keys = [
+        line.split(":", 1)[0].strip().strip('"')
+        for line in (DICT / name).read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith(("#", " "))
+    ]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    assert not twice, twice
