@@ -149,7 +149,9 @@ class SearchService:
         return s, ev, found, matched, used, strict, all_words
 
     def _search(self, p: SearchParams, lex: lexicon.Lexicon) -> SearchResponse:
-        repaired = repair_latin(p.q, self.index.searcher(), self.tax) if p.q else None
+        repaired = (
+            repair_latin(p.q, self.index.searcher(), self.tax, self._corrections()) if p.q else None
+        )
         u = understand(repaired or p.q, self.tax, lex)
         if u.text and u.empty:  # 😀, %, *: typed, but nothing in it can be searched for
             return SearchResponse(params=p, terms=[], total=0, searchable=False,
@@ -240,11 +242,14 @@ class SearchService:
                               facets={name: {} for name in FACETS}, matched="nearest",
                               number=number)  # fmt: skip
 
+    def _corrections(self) -> LRU:
+        """The spelling suggestions of this index version, per word (repair and did-you-mean)."""
+        return self.index.cached("corrections", lambda: LRU(4096))
+
     def _suggestion(self, u, p: SearchParams, s, ev, strict, lex) -> str | None:
         """A spelling correction of the query, offered only when it finds clearly more documents
         than the query found with every word."""
-        memo = self.index.cached("corrections", lambda: LRU(4096))
-        fixed = suggest_correction(u, s, self.tax, memo) if u.words else None
+        fixed = suggest_correction(u, s, self.tax, self._corrections()) if u.words else None
         if fixed is None:
             return None
         allowed = ev.mask(filt) if (filt := filter_query(p, self.agency_spellings)) else None

@@ -56,19 +56,10 @@ def is_known(word: str, tax=None) -> bool:
 def suggest_correction(u: Understood, s, tax=None, memo=None) -> str | None:
     """A corrected query: misspelt English words (edit distance 2 over the Latin vocabulary) and
     near-miss Chinese words (one character off a word of the titles, 人才工寓 -> 人才公寓).
-    memo: an LRU of this index version keeping each word's suggestions (they cost a walk of the
-    field's vocabulary)."""
-    correctors = {}
+    memo: an LRU of this index version keeping each word's suggestions."""
 
     def suggest(field: str, word: str, maxdist: int) -> tuple[str, ...]:
-        found = memo.get((field, word)) if memo is not None else None
-        if found is None:
-            if field not in correctors:
-                correctors[field] = s.corrector(field)
-            found = tuple(correctors[field].suggest(word, limit=1, maxdist=maxdist))
-            if memo is not None:
-                memo.put((field, word), found)
-        return found
+        return _suggestions(s, memo, field, word, maxdist, 1)
 
     text, changed = u.text, False
     for w in u.text.split():
@@ -94,21 +85,32 @@ def suggest_correction(u: Understood, s, tax=None, memo=None) -> str | None:
     return text if changed else None
 
 
+def _suggestions(s, memo, field: str, word: str, maxdist: int, limit: int) -> tuple[str, ...]:
+    """The words of a field's vocabulary near word, kept in memo (an LRU of the index version,
+    or None): finding them costs a walk of the field's vocabulary."""
+    key = (field, word, maxdist, limit)
+    found = memo.get(key) if memo is not None else None
+    if found is None:
+        found = tuple(s.corrector(field).suggest(word, limit=limit, maxdist=maxdist))
+        if memo is not None:
+            memo.put(key, found)
+    return found
+
+
 _LONG_LATIN = re.compile(r"[A-Za-z]{6,}")
 
 
-def repair_latin(text: str, s, tax=None) -> str | None:
+def repair_latin(text: str, s, tax=None, memo=None) -> str | None:
     """The query with each long English word the documents never use replaced by the one word
     they do use a single edit away (appartment -> apartment, apostile -> apostille): searched as
     that word, and said so. None when nothing was repaired. A word with two such neighbours, or
     none, and an ordinary English word, are left as typed."""
-    spell, out = None, text
+    out = text
     for w in dict.fromkeys(_LONG_LATIN.findall(text)):
         lw = w.lower()
         if s.frequency("spell", lw) or is_known(lw, tax):
             continue
-        spell = spell or s.corrector("spell")
-        near = spell.suggest(lw, limit=2, maxdist=1)
+        near = _suggestions(s, memo, "spell", lw, 1, 2)
         if len(near) == 1:
             out = re.sub(rf"\b{re.escape(w)}\b", near[0], out)
     return out if out != text else None
