@@ -44,6 +44,9 @@ TABLE: tuple[Factor, ...] = (
                                "documents say"),
     Factor("english", 0.8, "another English phrase for the same thing (kids school -> "
                            "children school)"),
+    Factor("name_words", 3, "an English name typed as such, of this many words or more (an "
+                            "agency, a programme, Chinese language classes), counts only with its "
+                            "words together: scattered over a page they name something else"),
     Factor("parts", 0.5, "a long compound's parts found apart (子女入学 -> 随迁子女…入学)"),
     # -- the rerank of the best matches (multipliers on the BM25F score)
     Factor("rerank_window", 100, "how many of the best matches the factors below rerank"),
@@ -70,6 +73,10 @@ TABLE: tuple[Factor, ...] = (
                                   "of its score), and the English page beside its policy"),
     Factor("coverage_floor", 0.3, "what a match of none of several concepts keeps: coverage "
                                   "squared blends from here up to 1"),
+    Factor("passing_share", 0.1, "a match in a document's text alone (not its title, summary or "
+                                 "number), scoring under this share of the best match, is "
+                                 "labelled a passing mention: the word is there, the document is "
+                                 "about something else"),
     # -- packages
     Factor("wider_scope_in_package", 0.35, "a citywide or national policy belongs to every "
            "community's package but says less about which community the user cares about"),
@@ -112,6 +119,16 @@ def matched_terms(pairs: list[tuple[str, str]], shown: dict[str, str]) -> list[s
         if term in found and name not in out:
             out.append(name)
     return out or sorted(found)
+
+
+BODY_FIELDS = frozenset({"body", "body_en", "attachments"})
+
+
+def in_passing(pairs: list[tuple[str, str]], score: float, best: float) -> bool:
+    """Whether a hit only mentions the query's words in passing: found in its text alone, and
+    far below the best match of the search."""
+    fields = {field for field, _ in pairs}
+    return bool(fields) and fields <= BODY_FIELDS and score < FACTOR["passing_share"] * best
 
 
 def coverage(pairs: list[tuple[str, str]], concept_terms: list[set[str]]) -> float:

@@ -62,6 +62,7 @@ class ResultItem:
     links: dict[str, dict | None] = field(default_factory=dict)
     gone_on: str | None = None  # the day its page went from the source
     updated_on: str | None = None
+    passing: bool = False  # the query's words are only mentioned in its text (ranking.in_passing)
     explain: dict | None = None
 
     @classmethod
@@ -84,7 +85,8 @@ class ResultItem:
              "snippet": self.snippet, "score": round(self.score, 3), "kind": self.kind,
              "sample": self.sample, "title_en": self.title_en, "summary_en": self.summary_en,
              "links": self.links, "gone_on": self.gone_on,
-             "updated_on": self.updated_on}  # fmt: skip
+             "updated_on": self.updated_on,
+             "mentioned_in_passing": self.passing}  # fmt: skip
         if self.explain is not None:
             d["explain"] = self.explain
         return d

@@ -190,6 +190,7 @@ class SearchService:
                 folded = fold(flatten(text)).lower()
                 folded_texts.put(n, folded)
             item = ResultItem.of(d, snippet(text, highlight_terms(u), folded=folded), sc)
+            item.passing = scored and R.in_passing(pairs[n], sc, hits[0][2])
             if p.explain:
                 item.explain = R.explain(bm25f[n], pairs[n], f, u, sc, scored, p.reader)
             items.append(item)

@@ -96,6 +96,7 @@ TRANSLATION_WEIGHT = FACTOR["translation"]
 ENGLISH_WEIGHT = FACTOR["english"]
 PARTS_WEIGHT = FACTOR["parts"]
 PROXIMITY_SLOP = int(FACTOR["proximity_slop"])
+NAME_WORDS = int(FACTOR["name_words"])
 
 
 @dataclass
@@ -294,11 +295,15 @@ def _filler(word: str, before: str) -> bool:
     return word in STOP_EN or (word == "a" and not letter)
 
 
-def english_query(phrase: str, weight: float) -> Query | None:
-    """An English phrase in the English fields only, every word but its stop words required."""
+def english_query(phrase: str, weight: float, name: bool = False) -> Query | None:
+    """An English phrase in the English fields only, every word but its stop words required; a
+    name's words together (within PROXIMITY_SLOP, in order)."""
     stems = english_terms(content_words(phrase))
     if not stems:
         return None
+    if name and len(stems) > 1:
+        slop = PROXIMITY_SLOP
+        return Or([Phrase(f, stems, slop=slop, boost=FIELD_WEIGHTS[f] * weight) for f in EN_FIELDS])
     parts = [Or([Term(f, s, boost=FIELD_WEIGHTS[f] * weight) for f in EN_FIELDS]) for s in stems]
     return parts[0] if len(parts) == 1 else And(parts)
 
@@ -327,15 +332,21 @@ def compound_parts(word: str) -> list[str]:
 
 
 def concept_query(c: Concept) -> Query:
+    # An English name the user typed (Chinese language classes), and its other English names.
+    name = c.source == "glossary" and len(english_terms(" ".join(c.searched_words))) >= NAME_WORDS
     if c.source == "phrase" and len(c.words) > 1:
         exact = phrase_query(c.words)
+    elif name:
+        exact = english_query(" ".join(c.searched_words), 1.0, name=True)
     else:
         exact = words_query(c.searched_words)  # seeing a doctor: no "a"
     weight = TRANSLATION_WEIGHT if c.source == "glossary" else EXPANSION_WEIGHT
     alternatives = [words_query(query_words(e), weight) for e in c.expansions if query_words(e)]
     if len(c.words) == 1 and (parts := compound_parts(c.words[0])):
         alternatives.append(words_query(parts, PARTS_WEIGHT))
-    alternatives.extend(q for e in c.english if (q := english_query(e, ENGLISH_WEIGHT)) is not None)
+    alternatives.extend(
+        q for e in c.english if (q := english_query(e, ENGLISH_WEIGHT, name)) is not None
+    )
     return Or([exact, *alternatives]) if alternatives else exact
 
 
