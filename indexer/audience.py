@@ -22,9 +22,17 @@ from .text import clean_space
 @lru_cache(maxsize=64)
 def _words(words: tuple[str, ...]) -> re.Pattern:
     """One pattern for a group's words: an English word starts at a word boundary (r visa is not
-    "or visa"), a Chinese one anywhere."""
-    parts = [("(?<![a-z0-9])" if w[:1].isascii() and w[:1].isalnum() else "") + re.escape(w.lower())
-             for w in sorted(words, key=len, reverse=True)]  # fmt: skip
+    "or visa"), a Chinese one anywhere. (The boundary stands once before the English words, not
+    before each: a pattern opening with literals is scanned many times faster.)"""
+    latin = [w for w in words if w[:1].isascii() and w[:1].isalnum()]
+    other = [w for w in words if w not in latin]
+
+    def alternatives(ws: list[str]) -> str:
+        return "|".join(re.escape(w.lower()) for w in sorted(ws, key=len, reverse=True))
+
+    parts = ([alternatives(other)] if other else []) + (
+        [f"(?<![a-z0-9])(?:{alternatives(latin)})"] if latin else []
+    )
     return re.compile("|".join(parts) or "(?!)")
 
 
@@ -33,16 +41,28 @@ def _acting(tag: str) -> re.Pattern | None:
     return re.compile(W.ACTING[tag], re.I) if tag in W.ACTING else None
 
 
-@lru_cache(maxsize=64)
-def _blanks(tag: str) -> re.Pattern | None:
-    pats = (*W.NOT_ADDRESSED.get("*", ()), *W.NOT_ADDRESSED.get(tag, ()))
+def _pattern(pats: tuple[str, ...]) -> re.Pattern | None:
     return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
 
 
-def _addressed(text: str, tag: str) -> str:
-    """text with the passages that name groups without addressing them blanked, lower case."""
-    rx = _blanks(tag)
-    return (rx.sub(" ", text) if rx else text).lower()
+_EVERY_TAG = _pattern(W.NOT_ADDRESSED.get("*", ()))
+
+
+@lru_cache(maxsize=64)
+def _blanks(tag: str, scope: bool) -> re.Pattern | None:
+    return _pattern((*W.NOT_ADDRESSED.get(tag, ()), *(() if scope else W.ROSTER.get(tag, ()))))
+
+
+def _addressed(text: str, tag: str, scope: bool = False) -> str:
+    """text (lower case, the passages blanked that name every group without addressing it) with
+    the passages blanked that name this group without addressing it (in the document's scope
+    passages a roster of groups addresses them)."""
+    rx = _blanks(tag, scope)
+    return rx.sub(" ", text) if rx else text
+
+
+def _common(text: str) -> str:
+    return (_EVERY_TAG.sub(" ", text) if _EVERY_TAG else text).lower()
 
 
 def _lines(doc: PolicyDocument) -> list[str]:
@@ -69,7 +89,14 @@ def scope_passages(doc: PolicyDocument) -> list[list[str]]:
             continue
         passage = [line]
         j = i + 1
-        while j < len(lines) and len(passage) < W.MAX_PASSAGE_LINES and W.ITEM.match(lines[j]):
+        # under a heading of its own (三、服务对象, Who is covered) the passage is what follows,
+        # list or paragraph, up to the next heading; after a sentence, its list items
+        heading = W.HEADING.match(line)
+        while (
+            j < len(lines)
+            and len(passage) < W.MAX_PASSAGE_LINES
+            and (W.ITEM.match(lines[j]) or heading and not W.HEADING.match(lines[j]))
+        ):
             passage.append(lines[j])
             j += 1
         out.append(passage)
@@ -88,19 +115,20 @@ def audience(doc: PolicyDocument, tax: Taxonomy, passages: list[list[str]] | Non
     passages = scope_passages(doc) if passages is None else passages
     title = f"{doc.title} {doc.title_en or ''}"
     # who must meet a requirement is who the document is for: "创始人应当为…留学回国人员"
-    scope = "\n".join([*(ln for p in passages for ln in p if ln), *_who_must(doc)])
+    scope = "\n".join([*(ln for p in passages for ln in p if ln), *_who_must(doc), *_purpose(doc)])
+    title, scope, text = _common(title), _common(scope), _common(doc.text)
     out = []
     for slug, a in tax.audiences.items():
         words = _words(a.words)
-        t, s, b = (_addressed(x, slug) for x in (title, scope, doc.text))
+        b = _addressed(text, slug)
         acting = _acting(slug)
         provision = W.PROVISION.get(slug)
-        if words.search(t) or provision and re.search(provision, b, re.I):
+        if words.search(_addressed(title, slug)) or provision and re.search(provision, b, re.I):
             out.append(slug)
         elif acting is not None:
             if len(acting.findall(b)) >= a.body:
                 out.append(slug)
-        elif words.search(s) or len(words.findall(b)) >= a.body:
+        elif words.search(_addressed(scope, slug, True)) or len(words.findall(b)) >= a.body:
             out.append(slug)
     if doc.lang == "en" and "foreign-talent" in tax.audiences and "foreign-talent" not in out:
         out.insert(0, "foreign-talent")
@@ -134,6 +162,16 @@ def _head_items(head: str) -> list[str]:
     sentences = [x for x in re.split(r"(?<=[。！？；;])|(?<=\.)\s", head) if x.strip()]
     start = next((i for i, x in enumerate(sentences) if W.SCOPE_HEAD.search(x)), 0)
     return sentences[start : start + 2]
+
+
+def _purpose(doc: PolicyDocument) -> list[str]:
+    """The clause that opens a document with whom it serves (为满足外籍人才及其家属就医需求，),
+    in its first lines (after the addressees)."""
+    for first in _lines(doc)[:3]:
+        m = W.PURPOSE.match(first)
+        if m:
+            return [m.group(0)]
+    return []
 
 
 def _who_must(doc: PolicyDocument) -> list[str]:

@@ -14,9 +14,16 @@ SCOPE_HEAD = re.compile(
     r"基本条件|准入条件|入园条件|申请人应当|哪些人|谁可以|谁能|可以申请|可申请|"
     r"符合下列|符合以下|具备下列|具备以下|满足下列|满足以下|下列条件|以下条件|本办法所称|"
     r"who can apply|who may apply|who can|who is eligible|eligib|who qualifies|applies to|"
-    r"who is it for|who it is for|conditions|requirements|you must|is for|are for",
+    r"who is it for|who it is for|who is covered|who it covers|conditions|requirements|you must|"
+    r"is for|are for",
     re.I,
 )
+# The clause that opens a document with its purpose, naming whom it serves.
+PURPOSE = re.compile(
+    r"^(为[^。]{4,80}?[，,]|(to|these measures are made to) [^.]{4,160}?[,.])", re.I
+)
+# A heading line: short, no sentence in it (三、服务对象; (2) Who is covered).
+HEADING = re.compile(r"^[^。；;!?！？]{1,24}[:：]?$")
 # A line that is an item of a list: （一）, 1. 1、 (1) ①, a bullet, "- ".
 ITEM = re.compile(r"^\s*(（[一二三四五六七八九十]+）|\(?\d{1,2}[.、)）]|\([a-z\d]\)|[①-⑩•·\-–—])")
 # A line that opens the next part of a document (ends a passage that is not a list).
@@ -70,7 +77,6 @@ NOT_ADDRESSED: dict[str, tuple[str, ...]] = {
         r"(you, )?your spouse and (your )?children under 18 own no home",
         r"applicant, spouse and (minor )?children[^.;\n]{0,40}own no",
         r"随行家属[^。；;\n]{0,10}（如有）",
-        r"及其家属|及家属|and their famil(y|ies)",  # a roster of whom a station serves (R1)
         # R2: the taxpayer's own allowance
         r"子女教育(附加扣除|专项附加)|子女教育费|children's education allowance",
     ),
@@ -96,9 +102,21 @@ NOT_ADDRESSED: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# A roster of whom a service serves names a group in passing in the text (R1); the same words in
+# the document's own scope (适用对象：外籍人才及其家属) address the group. Blanked outside the scope
+# passages only.
+ROSTER: dict[str, tuple[str, ...]] = {
+    "foreign-family": (r"及其(随行)?家属|及家属|and their famil(y|ies)",),
+}
+
 # A provision of its own for a group counts once, wherever it stands (R2: family members given a
 # measure of their own — school places, residence, hospital help).
 PROVISION: dict[str, str] = {
+    # students given a measure of their own: a permit, insurance, a grant they may apply for
+    "student": (
+        r"(外国留学生|来华留学生|高校学生|学生社团)[^。；\n]{0,50}(可以|可|申请|申报|参加|享受)"
+        r"|(foreign|international) students?[^.;\n]{0,80}(can|may|are eligible|apply)"
+    ),
     "foreign-family": (
         r"(外籍人才|外籍人员|外国人才|外籍)(随迁子女|随迁家属|家属|配偶|子女)[^。；\n]{0,12}"
         r"(需要|可以|可|申请|办理|入学|就读|就医|随同|协调|优先|提供|享受)"
@@ -112,7 +130,7 @@ PROVISION: dict[str, str] = {
 # words still count.
 ACTING: dict[str, str] = {
     "employer": (
-        r"(用人单位|聘用单位|邀请单位|所在单位|单位人事部门|工作单位)(应当|应|须|可以|可|负责|通过|在线|统一|"
+        r"(用人单位|聘用单位|邀请单位|所在单位|单位人事部门|工作单位)(应当|应|须|可以|可|负责|通过|在线|统一|经办人|登录|"
         r"集中|申请|申报|提交|办理|为|指定|注册|登记|报送|承担|代为|一次|已在|已经|及时|和外籍|或者邀请|"
         r"在[^。；\n]{0,15}(申报|申请|提交|办理))"
         r"|(由|各|指导|督促|帮助|聘用外籍人员的|及其)(用人单位|聘用单位|单位人事部门)"
@@ -124,6 +142,7 @@ ACTING: dict[str, str] = {
         r"|(?<!your )\b(employers?|the employer|employing units?) (must|shall|should|can|may|apply|"
         r"applies|submit|submits|files?|registers?|with \d|reports?|pays?|withholds?|that|who|"
         r"handles?|sends?|tells?|gets?|are|is responsible|on behalf)"
+        r"|\byour employer (applies|files|submits|collects|does this|must apply)\b"
         r"|\btheir employers\b|\bemployers'|\band employers\b"
     ),
 }

@@ -18,6 +18,16 @@ from indexer.taxonomy import Taxonomy
 from .query import QueryError
 
 STAGES = ("kindergarten", "primary", "secondary")
+# The words that name a school stage. A document of the education scene that names some stages
+# and not the child's is about other children (a kindergarten subsidy for a secondary pupil); one
+# that names none is about every stage. 义务教育 is primary and junior secondary.
+STAGE_WORDS: dict[str, tuple[str, ...]] = {
+    "kindergarten": ("幼儿园", "学前", "入园", "托育", "kindergarten", "preschool", "pre-school",
+                     "nursery"),
+    "primary": ("小学", "义务教育", "primary", "elementary", "compulsory education"),
+    "secondary": ("初中", "高中", "中学", "义务教育", "中考", "secondary", "middle school",
+                  "high school", "compulsory education"),
+}  # fmt: skip
 MAX_CHILDREN = 10
 MAX_POLICIES = 8  # per step: a checklist, not a search (the rest are counted)
 MAX_GUIDES = 4
@@ -167,6 +177,7 @@ class Step:
     guides: list[dict] = field(default_factory=list)
     conditions: list[dict] = field(default_factory=list)
     left_out: dict[str, int] = field(default_factory=dict)  # audience -> documents not shown
+    other_stages: int = 0  # documents only about school stages other than the child's
     more: int = 0  # documents that apply beyond those listed
     help: dict | None = None  # nothing found: where to ask
 
@@ -206,6 +217,12 @@ def _relevance(doc: PolicyDocument, words: tuple[str, ...]) -> int:
     return sum(3 * (w in title) + min(text.count(w), 3) for w in (w.lower() for w in words))
 
 
+def stages_of(doc: PolicyDocument) -> set[str]:
+    """The school stages a document names (none: it is about every stage)."""
+    text = f"{doc.title} {doc.title_en or ''} {doc.text}".lower()
+    return {s for s, words in STAGE_WORDS.items() if any(w in text for w in words)}
+
+
 def _fit(doc: PolicyDocument, tags: set[str]) -> str | None:
     """applies | may_apply | None (its audience excludes the person). A person who said nothing
     about who they are is excluded from nothing, and nothing is sure to apply to them."""
@@ -237,10 +254,13 @@ def build(p: Profile, docs: list[PolicyDocument], tax: Taxonomy) -> ForMe:
         found = [(d, r) for d, r in found if r >= MIN_RELEVANCE]
         step = Step(slug, tax.need_label(slug, p.lang))
         shown: list[tuple[PolicyDocument, str]] = []
+        by_stage = p.stage is not None and "education" in need.scenes
         for d, _r in sorted(found, key=lambda x: (scope_rank(x[0], p.region), -x[1],
                                                   x[0].publish_date or "")):  # fmt: skip
             fit = _fit(d, tags)
-            if fit is None:
+            if by_stage and (stages := stages_of(d)) and p.stage not in stages:
+                step.other_stages += 1
+            elif fit is None:
                 first = next(a for a in tax.audiences if a in d.audience)
                 step.left_out[first] = step.left_out.get(first, 0) + 1
                 left_all.setdefault(d.id, first)
@@ -277,13 +297,15 @@ _WORDS = {
     "zh": {"step": "第{n}步", "policies": "政策", "guides": "办事指南", "conditions": "条件",
            "may": "（可能适用）",
            "none": "本库暂无相关政策。请咨询{station}（{phone}）或拨打12345市民服务热线。",
-           "left": "{n}项面向{group}的政策未列出", "more": "另有{n}项", "materials": "材料",
+           "left": "{n}项面向{group}的政策未列出", "more": "另有{n}项",
+           "stages": "{n}项仅涉及其他学段的政策未列出", "materials": "材料",
            "where": "地点", "hours": "时间", "time_limit": "时限", "phone": "电话", "fee": "收费"},
     "en": {"step": "Step {n}", "policies": "Policies", "guides": "Service guides",
            "conditions": "Conditions", "may": " (may apply)", "more": "{n} more",
            "none": "No policy on this in the index yet. Ask {station} ({phone}) or call the 12345 "
                    "citizen hotline.",
            "left": "{n} policies for {group} not shown", "materials": "Materials",
+           "stages": "{n} policies only about other school stages not shown",
            "where": "Where", "hours": "Hours", "time_limit": "Time limit", "phone": "Phone",
            "fee": "Fee"},
 }  # fmt: skip
@@ -319,4 +341,6 @@ def text_lines(r: ForMe, tax: Taxonomy) -> list[str]:
             out.append("  " + w["none"].format(station=name, phone=st.get("phone", "")))
         for a, k in s.left_out.items():
             out.append("  " + w["left"].format(n=k, group=tax.audience_label(a, lang)))
+        if s.other_stages:
+            out.append("  " + w["stages"].format(n=s.other_stages))
     return out

@@ -359,6 +359,8 @@ FOR_ME_SCHEMA = {
                                    "agency, publish_date)"},
                     "left_out": {"type": "object", "description": "audience -> documents not "
                                  "shown because their audience excludes the person"},
+                    "other_stages": {"type": "integer", "description": "school policies "
+                                     "left out: only about stages other than the children's"},
                     "help": {"type": "object", "nullable": True,
                              "description": "nothing found: the service station and 12345"},
                 },

@@ -218,3 +218,38 @@ def test_the_command_line(sample_data):
     bad = subprocess.run([*args[:5], "alien", *args[6:]], capture_output=True, text=True,
                          timeout=120)  # fmt: skip
     assert bad.returncode == 1 and "allowed values" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.fixture(scope="module")
+def schools_app(tmp_path_factory):
+    """Three school policies: one for kindergartens, one for secondary schools, one for all."""
+    from indexer import settings
+
+    paths = settings.DataPaths(tmp_path_factory.mktemp("schools") / "data")
+    docs = [
+        make_doc(1, title="外籍人才子女幼儿园入园办法", regions=["huairou"],
+                 scenarios=["education"], text="外籍人才子女入园，学位优先。"),
+        make_doc(2, title="外籍人才子女初中入学通知", regions=["huairou"], scenarios=["education"],
+                 text="外籍人才子女初中入学、高中就读。"),
+        make_doc(3, title="外籍人才子女入学服务保障", regions=["beijing"], scenarios=["education"],
+                 text="外籍人才子女入学，学校统筹安排。"),
+    ]  # fmt: skip
+    build_index(paths, docs)
+    return create_app(paths.root, {"TESTING": True, "API_RATE_LIMIT": ""})
+
+
+@pytest.mark.parametrize(
+    "stage,titles,other",
+    [("", {"外籍人才子女幼儿园入园办法", "外籍人才子女初中入学通知", "外籍人才子女入学服务保障"}, 0),
+     ("kindergarten", {"外籍人才子女幼儿园入园办法", "外籍人才子女入学服务保障"}, 1),
+     ("secondary", {"外籍人才子女初中入学通知", "外籍人才子女入学服务保障"}, 1),
+     ("primary", {"外籍人才子女入学服务保障"}, 2)],
+)  # fmt: skip
+def test_the_school_stage_leaves_out_policies_about_other_stages(schools_app, stage, titles, other):
+    client = schools_app.test_client()
+    q = f"region=huairou&who=foreign-talent&children=1&needs=school&stage={stage}"
+    step = client.get(f"/api/for-me?{q}").get_json()["steps"][0]
+    assert {p["title"] for p in step["policies"]} == titles
+    assert step["other_stages"] == other
+    html = client.get(f"/for-me?{q}&lang=en").get_data(as_text=True)
+    assert ("only about other school stages not shown" in html) == bool(other)
