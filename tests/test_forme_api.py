@@ -238,12 +238,17 @@ def schools_app(tmp_path_factory):
     return create_app(paths.root, {"TESTING": True, "API_RATE_LIMIT": ""})
 
 
+KINDERGARTEN, SECONDARY, EVERY = (
+    "外籍人才子女幼儿园入园办法",
+    "外籍人才子女初中入学通知",
+    "外籍人才子女入学服务保障",
+)
+
+
 @pytest.mark.parametrize(
     "stage,titles,other",
-    [("", {"外籍人才子女幼儿园入园办法", "外籍人才子女初中入学通知", "外籍人才子女入学服务保障"}, 0),
-     ("kindergarten", {"外籍人才子女幼儿园入园办法", "外籍人才子女入学服务保障"}, 1),
-     ("secondary", {"外籍人才子女初中入学通知", "外籍人才子女入学服务保障"}, 1),
-     ("primary", {"外籍人才子女入学服务保障"}, 2)],
+    [("", {KINDERGARTEN, SECONDARY, EVERY}, 0), ("kindergarten", {KINDERGARTEN, EVERY}, 1),
+     ("secondary", {SECONDARY, EVERY}, 1), ("primary", {EVERY}, 2)],
 )  # fmt: skip
 def test_the_school_stage_leaves_out_policies_about_other_stages(schools_app, stage, titles, other):
     client = schools_app.test_client()
