@@ -13,10 +13,10 @@ import hashlib
 import logging
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from tqdm import tqdm
 
@@ -24,6 +24,7 @@ from . import listings
 from .archive import Archive, RawPage
 from .dedupe import fingerprint
 from .derive import Derived, derive, extractor_version, lost_substance
+from .derive_pool import FolderReader, Task, derive_all
 from .fetch import Fetcher, FetchResult
 from .frontier import DOC, PAGE, Frontier, Item
 from .model import doc_id
@@ -76,7 +77,8 @@ class Crawler:
 
     def __init__(self, store: DocumentStore | None, archive: Archive | None, tax: Taxonomy | None,
                  config: Config, max_pages: int | None = None, delay: float | None = None,
-                 progress: bool | None = None, full: bool = False):  # fmt: skip
+                 progress: bool | None = None, full: bool = False,
+                 workers: int | None = None):  # fmt: skip
         # Without a store and an archive it is a dry run: listings are walked, nothing is kept.
         self.store = store
         self.archive = archive
@@ -86,6 +88,7 @@ class Crawler:
         self.delay = delay
         self.progress = sys.stderr.isatty() if progress is None else progress
         self.full = full  # walk every listing page and re-check every listed document
+        self.workers = workers  # processes deriving a local folder's pages (None: derive_pool's)
         self.extractor = extractor_version(tax) if tax is not None else ""
 
     def crawl(self, source: Source) -> CrawlReport:
@@ -105,12 +108,14 @@ class Crawler:
         return self.store.extractor_of(doc_id(url)) == self.extractor
 
     def _store(self, source: Source, page: RawPage, read: Callable, report: CrawlReport,
-               base: str | None = None, cause: str = "source") -> tuple[Derived, str]:  # fmt: skip
-        """Derive one page and store the document it holds; the outcome (new, changed, unchanged,
-        listing, failed) is returned and counted in report. cause: "rules" when the bytes are
-        those the stored document came from (only the rules changed)."""
-        derived = derive(page, read, self.tax, source.region_hints(page.url), source.name,
-                         source.sample, base)  # fmt: skip
+               base: str | None = None, cause: str = "source",
+               derived: Derived | None = None) -> tuple[Derived, str]:  # fmt: skip
+        """Derive one page (unless derived already) and store the document it holds; the outcome
+        (new, changed, unchanged, listing, failed) is returned and counted in report. cause:
+        "rules" when the bytes are those the stored document came from (only the rules changed)."""
+        if derived is None:
+            derived = derive(page, read, self.tax, source.region_hints(page.url), source.name,
+                             source.sample, base)  # fmt: skip
         if derived.outcome == "listing":
             report.listings += 1
         if derived.doc is None:
@@ -165,27 +170,39 @@ class Crawler:
         folder = root.parent if root.is_file() else root
         files = self._local_files(source)
         limit = self.max_pages or len(files)
-        read = self._local_reader(source, folder)
+        reader = FolderReader(folder, source.root_url, self.config.max_attachment_bytes)
         seen = set()
-        for p, url in tqdm(files[:limit], desc=source.name, unit="page", disable=not self.progress):
-            seen.add(url)
-            try:
-                data = p.read_bytes()
-            except OSError as exc:
-                self._fail(source, url, f"cannot read file: {exc}", report)
-                continue
-            report.fetched += 1
-            page = RawPage(url, data, None, None, time.time())
-            self.archive.put(page, source.name)
-            body_hash = hashlib.sha1(data).hexdigest()
-            prev = self.store.fetch_state(url)
-            if self._up_to_date(prev, url, body_hash):
-                report.unchanged += 1
-                self.store.log_fetch(url, source.name, "unchanged", "same content")
-                continue
-            same = prev and prev["outcome"] != "gone" and prev["body_hash"] == body_hash
-            derived, _ = self._store(source, page, read, report,
-                                     cause="rules" if same else "source")  # fmt: skip
+
+        def to_derive() -> Iterator[Task]:
+            """Each file read and archived; those not derived by these rules already."""
+            for p, url in tqdm(files[:limit], desc=source.name, unit="page",
+                               disable=not self.progress):  # fmt: skip
+                seen.add(url)
+                try:
+                    data = p.read_bytes()
+                except OSError as exc:
+                    self._fail(source, url, f"cannot read file: {exc}", report)
+                    continue
+                report.fetched += 1
+                page = RawPage(url, data, None, None, time.time())
+                self.archive.put(page, source.name)
+                body_hash = hashlib.sha1(data).hexdigest()
+                prev = self.store.fetch_state(url)
+                if self._up_to_date(prev, url, body_hash):
+                    report.unchanged += 1
+                    self.store.log_fetch(url, source.name, "unchanged", "same content")
+                    continue
+                same = prev and prev["outcome"] != "gone" and prev["body_hash"] == body_hash
+                yield Task(page, tuple(source.region_hints(url)), source.name, source.sample,
+                           ("rules" if same else "source", body_hash))  # fmt: skip
+
+        for task, derived, attachments in derive_all(to_derive(), reader, self.tax, self.workers):
+            for a in attachments:
+                self.archive.put(a, source.name)
+            cause, body_hash = task.note
+            url = task.page.url
+            derived, _ = self._store(source, task.page, reader, report, cause=cause,
+                                     derived=derived)  # fmt: skip
             if derived.outcome != "failed":
                 outcome = "stored" if derived.doc else "skipped"
                 self.store.log_fetch(url, source.name, outcome, derived.reason, body_hash=body_hash)
@@ -193,23 +210,6 @@ class Crawler:
             for url, outcome in self.store.logged(source.name):
                 if url not in seen and outcome in ("stored", "unchanged"):
                     self._gone(source, url, "no longer in the source folder", report)
-
-    def _local_reader(self, source: Source, root: Path) -> Callable:
-        base, cap = source.root_url, self.config.max_attachment_bytes
-
-        def read(url: str) -> tuple[bytes | None, str | None]:
-            if not url.startswith(base):
-                return None, "outside the source folder: not read"
-            path = (root / unquote(url[len(base) :])).resolve()
-            if root.resolve() not in path.parents or not path.is_file():
-                return None, "no such file in the source folder"
-            if path.stat().st_size > cap:
-                return None, "larger than the attachment size limit"
-            data = path.read_bytes()
-            self.archive.put(RawPage(url, data, None, None, time.time()), source.name)
-            return data, None
-
-        return read
 
     # ---- web sites ---------------------------------------------------------------------------
     def _fetcher(self, source: Source) -> Fetcher:

@@ -14,12 +14,12 @@ import time
 import zipfile
 
 import pytest
-from test_attachments import pdf_page, tiny_docx
 
 from indexer import pipeline, settings
 from indexer.attachments import AttachmentError, extract_text
 from indexer.sources import source_from_arg
 from indexer.store import DocumentStore
+from test_attachments import pdf_page, tiny_docx
 from test_crawl import policy_page
 
 pytestmark = pytest.mark.slow  # see setup.cfg: `-m "not slow"` for the inner loop
