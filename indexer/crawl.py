@@ -27,7 +27,7 @@ from .derive import Derived, derive, extractor_version, lost_substance
 from .derive_pool import FolderReader, Task, derive_all
 from .fetch import Fetcher, FetchResult
 from .frontier import DOC, PAGE, Frontier, Item
-from .model import doc_id
+from .model import Fingerprint, doc_id
 from .settings import Config
 from .sources import Source
 from .store import DocumentStore
@@ -109,8 +109,10 @@ class Crawler:
 
     def _store(self, source: Source, page: RawPage, read: Callable, report: CrawlReport,
                base: str | None = None, cause: str = "source",
-               derived: Derived | None = None) -> tuple[Derived, str]:  # fmt: skip
-        """Derive one page (unless derived already) and store the document it holds; the outcome
+               derived: Derived | None = None,
+               fp: Fingerprint | None = None) -> tuple[Derived, str]:  # fmt: skip
+        """Derive one page (unless derived, with its fingerprint fp, already) and store the
+        document it holds; the outcome
         (new, changed, unchanged, listing, failed) is returned and counted in report. cause:
         "rules" when the bytes are those the stored document came from (only the rules changed)."""
         if derived is None:
@@ -130,7 +132,7 @@ class Crawler:
                       f"is kept")  # fmt: skip
             self._fail(source, page.url, reason, report)
             return Derived(None, "failed", reason, derived.links), "failed"
-        outcome = self.store.put(doc, fingerprint(doc), cause)
+        outcome = self.store.put(doc, fp or fingerprint(doc), cause)
         setattr(report, outcome, getattr(report, outcome) + 1)
         return derived, outcome
 
@@ -196,13 +198,14 @@ class Crawler:
                 yield Task(page, tuple(source.region_hints(url)), source.name, source.sample,
                            ("rules" if same else "source", body_hash))  # fmt: skip
 
-        for task, derived, attachments in derive_all(to_derive(), reader, self.tax, self.workers):
+        work = derive_all(to_derive(), reader, self.tax, min(limit, len(files)), self.workers)
+        for task, derived, fp, attachments in work:
             for a in attachments:
                 self.archive.put(a, source.name)
             cause, body_hash = task.note
             url = task.page.url
             derived, _ = self._store(source, task.page, reader, report, cause=cause,
-                                     derived=derived)  # fmt: skip
+                                     derived=derived, fp=fp)  # fmt: skip
             if derived.outcome != "failed":
                 outcome = "stored" if derived.doc else "skipped"
                 self.store.log_fetch(url, source.name, outcome, derived.reason, body_hash=body_hash)

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
 from urllib.parse import unquote
 
 from .archive import RawPage
+from .dedupe import fingerprint
 from .derive import Derived, derive
+from .model import Fingerprint
 from .taxonomy import Taxonomy
 
 WORKERS = min(2, os.cpu_count() or 1)
@@ -69,39 +72,46 @@ def _start(tax: Taxonomy) -> None:
     _TAX = tax
 
 
-def _derive(task: Task, reader: FolderReader) -> tuple[Derived, list[RawPage]]:
+Done = tuple[Derived, Fingerprint | None, list[RawPage]]
+Result = tuple[Task, Derived, Fingerprint | None, list[RawPage]]
+
+
+def _derive(task: Task, reader: FolderReader) -> Done:
+    """The page derived, its document's fingerprint (also a matter of the text alone) and the
+    attachments read."""
     reader.read_files = []
     assert _TAX is not None
     derived = derive(task.page, reader, _TAX, task.hints, task.source, task.sample)
-    return derived, reader.read_files
+    fp = fingerprint(derived.doc) if derived.doc is not None else None
+    return derived, fp, reader.read_files
 
 
-def _derive_batch(batch: list[Task], reader: FolderReader) -> list[tuple[Derived, list[RawPage]]]:
+def _derive_batch(batch: list[Task], reader: FolderReader) -> list[Done]:
     return [_derive(t, reader) for t in batch]
 
 
-Result = tuple[Task, Derived, list[RawPage]]
-
-
-def derive_all(tasks: Iterable[Task], reader: FolderReader, tax: Taxonomy,
+def derive_all(tasks: Iterable[Task], reader: FolderReader, tax: Taxonomy, expected: int,
                workers: int | None = None, min_pages: int | None = None
                ) -> Iterator[Result]:  # fmt: skip
-    """(task, derived, attachments read) for each task, in order; in worker processes (WORKERS)
-    when there are workers to spare and pages enough (MIN_PAGES), else here. tasks is read as the
-    results are taken, a few batches ahead, so a large folder is never held in memory."""
+    """(task, derived, fingerprint, attachments read) for each task, in order. expected: how many
+    tasks there may be. In worker processes (WORKERS) when there are workers to spare and pages
+    enough (MIN_PAGES), else here. tasks is read as the results are taken, a few batches ahead, so a
+    large folder is never held in memory."""
     workers = WORKERS if workers is None else workers
     min_pages = MIN_PAGES if min_pages is None else min_pages
-    tasks = iter(tasks)
-    first = list(islice(tasks, min_pages))
-    if workers < 2 or len(first) < min_pages:
+    if workers < 2 or expected < min_pages or not _can_fork():
         _start(tax)
-        for t in chain(first, tasks):
+        for t in tasks:
             yield (t, *_derive(t, reader))
         return
-    batches = _batches(chain(first, tasks))
-    # forkserver: the crawler may hold threads and open databases, which a fork would copy
-    ctx = multiprocessing.get_context("forkserver")
+    # Forked: a worker starts at once with the taxonomy and modules loaded, and without running the
+    # caller's __main__ again (forkserver and spawn do, which a script without a main guard cannot
+    # survive). It is forked before anything else starts a thread (tasks is not read yet: its
+    # progress bar starts one); it touches none of the crawler's open files and databases.
+    ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_start, initargs=(tax,)) as pool:
+        pool.submit(int).result()  # every worker is forked here
+        batches = _batches(iter(tasks))
         pending = deque(
             (b, pool.submit(_derive_batch, b, reader)) for b in islice(batches, workers + 1)
         )
@@ -110,8 +120,14 @@ def derive_all(tasks: Iterable[Task], reader: FolderReader, tax: Taxonomy,
             results = future.result()
             for b in islice(batches, 1):
                 pending.append((b, pool.submit(_derive_batch, b, reader)))
-            for t, (derived, read) in zip(batch, results, strict=True):
-                yield t, derived, read
+            for t, done in zip(batch, results, strict=True):
+                yield (t, *done)
+
+
+def _can_fork() -> bool:
+    """Whether worker processes can be forked safely: a fork copies one thread only, and a lock
+    another thread held (logging's, a progress bar's) would stay held in the copy forever."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _batches(tasks: Iterator[Task]) -> Iterator[list[Task]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import NamedTuple
 
 # The contract's document fields, in the order `dump` and `/api/policies/<id>` print them.
@@ -114,7 +114,9 @@ class PolicyDocument:
         return cls(**{k: v for k, v in data.items() if k in known})
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """Every field, its lists and dicts copied (what dataclasses.asdict gives for JSON-like
+        values, without its deep copy of every string: a store write makes two of these)."""
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
 
     def extracted_dict(self) -> dict:
         """What one page says (the store's body): the resolved fields left out."""
@@ -168,3 +170,11 @@ class PolicyDocument:
 def changed_fields(old: dict, new: dict) -> list[str]:
     """The COMPARED_FIELDS whose values differ between two extracted documents."""
     return [k for k in COMPARED_FIELDS if (old.get(k) or None) != (new.get(k) or None)]
+
+
+def _plain(v):
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    return v

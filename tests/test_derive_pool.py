@@ -5,6 +5,11 @@ a bad page failing alone; the whole crawl through the pool stores what a sequent
 from __future__ import annotations
 
 import json
+import multiprocessing
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
 from indexer import derive_pool, pipeline, settings
 from indexer.archive import RawPage
@@ -35,18 +40,32 @@ def _tasks(files):
             for p in files]  # fmt: skip
 
 
-def _run(tmp_path, files, workers):
+def _run(tmp_path, files, workers, expect_children=True):
     reader = FolderReader(tmp_path, BASE, 10_000_000)
-    out = []
-    for task, derived, read in derive_all(_tasks(files), reader, get(), workers, min_pages=1):
+    out, children = [], set()
+    work = derive_all(_tasks(files), reader, get(), len(files), workers, min_pages=1)
+    for task, derived, _fp, read in work:
+        children.update(p.pid for p in multiprocessing.active_children())
         doc = derived.doc.contract_dict() if derived.doc else None
         out.append((task.note, derived.outcome, derived.reason, doc, [r.url for r in read]))
+    # the pool really derived them (or, told to expect none, did not start)
+    assert len(children) == (workers if workers > 1 and expect_children else 0)
     return out
+
+
+def _fresh(what: str, folder) -> object:
+    """This module run in a fresh interpreter: workers are forked only from a process with one
+    thread, and a test session holds others (the browser tests' server)."""
+    out = subprocess.run([sys.executable, __file__, what, str(folder)], capture_output=True,
+                         text=True, timeout=300)  # fmt: skip
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout)
 
 
 def test_workers_derive_what_one_process_derives(tmp_path):
     files = _folder(tmp_path, 2 * derive_pool.BATCH + 5)  # several batches, one cut short
-    alone, pooled = _run(tmp_path, files, 1), _run(tmp_path, files, 2)
+    got = _fresh("derive", tmp_path)
+    alone, pooled = got["alone"], got["pooled"]
     assert [x[0] for x in pooled] == [p.name for p in files]  # the folder's order
     assert pooled == alone
     by_name = {x[0]: x for x in pooled}
@@ -55,18 +74,45 @@ def test_workers_derive_what_one_process_derives(tmp_path):
     assert "配租名单3" in json.dumps(by_name["p3.html"][3], ensure_ascii=False)
 
 
-def test_a_crawl_through_the_pool_stores_what_a_sequential_crawl_stores(tmp_path, monkeypatch):
+def test_a_crawl_through_the_pool_stores_what_a_sequential_crawl_stores(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
     _folder(site, 30)
+    sequential, pooled = _fresh("crawl", tmp_path)
+    assert sequential == pooled and len(pooled) == 30
+
+
+def test_with_other_threads_running_the_pages_are_derived_here(tmp_path):
+    files = _folder(tmp_path, 5)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not derive_pool._can_fork()
+        assert _run(tmp_path, files, 2, expect_children=False) == _run(tmp_path, files, 1)
+    finally:
+        stop.set()
+        other.join()
+
+
+def _crawl_both(root: Path) -> list:
     dumps = []
     for workers, min_pages in ((1, 10_000), (2, 1)):
-        monkeypatch.setattr(derive_pool, "MIN_PAGES", min_pages)
-        monkeypatch.setattr(derive_pool, "WORKERS", workers)
-        config = settings.for_data(tmp_path / f"data{workers}")
-        report = pipeline.crawl(config, [source_from_arg(str(site))], progress=False)[0]
+        derive_pool.MIN_PAGES, derive_pool.WORKERS = min_pages, workers
+        config = settings.for_data(root / f"data{workers}")
+        report = pipeline.crawl(config, [source_from_arg(str(root / "site"))], progress=False)[0]
         assert (report.new, len(report.failed)) == (30, 1), report.line()
         with DocumentStore(config.paths.store) as store:
             docs = [d.contract_dict() for d in store.iter_documents()]
-        dumps.append(sorted((d["id"], d["text"], d["doc_number"], d["attachments"]) for d in docs))
-    assert dumps[0] == dumps[1] and len(dumps[0]) == 30
+        dumps.append(sorted([d["id"], d["text"], d["doc_number"], d["attachments"]] for d in docs))
+    return dumps
+
+
+if __name__ == "__main__":
+    what, folder = sys.argv[1], Path(sys.argv[2])
+    assert derive_pool._can_fork(), "a fresh interpreter should hold one thread"
+    if what == "derive":
+        files = sorted(folder.glob("*.html"))
+        print(json.dumps({"alone": _run(folder, files, 1), "pooled": _run(folder, files, 2)}))
+    else:
+        print(json.dumps(_crawl_both(folder)))
