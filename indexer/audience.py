@@ -2,11 +2,12 @@
 and the eligibility conditions, by rules over the text (pure; the words are data).
 
 A group gets its tag when its words are in the title, in the document's scope and eligibility
-passages (适用对象, 申请条件, "Who can apply" …, and a guide's own audience and conditions), or
-often enough in the whole text — in each case after the passages that name a group without
-addressing it (a matter offered for advice, a roster of whom a station serves, a housing test
-that names the spouse) are blanked (audience_words.NOT_ADDRESSED). English pages are written for
-foreign readers (AUDIENCE_SPEC R7)."""
+passages (适用对象, 申请条件, "Who can apply" … with the list or paragraph under them, a guide's own
+audience and conditions, the clause that opens the document with whom it serves), or often
+enough in the whole text — in each case after the passages that name a group without addressing
+it (a matter offered for advice, a housing test that names the spouse) are blanked
+(audience_words.NOT_ADDRESSED; a roster of whom a station serves, outside the scope passages:
+ROSTER). English pages are written for foreign readers (AUDIENCE_SPEC R7)."""
 
 from __future__ import annotations
 
