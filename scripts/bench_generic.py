@@ -223,22 +223,15 @@ def queries(count: int = 300, seed: int = SEED) -> list[dict]:
 def naive_build(site: Path, target: Path) -> dict:
     """BeautifulSoup get_text of every page, Whoosh + ChineseAnalyzer, one writer, one commit."""
     import jieba
+    from bench import naive_schema
     from bs4 import BeautifulSoup
-    from jieba.analyse import ChineseAnalyzer
     from whoosh import index
-    from whoosh.fields import ID, STORED, TEXT, Schema
 
     jieba.initialize()
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     t0 = time.perf_counter()
-    schema = Schema(
-        id=ID(stored=True, unique=True),
-        url=STORED,
-        title=TEXT(analyzer=ChineseAnalyzer(), stored=True),
-        body=TEXT(analyzer=ChineseAnalyzer()),
-    )
-    ix = index.create_in(str(target), schema)
+    ix = index.create_in(str(target), naive_schema())
     writer = ix.writer()
     n = 0
     for path in sorted(site.rglob("*.html")):

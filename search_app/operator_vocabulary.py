@@ -37,6 +37,9 @@ from .operator import login_required, private
 from .query import SearchParams
 from .understand import understand
 
+# The lengths the form's fields allow, as the page shows them.
+LIMITS = {"key": MAX_KEY_CHARS, "why": MAX_WHY_CHARS, "query": MAX_QUERY_CHARS}
+
 log = logging.getLogger(__name__)
 bp = Blueprint("vocabulary", __name__, url_prefix="/operator/vocabulary")
 bp.after_request(private)
@@ -188,8 +191,7 @@ def _index_page(form: dict, errors: dict | None = None, preview: dict | None = N
     page = render_template("operator_vocabulary.html", form=form, errors=errors or {},
                            preview=preview, find=find, edited=edited, found=found,
                            recent=recent, found_rows=FOUND_ROWS,
-                           limits={"key": MAX_KEY_CHARS, "why": MAX_WHY_CHARS,
-                                   "query": MAX_QUERY_CHARS})  # fmt: skip
+                           limits=LIMITS)  # fmt: skip
     return page, status
 
 
@@ -242,8 +244,7 @@ def _entry_page(kind: str, key: str, preview: dict | None = None, removal: dict 
                            remove_errors=remove_errors or {},
                            preview=preview, removal=removal or {"why": "", "query": ""},
                            saved=request.args.get("saved"), file=lexicon.FILES[kind],
-                           limits={"key": MAX_KEY_CHARS, "why": MAX_WHY_CHARS,
-                                   "query": MAX_QUERY_CHARS})  # fmt: skip
+                           limits=LIMITS)  # fmt: skip
     return page, status
 
 
